@@ -1,0 +1,1 @@
+"""Everything that touches the world: SMTP, iCalendar, the database, rendering."""

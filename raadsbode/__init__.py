@@ -1,0 +1,1 @@
+"""Raadsbode: the town-hall usher, made durable."""

@@ -1,0 +1,24 @@
+"""The `raadsbode` command: dev stack, worker, web, imports, meetings."""
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from raadsbode.cli_import import import_app
+from raadsbode.cli_meeting import meeting_app
+from raadsbode.cli_run import register_run_commands
+
+app = typer.Typer(help="Raadsbode: meeting and newsletter workflows for associations of municipalities.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(meeting_app, name="meeting")
+register_run_commands(app)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+if __name__ == "__main__":
+    app()

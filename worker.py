@@ -1,0 +1,42 @@
+"""Worker wiring: connect with settings, register every workflow and activity, run."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.deps import Deps
+from raadsbode import registry
+from raadsbode.settings import Settings, get_settings
+from raadsbode.temporal_client import connect
+
+log = logging.getLogger(__name__)
+
+
+def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -> Worker:
+    deps = deps or Deps.from_settings(settings)
+    return Worker(
+        client,
+        task_queue=settings.temporal_task_queue,
+        workflows=registry.workflows(),
+        activities=registry.activities(deps),
+        # Sync DB activities run in threads; async SMTP activities on the loop.
+        activity_executor=ThreadPoolExecutor(max_workers=16),
+        max_concurrent_activities=32,
+    )
+
+
+async def run_worker(settings: Settings | None = None) -> None:
+    settings = settings or get_settings()
+    client = await connect(settings)
+    worker = build_worker(client, settings)
+    log.info("worker polling task queue %s on %s", settings.temporal_task_queue, settings.temporal_address)
+    await worker.run()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(run_worker())
