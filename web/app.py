@@ -2,17 +2,25 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from temporalio.client import Client
 
+from activities.render import make_renderer
+from raadsbode.db import make_engine, session_factory
 from raadsbode.settings import Settings, get_settings
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
+    """`temporal` may be given (tests, dev stack); otherwise it connects on first use."""
     settings = settings or get_settings()
-    app = FastAPI(title="Raadsbode", docs_url=None, redoc_url=None)
+    app = FastAPI(title="Raadsbode", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    app.state.sessions = session_factory(make_engine(settings.database_url))
+    app.state.renderer = make_renderer(settings.timezone)
+    app.state.temporal = temporal
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    # Routers are added here, one line each.
     return app
