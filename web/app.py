@@ -1,6 +1,8 @@
 """FastAPI application factory: one router per concern."""
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import FastAPI
 from temporalio.client import Client
 
@@ -17,6 +19,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.sessions = session_factory(make_engine(settings.database_url))
     app.state.renderer = make_renderer(settings.timezone)
     app.state.temporal = temporal
+    app.state.temporal_lock = asyncio.Lock()
 
     @app.get("/health")
     def health() -> dict[str, str]:

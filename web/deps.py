@@ -1,7 +1,6 @@
 """FastAPI dependencies: settings, a DB session, the Temporal client, the renderer."""
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -31,8 +30,7 @@ async def get_temporal(request: Request) -> Client:
     """Connect once, lazily: the web app can start before the Temporal server is up."""
     state = request.app.state
     if getattr(state, "temporal", None) is None:
-        lock = state.__dict__.setdefault("_temporal_lock", asyncio.Lock()) if hasattr(state, "__dict__") else asyncio.Lock()
-        async with lock:
+        async with state.temporal_lock:
             if getattr(state, "temporal", None) is None:
                 state.temporal = await connect(state.settings)
     return state.temporal
