@@ -69,5 +69,5 @@ def migrate(url: str) -> None:
         db = make_url(url).database
         if db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")  # parallel branches are merged later; heads keeps both applied
     log.info("database at newest revision")
