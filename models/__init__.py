@@ -1,10 +1,11 @@
 """SQLModel tables (org, meetings, ledger) and, apart from them, plain dataclasses (messages)."""
 from models.ledger import ActionToken, AuditEvent, OutboundMessage, SendStatus
 from models.meetings import AgendaItem, AgendaVersion, Attendance, ItemKind, Meeting, MeetingKind, MeetingStatus, Response
+from models.minutes import Minutes
 from models.org import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue, normalise_email
 
 __all__ = [
     "ActionToken", "AgendaItem", "AgendaVersion", "Association", "Attendance", "AuditEvent", "Body",
-    "BodyKind", "ItemKind", "Meeting", "MeetingKind", "MeetingStatus", "Membership", "MemberRole",
+    "BodyKind", "ItemKind", "Meeting", "MeetingKind", "MeetingStatus", "Membership", "MemberRole", "Minutes",
     "Municipality", "OutboundMessage", "Person", "Response", "SendStatus", "Venue", "normalise_email",
 ]

@@ -7,12 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.meeting_state import MeetingState
+
+# The workflow's phases (MeetingStatusView.phase) and how a person reads them.
+PHASE_LABELS = {
+    "preparing": "Agenda in voorbereiding",
+    "agenda_signoff": "Agenda ter ondertekening",
+    "awaiting_convocation": "Agenda ondertekend, wacht op verzending uitnodiging",
+    "convened": "Uitnodiging verstuurd",
+    "held": "Vergadering gehouden, verslag in voorbereiding",
+    "minutes_signoff": "Verslag ter ondertekening",
+    "closed": "Afgerond",
+    "cancelled": "Geannuleerd",
+}
 
 @dataclass
 class MeetingInput:
     meeting_id: int
     association_slug: str
     policy: dict[str, str] = field(default_factory=dict)  # duration overrides: {"convocation_before": "90s"}
+    state: MeetingState | None = None  # carried over by continue-as-new; None on the first run
 
 
 @dataclass
@@ -117,3 +131,9 @@ class MeetingStatusView:
     next_deadline_iso: str | None
     next_step: str
     rsvp: dict[str, int]  # attending / not_attending / none
+
+
+@dataclass
+class ChangeResult:
+    accepted: bool
+    message: str  # Dutch, shown to the secretary

@@ -1,0 +1,52 @@
+"""The meeting workflow's own state: plain data, so continue-as-new can carry it to the next run."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CHAIR_SLOT = "chair"  # the chair, or the deputy chair once allowed to sign in the chair's place
+SECRETARY_SLOT = "secretary"
+
+
+@dataclass
+class SignoffRound:
+    """One version of the agenda (or minutes) out for sign-off."""
+
+    purpose: str  # agenda-signoff / minutes-signoff
+    version: int = 0
+    started_at_iso: str = ""
+    slots: list[str] = field(default_factory=list)  # who must sign: chair, secretary
+    signed_by: dict[str, int] = field(default_factory=dict)  # slot -> person id
+    changes_requested: bool = False
+    reminder_sent: bool = False
+    deputy_invited: bool = False
+    completed_at_iso: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.version > 0 and all(slot in self.signed_by for slot in self.slots)
+
+    @property
+    def open(self) -> bool:
+        """Waiting for signatures (not yet complete, not sent back)."""
+        return self.version > 0 and not self.complete and not self.changes_requested
+
+
+@dataclass
+class MeetingState:
+    starts_at_iso: str = ""
+    ends_at_iso: str = ""
+    ical_sequence: int = 0
+    agenda_request_sent: bool = False
+    agenda_version: int = 0  # newest stored agenda version
+    agenda_round: SignoffRound = field(default_factory=lambda: SignoffRound("agenda-signoff"))
+    convened_version: int = 0  # agenda version last sent to the members (0: no convocation yet)
+    notice_missed: bool = False
+    overview_sent: bool = False
+    reminder_sent: bool = False
+    held: bool = False
+    minutes_request_sent: bool = False
+    minutes_version: int = 0
+    minutes_round: SignoffRound = field(default_factory=lambda: SignoffRound("minutes-signoff"))
+    closed: bool = False
+    cancelled: bool = False
+    rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending
