@@ -1,11 +1,31 @@
-"""Generic mail activity (send one rendered email through the ledger). STUB: owned by the mail helper."""
+"""Generic mail activity: send one rendered email through the ledger."""
 from __future__ import annotations
 
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.compose import HeaderInjectionError
 from activities.deps import Deps
+from activities.mailer import Mailer, TemporarySendError
+from models.messages import OutboundEmail, SendEmailResult
 
 
 class MailActivities:
-    ACTIVITY_NAMES: tuple[str, ...] = ()
+    ACTIVITY_NAMES: tuple[str, ...] = ("send_email",)
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self.mailer = Mailer(deps.settings, deps.sessions)
+
+    @activity.defn
+    async def send_email(self, out: OutboundEmail) -> SendEmailResult:
+        """Sent, already sent, or failed_permanent come back as a result; a temporary failure
+        raises a retryable error so the caller's RetryPolicy (with backoff) tries again."""
+        try:
+            return await self.mailer.deliver(out)
+        except HeaderInjectionError as exc:
+            raise ApplicationError(str(exc), type="HeaderInjection", non_retryable=True) from exc
+        except TemporarySendError as exc:
+            raise ApplicationError(str(exc), type="TemporarySendError") from exc
+        except ValueError as exc:  # e.g. a calendar whose METHOD differs from calendar_method
+            raise ApplicationError(str(exc), type="InvalidEmail", non_retryable=True) from exc

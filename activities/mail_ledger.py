@@ -1,0 +1,93 @@
+"""The outbound-message ledger's state changes (synchronous DB work; the mailer runs it in a thread).
+
+One row per business key. A row only moves to `sent` after the server accepted DATA, so a retry
+never sends twice what the ledger knows was delivered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from models.ledger import OutboundMessage, SendStatus
+from models.messages import OutboundEmail, SendEmailResult
+from models.types import utcnow
+from raadsbode.db import SessionFactory, session_scope
+
+FINAL = (SendStatus.sent, SendStatus.failed_permanent)
+REPLY_MAX = 1000
+
+
+@dataclass
+class Claim:
+    """What deliver needs to know about the ledger row before talking SMTP."""
+
+    row_id: int
+    message_id: str
+    recorded: SendEmailResult | None  # set when the row is final: return it, send nothing
+
+
+class MailLedger:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+
+    def claim(self, out: OutboundEmail, message_id: str) -> Claim:
+        """Find or create the row; count an attempt unless the row is already final."""
+        try:
+            return self._claim(out, message_id)
+        except IntegrityError:
+            # Another delivery of the same key created the row first; ours is now an update.
+            return self._claim(out, message_id)
+
+    def _claim(self, out: OutboundEmail, message_id: str) -> Claim:
+        with session_scope(self.sessions) as session:
+            row = session.exec(select(OutboundMessage).where(OutboundMessage.business_key == out.business_key)).first()
+            if row is None:
+                row = _new_row(out, message_id)
+            elif row.status in FINAL:
+                return Claim(row.id, row.message_id, recorded_result(row, already_sent=row.status == SendStatus.sent))
+            row.attempts += 1
+            session.add(row)
+            session.flush()
+            return Claim(row.id, row.message_id, None)
+
+    def mark_sending(self, row_id: int) -> None:
+        self._update(row_id, status=SendStatus.sending)
+
+    def mark_sent(self, row_id: int, code: int, reply: str) -> None:
+        self._update(row_id, status=SendStatus.sent, smtp_code=code, smtp_reply=reply[:REPLY_MAX], sent_at=utcnow())
+
+    def mark_failed(self, row_id: int, status: SendStatus, code: int | None, reply: str) -> None:
+        self._update(row_id, status=status, smtp_code=code, smtp_reply=reply[:REPLY_MAX])
+
+    def _update(self, row_id: int, **values: object) -> None:
+        with session_scope(self.sessions) as session:
+            row = session.get(OutboundMessage, row_id)
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.add(row)
+
+
+def _new_row(out: OutboundEmail, message_id: str) -> OutboundMessage:
+    return OutboundMessage(
+        business_key=out.business_key,
+        association_id=out.association_id,
+        kind=out.kind,
+        subject_ref=out.subject_ref,
+        version=out.version,
+        recipient=out.recipient_email.strip().lower(),
+        message_id=message_id,
+        status=SendStatus.pending,
+    )
+
+
+def recorded_result(row: OutboundMessage, already_sent: bool = False) -> SendEmailResult:
+    return SendEmailResult(
+        business_key=row.business_key,
+        message_id=row.message_id,
+        status=str(row.status),
+        smtp_code=row.smtp_code,
+        smtp_reply=row.smtp_reply,
+        already_sent=already_sent,
+    )
