@@ -5,6 +5,7 @@ import logging
 
 import typer
 
+from raadsbode.cli_association import association_app, demo_app
 from raadsbode.cli_import import import_app
 from raadsbode.cli_meeting import meeting_app
 from raadsbode.cli_run import register_run_commands
@@ -12,6 +13,8 @@ from raadsbode.cli_run import register_run_commands
 app = typer.Typer(help="Raadsbode: meeting and newsletter workflows for associations of municipalities.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(meeting_app, name="meeting")
+app.add_typer(association_app, name="association")
+app.add_typer(demo_app, name="demo")
 register_run_commands(app)
 
 

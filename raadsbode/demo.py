@@ -57,7 +57,7 @@ def _load_people(session: Session, association_id: int) -> None:
     for row in read_demo_csv("vng-flevoland-personen.csv"):
         municipality_id = None
         if row["gemeente"]:
-            municipality_id = ensure_municipality(session, association_id, row["gemeente"]).id
+            municipality_id = ensure_municipality(session, association_id, row["gemeente"])[0].id
         person, _ = upsert_person(session, association_id, municipality_id, row["naam"],
                                   normalise_email(row["e-mail"]), row["functie"])
         session.add(Membership(body_id=bodies[row["orgaan"]].id, person_id=person.id,
@@ -67,7 +67,7 @@ def _load_people(session: Session, association_id: int) -> None:
 
 def _load_venues(session: Session, association_id: int) -> None:
     for row in read_demo_csv("vng-flevoland-locaties.csv"):
-        municipality = ensure_municipality(session, association_id, row["gemeente"])
+        municipality, _ = ensure_municipality(session, association_id, row["gemeente"])
         session.add(Venue(association_id=association_id, municipality_id=municipality.id, name=row["naam"],
                           address=row["adres"]))
     session.flush()
