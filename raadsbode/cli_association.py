@@ -14,7 +14,11 @@ from raadsbode.settings import get_settings
 
 association_app = typer.Typer(help="Manage associations (tenants).", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo association VNG Flevoland.", no_args_is_help=True)
-console = Console()
+
+
+def console() -> Console:
+    # Made per call so the terminal width (COLUMNS) is read when the command runs.
+    return Console()
 
 
 def open_sessions() -> SessionFactory:
@@ -35,9 +39,9 @@ def create(
         with session_scope(open_sessions()) as session:
             association = create_association(session, slug, name, mailbox)
     except AssociationError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console().print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
-    console.print(f"Vereniging '{association.name}' aangemaakt (slug {association.slug}, id {association.id}).")
+    console().print(f"Vereniging '{association.name}' aangemaakt (slug {association.slug}, id {association.id}).")
 
 
 @association_app.command("list")
@@ -48,7 +52,7 @@ def list_() -> None:
         for association in list_associations(session):
             table.add_row(association.slug, association.name, association.mailbox_email,
                           str(_count(session, Municipality, association.id)), str(_count(session, Person, association.id)))
-    console.print(table)
+    console().print(table)
 
 
 def _count(session, model, association_id: int) -> int:  # noqa: ANN001
@@ -61,4 +65,4 @@ def load() -> None:
     from raadsbode.demo import DEMO_SLUG, seed_demo
 
     association_id = seed_demo(open_sessions())
-    console.print(f"Demovereniging {DEMO_SLUG} staat klaar (id {association_id}).")
+    console().print(f"Demovereniging {DEMO_SLUG} staat klaar (id {association_id}).")

@@ -4,16 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_association import open_sessions
+from raadsbode.cli_association import console, open_sessions
 from raadsbode.db import session_scope
 from raadsbode.importer import ImportReport, import_members
 
 import_app = typer.Typer(help="Import members from a spreadsheet (CSV).", no_args_is_help=True)
-console = Console()
 
 
 @import_app.command("members")
@@ -29,7 +27,7 @@ def members(
             association_id = get_association_by_slug(session, association).id
         report = import_members(sessions, association_id, file.read_bytes(), dry_run=dry_run)
     except AssociationError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     if not report.ok:
         _print_errors(report, file)
@@ -41,12 +39,12 @@ def _print_errors(report: ImportReport, file: Path) -> None:
     table = Table("Regel", "Kolom", "Probleem", title=f"{file.name}: {len(report.errors)} probleem/problemen")
     for error in report.errors:
         table.add_row(str(error.line), error.column, error.reason)
-    console.print(table)
-    console.print("[red]Er is niets geïmporteerd.[/red] Verbeter het bestand en importeer het opnieuw.")
+    console().print(table)
+    console().print("[red]Er is niets geïmporteerd.[/red] Verbeter het bestand en importeer het opnieuw.")
 
 
 def _print_counts(report: ImportReport) -> None:
     table = Table("Nieuw", "Bijgewerkt", "Ongewijzigd", "Nieuwe gemeenten",
                   title="Proefimport (niets opgeslagen)" if report.dry_run else "Import voltooid")
     table.add_row(str(report.created), str(report.updated), str(report.unchanged), str(report.municipalities_created))
-    console.print(table)
+    console().print(table)

@@ -76,9 +76,11 @@ def import_members(sessions: SessionFactory, association_id: int, data: bytes, *
 
 
 def validate_rows(session: Session, association_id: int, sheet: Sheet) -> tuple[list[MemberRow], list[ImportError_]]:
-    errors = list(sheet.errors)
-    if not errors and not sheet.rows:
-        errors.append(ImportError_(2, "", "Het bestand bevat alleen een kopregel en geen leden."))
+    if sheet.errors:
+        return [], list(sheet.errors)  # without the right header every row would only repeat the same problem
+    if not sheet.rows:
+        return [], [ImportError_(2, "", "Het bestand bevat alleen een kopregel en geen leden.")]
+    errors: list[ImportError_] = []
     existing = list(session.exec(select(Municipality.name).where(Municipality.association_id == association_id)))
     first_line_of: dict[str, int] = {}
     members = []
