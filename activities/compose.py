@@ -48,7 +48,7 @@ def checked_header_value(value: str, what: str) -> str:
     if _has_line_break(value):
         raise HeaderInjectionError(f"{what}: line break in header value refused")
     for word in ENCODED_WORD.findall(value):
-        if _has_line_break(_decoded(word)):
+        if _encoded_word_has_line_break(word):
             raise HeaderInjectionError(f"{what}: line break hidden in an encoded-word refused")
     return value
 
@@ -57,18 +57,24 @@ def _has_line_break(value: str) -> bool:
     return any(ch in LINE_BREAKS for ch in value)
 
 
-def _decoded(word: str) -> str:
+def _encoded_word_has_line_break(word: str) -> bool:
     try:
         parts = decode_header(word)
     except Exception as exc:  # a malformed encoded-word is refused rather than guessed at
         raise HeaderInjectionError(f"malformed encoded-word {word!r}") from exc
-    text = []
     for raw, charset in parts:
-        if isinstance(raw, bytes):
-            text.append(raw.decode(charset or "ascii", errors="replace"))
-        else:
-            text.append(raw)
-    return "".join(text)
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", errors="replace")
+        # Raw bytes first: an unknown charset label must not hide a CR/LF from the check.
+        if b"\r" in raw or b"\n" in raw or b"\x00" in raw:
+            return True
+        try:
+            decoded = raw.decode(charset or "ascii", errors="replace")
+        except LookupError:
+            continue
+        if _has_line_break(decoded):
+            return True
+    return False
 
 
 def checked_address(address: str, what: str) -> str:
