@@ -1,6 +1,97 @@
-"""`raadsbode dev|worker|web`. STUB: owned by the dev-stack helper."""
+"""`raadsbode dev|worker|web|migrate`: the embedded dev stack and the production processes."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
 import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from raadsbode.settings import Settings
+
+console = Console(soft_wrap=True, highlight=False)
+
+
+def load_settings() -> Settings:
+    """Settings from the environment (and .env); a readable message instead of a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "settings"
+            console.print(f"[red]Configuration error[/red] ({where}): {error['msg']}")
+        raise typer.Exit(2) from None
+
+
+def print_banner(info) -> None:  # noqa: ANN001  (a devstack.DevStackInfo)
+    console.print("\n[bold green]Raadsbode dev stack is running[/bold green] (Ctrl-C stops it)")
+    rows = [
+        ("Web app", info.web_url), ("Outbox", info.outbox_url), ("Temporal UI", info.temporal_ui_url),
+        ("Temporal", info.temporal_address), ("Maildir", str(info.maildir)), ("Database", info.database_url),
+    ]
+    for label, value in rows:
+        console.print(f"  {label:<12} {value}")
+    console.print()
+
+
+def dev(
+    web_port: int | None = typer.Option(None, help="Web app port [env RAADSBODE_WEB_PORT, 8000]."),
+    temporal_port: int | None = typer.Option(None, help="Temporal gRPC port [env RAADSBODE_TEMPORAL_PORT, 7233]."),
+    temporal_ui_port: int | None = typer.Option(None, help="Temporal UI port [env RAADSBODE_TEMPORAL_UI_PORT, 8233]."),
+    sink_port: int | None = typer.Option(None, help="SMTP sink port [env RAADSBODE_SINK_PORT, 8025]."),
+    var_dir: Path | None = typer.Option(None, help="Where state is kept [env RAADSBODE_VAR_DIR, ./var]."),
+    demo: bool | None = typer.Option(None, "--demo/--no-demo", help="Load demo data on first start [env RAADSBODE_LOAD_DEMO, yes]."),
+) -> None:
+    """Run the embedded stack in the foreground: Temporal, database, SMTP sink, worker and web app."""
+    from raadsbode.devstack import DevStackError, dev_settings, run_dev_stack
+
+    settings = dev_settings(load_settings(), web_port=web_port, temporal_port=temporal_port,
+                            temporal_ui_port=temporal_ui_port, sink_port=sink_port, var_dir=var_dir)
+    load_demo = settings.load_demo if demo is None else demo
+    console.print(f"Starting the Raadsbode dev stack (state in {settings.var_dir}) ...")
+    try:
+        asyncio.run(run_dev_stack(settings, load_demo, print_banner))
+    except DevStackError as exc:
+        console.print(f"[red]Dev stack failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print("Dev stack stopped.")
+
+
+def worker() -> None:
+    """Run a worker: polls the task queue and runs workflows and activities (production process)."""
+    from worker import run_worker
+
+    asyncio.run(run_worker(load_settings()))
+
+
+def web(
+    host: str | None = typer.Option(None, help="Interface to bind [env RAADSBODE_WEB_HOST]."),
+    port: int | None = typer.Option(None, help="Port [env RAADSBODE_WEB_PORT]."),
+) -> None:
+    """Run the web app (link pages, forms) with uvicorn (production process)."""
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = load_settings()
+    # Links in emails use RAADSBODE_PUBLIC_BASE_URL, so the proxy's X-Forwarded-* headers only matter for
+    # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1).
+    uvicorn.run(create_app(settings), host=host or settings.web_host, port=port or settings.web_port,
+                proxy_headers=True, log_level="info")
+
+
+def migrate() -> None:
+    """Bring the database schema to the newest revision."""
+    from raadsbode.db import migrate as run_migrations
+
+    settings = load_settings()
+    run_migrations(settings.database_url)
+    console.print("Database is at the newest revision.")
 
 
 def register_run_commands(app: typer.Typer) -> None:
-    pass
+    app.command()(dev)
+    app.command()(worker)
+    app.command()(web)
+    app.command()(migrate)

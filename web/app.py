@@ -9,6 +9,7 @@ from temporalio.client import Client
 from activities.render import make_renderer
 from raadsbode.db import make_engine, session_factory
 from raadsbode.settings import Settings, get_settings
+from web.pages import install_error_handlers
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -20,10 +21,15 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.renderer = make_renderer(settings.timezone)
     app.state.temporal = temporal
     app.state.temporal_lock = asyncio.Lock()
+    install_error_handlers(app)
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     # Routers are added here, one line each.
+    if settings.is_dev:
+        from web.dev_outbox import router as dev_outbox_router
+
+        app.include_router(dev_outbox_router)
     return app
