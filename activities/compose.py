@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from email import policy
 from email.header import decode_header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email

@@ -49,5 +49,6 @@ async def _deliver_one(mailer: Mailer, smtp: aiosmtplib.SMTP, out: OutboundEmail
             if connection_broke:
                 smtp.close()  # the next deliver_on connects afresh
             if attempt == 2 or not connection_broke:
-                return SendEmailResult(out.business_key, "", SendStatus.failed_temporary.value, exc.code, str(exc))
+                return SendEmailResult(out.business_key, exc.message_id, SendStatus.failed_temporary.value,
+                                       exc.code, str(exc))
     raise AssertionError("unreachable")

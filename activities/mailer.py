@@ -30,9 +30,10 @@ log = logging.getLogger(__name__)
 class TemporarySendError(Exception):
     """4xx or a connection problem: the ledger says failed_temporary; try again later."""
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    def __init__(self, message: str, code: int | None = None, message_id: str = "") -> None:
         super().__init__(message)
-        self.code = code
+        self.code = code  # None: the connection failed, not the message
+        self.message_id = message_id
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Mailer:
             return await self._refused(smtp, claim.row_id, out, prepared, exc)
         except (aiosmtplib.SMTPException, OSError) as exc:
             await self._record_temporary(claim.row_id, None, f"connection problem: {exc}")
-            raise TemporarySendError(f"{out.business_key}: {exc}") from exc
+            raise TemporarySendError(f"{out.business_key}: {exc}", None, prepared.message_id) from exc
         await asyncio.to_thread(self.ledger.mark_sent, claim.row_id, code, reply)
         return SendEmailResult(out.business_key, prepared.message_id, SendStatus.sent.value, code, reply)
 
@@ -116,9 +117,10 @@ class Mailer:
     async def _refused(self, smtp: aiosmtplib.SMTP, row_id: int, out: OutboundEmail, prepared: Prepared,
                        exc: aiosmtplib.SMTPResponseException) -> SendEmailResult:
         await reset_quietly(smtp)
-        if 400 <= exc.code < 500:
+        if not 500 <= exc.code < 600:  # 4xx, or anything unexpected: not a final no
             await self._record_temporary(row_id, exc.code, exc.message)
-            raise TemporarySendError(f"{out.business_key}: {exc.code} {exc.message}", exc.code) from exc
+            raise TemporarySendError(f"{out.business_key}: {exc.code} {exc.message}", exc.code,
+                                     prepared.message_id) from exc
         log.warning("permanent failure for %s: %s %s", out.business_key, exc.code, exc.message)
         await asyncio.to_thread(self.ledger.mark_failed, row_id, SendStatus.failed_permanent, exc.code, exc.message)
         return SendEmailResult(out.business_key, prepared.message_id, SendStatus.failed_permanent.value,

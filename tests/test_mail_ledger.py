@@ -3,7 +3,8 @@ retry rules, the real send_email activity on the Temporal dev server."""
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -15,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from temporalio.worker import Worker
 
     from activities.deps import Deps
+    from activities.ical import CalendarEvent, build_calendar
     from activities.mail_activities import MailActivities
     from activities.mailer import Mailer, TemporarySendError
     from activities.render import make_renderer
@@ -103,10 +105,19 @@ async def test_550_is_recorded_and_not_retried(temporal_env, settings, session_f
 
 async def test_451_then_250_is_retried_by_the_activity_and_sent_once(temporal_env, settings, session_factory_, sink):
     out = make_out()
+    # With an invitation: the calendar bytes must survive Temporal's payload conversion.
+    starts = datetime(2027, 1, 14, 14, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    out.calendar = build_calendar(CalendarEvent(
+        uid=f"{out.subject_ref}@raadsbode.test", sequence=0, summary="DB-vergadering", description="Agenda",
+        location="Dronten", starts_at=starts, ends_at=starts + timedelta(hours=2), organizer_email=out.from_email,
+        organizer_name="VNG Flevoland", attendee_email=out.recipient_email, attendee_name=out.recipient_name))
+    out.calendar_method = "REQUEST"
     sink.rcpt_replies[out.recipient_email] = ["451 4.7.1 Probeer het later", "250 OK"]
     result = await run_send_workflow(temporal_env, settings, session_factory_, out)
     assert (result.status, result.already_sent) == ("sent", False)
     assert sink.data_commands == 1 and len(sink.to(out.recipient_email)) == 1
+    calendar_part = sink.to(out.recipient_email)[0].get_payload()[-1]
+    assert calendar_part.get_payload(decode=True) == out.calendar
     row = ledger_row(session_factory_, out.business_key)
     assert row.status == SendStatus.sent and row.attempts == 2 and row.sent_at is not None
 
