@@ -53,7 +53,7 @@ def _handle(client: Client, link: Link) -> WorkflowHandle:
     return meeting_handle(client, link.meeting.meeting_id)
 
 
-def _submission_id(form: Mapping) -> str:
+def submission_id_of(form: Mapping) -> str:
     """The form's own id, so a double submit of the same form makes one version (same update id)."""
     value = field_text(form, "submission_id", 64)
     return value if SUBMISSION_ID.match(value) else uuid.uuid4().hex
@@ -93,7 +93,7 @@ async def post_rsvp(session: Session, client: Client, link: Link, form: Mapping,
 
 
 async def post_agenda(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
-    rows, note, submission_id = rows_from_form(form), field_text(form, "note", 2000), _submission_id(form)
+    rows, note, submission_id = rows_from_form(form), field_text(form, "note", 2000), submission_id_of(form)
     if field_text(form, "action", 20) == "add_row":
         rows.append(AgendaRow())
         return views.agenda_form(session, link, rows, None, note, submission_id)
@@ -112,7 +112,7 @@ async def post_agenda(session: Session, client: Client, link: Link, form: Mappin
 
 
 async def post_minutes(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
-    minutes, submission_id = minutes_from_form(form), _submission_id(form)
+    minutes, submission_id = minutes_from_form(form), submission_id_of(form)
     if minutes.errors:
         return views.minutes_form(session, link, minutes, submission_id, 400)
     result, problem = await run_update(_handle(client, link).execute_update(
