@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 import typer
@@ -36,12 +37,12 @@ def print_banner(info) -> None:  # noqa: ANN001  (a devstack.DevStackInfo)
 
 
 def dev(
-    web_port: int | None = typer.Option(None, help="Web app port [env RAADSBODE_WEB_PORT, 8000]."),
-    temporal_port: int | None = typer.Option(None, help="Temporal gRPC port [env RAADSBODE_TEMPORAL_PORT, 7233]."),
-    temporal_ui_port: int | None = typer.Option(None, help="Temporal UI port [env RAADSBODE_TEMPORAL_UI_PORT, 8233]."),
-    sink_port: int | None = typer.Option(None, help="SMTP sink port [env RAADSBODE_SINK_PORT, 8025]."),
-    var_dir: Path | None = typer.Option(None, help="Where state is kept [env RAADSBODE_VAR_DIR, ./var]."),
-    demo: bool | None = typer.Option(None, "--demo/--no-demo", help="Load demo data on first start [env RAADSBODE_LOAD_DEMO, yes]."),
+    web_port: int | None = typer.Option(None, help="Web app port (env RAADSBODE_WEB_PORT, default 8000)."),
+    temporal_port: int | None = typer.Option(None, help="Temporal gRPC port (env RAADSBODE_TEMPORAL_PORT, default 7233)."),
+    temporal_ui_port: int | None = typer.Option(None, help="Temporal UI port (env RAADSBODE_TEMPORAL_UI_PORT, default 8233)."),
+    sink_port: int | None = typer.Option(None, help="SMTP sink port (env RAADSBODE_SINK_PORT, default 8025)."),
+    var_dir: Path | None = typer.Option(None, help="Where state is kept (env RAADSBODE_VAR_DIR, default ./var)."),
+    demo: bool | None = typer.Option(None, "--demo/--no-demo", help="Load demo data on first start (env RAADSBODE_LOAD_DEMO, default yes)."),
 ) -> None:
     """Run the embedded stack in the foreground: Temporal, database, SMTP sink, worker and web app."""
     from raadsbode.devstack import DevStackError, dev_settings, run_dev_stack
@@ -49,6 +50,7 @@ def dev(
     settings = dev_settings(load_settings(), web_port=web_port, temporal_port=temporal_port,
                             temporal_ui_port=temporal_ui_port, sink_port=sink_port, var_dir=var_dir)
     load_demo = settings.load_demo if demo is None else demo
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every connection at INFO
     console.print(f"Starting the Raadsbode dev stack (state in {settings.var_dir}) ...")
     try:
         asyncio.run(run_dev_stack(settings, load_demo, print_banner))
@@ -66,8 +68,8 @@ def worker() -> None:
 
 
 def web(
-    host: str | None = typer.Option(None, help="Interface to bind [env RAADSBODE_WEB_HOST]."),
-    port: int | None = typer.Option(None, help="Port [env RAADSBODE_WEB_PORT]."),
+    host: str | None = typer.Option(None, help="Interface to bind (env RAADSBODE_WEB_HOST)."),
+    port: int | None = typer.Option(None, help="Port (env RAADSBODE_WEB_PORT)."),
 ) -> None:
     """Run the web app (link pages, forms) with uvicorn (production process)."""
     import uvicorn

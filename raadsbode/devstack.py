@@ -18,6 +18,7 @@ from typing import TypeVar
 import uvicorn
 from temporalio.client import Client
 
+from raadsbode.dev_data import prepare_database
 from raadsbode.settings import Settings
 from raadsbode.sink import start_sink
 from raadsbode.temporal_dev import DevStackError, TemporalDevServer
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DEFAULTS = {name: field.default for name, field in Settings.model_fields.items()}
 
-__all__ = ["DevStackError", "DevStackInfo", "dev_settings", "check_ports_free", "prepare_database", "run_dev_stack"]
+__all__ = ["DevStackError", "DevStackInfo", "dev_settings", "check_ports_free", "run_dev_stack", "stack_info"]
 
 
 @dataclass(frozen=True)
@@ -92,44 +93,6 @@ def check_ports_free(settings: Settings) -> None:
             except OSError as exc:
                 raise DevStackError(f"Port {port} ({what}) is already in use ({exc.strerror}); "
                                     f"stop the other program or choose another port with {how}.") from exc
-
-
-def prepare_database(settings: Settings, load_demo: bool) -> None:
-    """Migrate; on first start (no association yet) load the demo data if wanted."""
-    from raadsbode.db import make_engine, migrate, session_factory
-
-    migrate(settings.database_url)
-    if not load_demo:
-        return
-    engine = make_engine(settings.database_url)
-    try:
-        if _has_associations(engine):
-            log.info("database already has data; demo data not loaded again")
-            return
-        seed = _demo_seeder()
-        if seed is not None:
-            seed(session_factory(engine))
-            log.info("demo data loaded")
-    finally:
-        engine.dispose()
-
-
-def _has_associations(engine) -> bool:  # noqa: ANN001
-    from sqlmodel import Session, select
-
-    from models.org import Association
-
-    with Session(engine) as session:
-        return session.exec(select(Association.id).limit(1)).first() is not None
-
-
-def _demo_seeder() -> Callable | None:
-    try:
-        from raadsbode.demo import seed_demo
-    except ImportError as exc:
-        log.warning("no demo data available yet (%s); starting with an empty database", exc)
-        return None
-    return seed_demo
 
 
 class _Stopped(Exception):
