@@ -8,13 +8,15 @@ from activities.deps import Deps
 
 def workflows() -> list[type]:
     from workflows.meeting import MeetingWorkflow
+    from workflows.newsletter import NewsletterKickoffWorkflow, NewsletterWorkflow
 
-    return [MeetingWorkflow]
+    return [MeetingWorkflow, NewsletterWorkflow, NewsletterKickoffWorkflow]
 
 
 def activities(deps: Deps) -> list[Callable]:
     from activities.mail_activities import MailActivities
     from activities.meeting_activities import MeetingActivities
+    from activities.newsletter_activities import NewsletterActivities
 
-    objects = [MailActivities(deps), MeetingActivities(deps)]
+    objects = [MailActivities(deps), MeetingActivities(deps), NewsletterActivities(deps)]
     return [getattr(obj, name) for obj in objects for name in obj.ACTIVITY_NAMES]

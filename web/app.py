@@ -10,6 +10,7 @@ from activities.render import make_renderer
 from raadsbode.db import make_engine, session_factory
 from raadsbode.settings import Settings, get_settings
 from web.links import router as links_router
+from web.newsletter_pages import router as newsletter_router
 from web.meeting_pages import router as meeting_pages_router
 from web.pages import install_error_handlers
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
     # Routers are added here, one line each.
     app.include_router(links_router)
+    app.include_router(newsletter_router)
     app.include_router(meeting_pages_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router

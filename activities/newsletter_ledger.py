@@ -1,0 +1,124 @@
+"""The newsletter's bulk view on the outbound-message ledger (synchronous DB work, run in threads).
+
+Same table and business keys as every other mail; only the writes are grouped: one INSERT per chunk
+of recipients, and one transaction for the `sent` marks of several connections at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import insert, select, update
+
+from models.ledger import OutboundMessage, SendStatus
+from models.messages import OutboundEmail
+from models.newsletter import IssueRecipient, Subscriber, SubscriberStatus, Suppression
+from models.types import utcnow
+from raadsbode.db import SessionFactory, session_scope
+from raadsbode.subscribers import suppress
+
+REPLY_MAX = 1000
+
+
+@dataclass
+class Failure:
+    row_id: int
+    status: SendStatus
+    code: int | None
+    reply: str
+    suppress_email: str | None = None  # a permanent failure for the address itself
+
+
+@dataclass
+class Marks:
+    """One group commit: `sent` for messages just accepted, `sending` for the next ones."""
+
+    sent: list[int] = field(default_factory=list)
+    sending: list[int] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.sending or self.failures)
+
+
+@dataclass(frozen=True)
+class Row:
+    row_id: int
+    status: SendStatus
+
+
+class NewsletterLedger:
+    def __init__(self, sessions: SessionFactory, association_id: int) -> None:
+        self.sessions = sessions
+        self.association_id = association_id
+
+    def recipients(self, issue_id: int, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        """(position, subscriber_id, email, name) of a frozen range, in order."""
+        stmt = (select(IssueRecipient.position, IssueRecipient.subscriber_id, IssueRecipient.email, IssueRecipient.name)
+                .where(IssueRecipient.issue_id == issue_id, IssueRecipient.position >= start, IssueRecipient.position < end)
+                .order_by(IssueRecipient.position))
+        with session_scope(self.sessions) as session:
+            return [tuple(r) for r in session.execute(stmt).all()]
+
+    def blocked(self, subscriber_ids: list[int], emails: list[str]) -> tuple[set[int], set[str]]:
+        """Who must not get the issue now: unsubscribed since the freeze, or suppressed."""
+        with session_scope(self.sessions) as session:
+            gone = session.execute(select(Subscriber.id).where(
+                Subscriber.id.in_(subscriber_ids), Subscriber.status != SubscriberStatus.confirmed)).scalars().all()
+            suppressed = session.execute(select(Suppression.email).where(
+                Suppression.association_id == self.association_id, Suppression.email.in_(emails))).scalars().all()
+        return set(gone), set(suppressed)
+
+    def ensure_rows(self, template: OutboundEmail, keyed: dict[str, tuple[str, str]]) -> dict[str, Row]:
+        """Ledger rows for these business keys (key -> (recipient, message_id)); creates the missing
+        ones as `pending` in one INSERT and returns every row's id and status."""
+        with session_scope(self.sessions) as session:
+            rows = self._existing(session, list(keyed))
+            missing = [k for k in keyed if k not in rows]
+            if missing:
+                session.execute(insert(OutboundMessage), [_new_row(template, k, *keyed[k]) for k in missing])
+                rows.update(self._existing(session, missing))
+        return rows
+
+    @staticmethod
+    def _existing(session, keys: list[str]) -> dict[str, Row]:  # noqa: ANN001
+        found = session.execute(select(OutboundMessage.business_key, OutboundMessage.id, OutboundMessage.status)
+                                .where(OutboundMessage.business_key.in_(keys))).all()
+        return {key: Row(row_id, SendStatus(status)) for key, row_id, status in found}
+
+    def tally_below(self, template: OutboundEmail, entries: list[tuple[int, int, str, str]], below: int) -> dict[str, int]:
+        """Outcomes of the positions a retried batch skips (the heartbeat said they were final):
+        their ledger status; no row at all means the recipient was skipped as suppressed."""
+        keys = [replace(template, recipient_email=e[2]).business_key for e in entries if e[0] < below]
+        tally = {"sent": 0, "failed_permanent": 0, "suppressed": 0}
+        with session_scope(self.sessions) as session:
+            for i in range(0, len(keys), 500):
+                rows = self._existing(session, keys[i:i + 500])
+                for row in rows.values():
+                    tally["sent" if row.status == SendStatus.sent else "failed_permanent"] += 1
+                tally["suppressed"] += len(keys[i:i + 500]) - len(rows)
+        return tally
+
+    def apply(self, marks: Marks) -> None:
+        """One transaction: after it, every message marked sent here is known to be delivered."""
+        table = OutboundMessage.__table__
+        with session_scope(self.sessions) as session:
+            if marks.sent:
+                session.execute(update(table).where(table.c.id.in_(marks.sent)).values(
+                    status=SendStatus.sent, smtp_code=250, sent_at=utcnow()))
+            if marks.sending:
+                session.execute(update(table).where(table.c.id.in_(marks.sending)).values(
+                    status=SendStatus.sending, attempts=table.c.attempts + 1))
+            for f in marks.failures:
+                session.execute(update(table).where(table.c.id == f.row_id).values(
+                    status=f.status, smtp_code=f.code, smtp_reply=f.reply[:REPLY_MAX]))
+                if f.suppress_email:
+                    suppress(session, self.association_id, f.suppress_email, "bounce", f.code, f.reply)
+
+
+def _new_row(template: OutboundEmail, key: str, recipient: str, message_id: str) -> dict:
+    return {
+        "business_key": key, "association_id": template.association_id, "kind": template.kind,
+        "subject_ref": template.subject_ref, "version": template.version, "recipient": recipient,
+        "message_id": message_id, "status": SendStatus.pending, "attempts": 0, "smtp_reply": "",
+        "created_at": utcnow(),
+    }

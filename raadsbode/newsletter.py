@@ -1,0 +1,87 @@
+"""Newsletter issues in the database: compose (freeze the content), editor links, freeze recipients."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from activities.render import Renderer
+from models.newsletter import IssueStatus, NewsletterIssue
+from models.newsletter_messages import KIND, ComposeRequest, ComposeResult
+from models.org import Association
+from models.types import utcnow
+from raadsbode.newsletter_content import check_period, render_issue
+from raadsbode.tokens import issue_token
+
+APPROVE_PURPOSE = "newsletter-approve"
+EDITOR_LINK_VALID = timedelta(days=45)
+FINAL = (IssueStatus.sending, IssueStatus.paused, IssueStatus.sent, IssueStatus.cancelled)
+
+
+def workflow_id(slug: str, period: str) -> str:
+    return f"newsletter-{slug}-{period}"
+
+
+def subject_ref(slug: str, period: str) -> str:
+    return f"{KIND}-{slug}-{period}"
+
+
+def issue_for(session: Session, association_id: int, period: str) -> NewsletterIssue | None:
+    return session.exec(select(NewsletterIssue).where(
+        NewsletterIssue.association_id == association_id, NewsletterIssue.period == period)).first()
+
+
+def compose(session: Session, renderer: Renderer, req: ComposeRequest) -> ComposeResult:
+    """Render the issue and freeze its content as a version. Idempotent for activity retries: an issue
+    already composed is only rendered again when a new version is asked for, and never once sending began."""
+    check_period(req.period)
+    association = session.get(Association, req.association_id)
+    issue = issue_for(session, req.association_id, req.period)
+    if issue is None:
+        issue = NewsletterIssue(association_id=association.id, period=req.period,
+                                subject_ref=subject_ref(association.slug, req.period), intro=req.intro)
+    if issue.status not in FINAL and (issue.version == 0 or req.recompose):
+        if req.intro:
+            issue.intro = req.intro
+        rendered = render_issue(renderer, session, association, req.period, issue.intro)
+        issue.subject, issue.html, issue.text = rendered.subject, rendered.html, rendered.text
+        issue.version += 1
+        issue.status = IssueStatus.draft
+    session.add(issue)
+    session.flush()
+    return ComposeResult(issue.id, issue.version, issue.subject_ref, issue.subject)
+
+
+def editor_link_token(session: Session, issue: NewsletterIssue) -> str:
+    """The editor's link: approve or ask for changes, later pause/resume/cancel. Several uses by design;
+    the workflow refuses what its state does not allow, and a new version voids older links."""
+    return issue_token(session, association_id=issue.association_id, purpose=APPROVE_PURPOSE,
+                       subject_ref=issue.subject_ref, version=issue.version, person_id=None,
+                       expires_at=utcnow() + EDITOR_LINK_VALID, single_use=False)
+
+
+def set_status(session: Session, issue_id: int, status: IssueStatus, approved_by: str = "", comment: str = "") -> None:
+    issue = session.get(NewsletterIssue, issue_id)
+    issue.status = status
+    if status == IssueStatus.approved and approved_by:
+        issue.approved_by, issue.approved_at = approved_by[:254], utcnow()
+    if comment:
+        issue.comment = comment
+    session.add(issue)
+
+
+def freeze_recipients(session: Session, issue_id: int) -> int:
+    """Copy the confirmed subscribers into the issue's recipient list, once, in one statement."""
+    issue = session.get(NewsletterIssue, issue_id)
+    if issue.recipients_frozen is not None:
+        return issue.recipients_frozen
+    session.execute(text(
+        "INSERT INTO issuerecipient (issue_id, position, subscriber_id, email, name) "
+        "SELECT :issue_id, ROW_NUMBER() OVER (ORDER BY id) - 1, id, email, name FROM subscriber "
+        "WHERE association_id = :association_id AND status = 'confirmed'"
+    ), {"issue_id": issue_id, "association_id": issue.association_id})
+    issue.recipients_frozen = session.execute(text(
+        "SELECT COUNT(*) FROM issuerecipient WHERE issue_id = :issue_id"), {"issue_id": issue_id}).scalar_one()
+    session.add(issue)
+    return issue.recipients_frozen

@@ -1,0 +1,136 @@
+"""Newsletter subscribers: double opt-in, unsubscribe, suppression, and the long-lived unsubscribe key.
+
+The unsubscribe key is an HMAC of the subscriber id with the secret key: nothing to store, it keeps
+working for every old issue, and it cannot be guessed for another subscriber.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models.newsletter import Subscriber, SubscriberStatus, Suppression
+from models.org import normalise_email
+from models.types import utcnow
+from raadsbode.associations import email_problem
+from raadsbode.tokens import TokenGrant, issue_token
+
+CONFIRM_PURPOSE = "subscribe-confirm"
+CONFIRM_VALID = timedelta(days=7)
+NAME_MAX = 200
+
+
+class SubscriberError(ValueError):
+    """A problem a person can fix; the message is Dutch and meant to be shown as it is."""
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What subscribing did: the subscriber, and a raw confirmation token when one must be mailed."""
+
+    subscriber_id: int
+    email: str
+    name: str
+    confirm_token: str | None
+
+
+def check_name_and_email(name: str, email: str) -> tuple[str, str]:
+    name, address = " ".join(name.split()), normalise_email(email)
+    problem = email_problem(address)
+    if problem:
+        raise SubscriberError(f"Het e-mailadres is niet bruikbaar: {problem}.")
+    if len(name) > NAME_MAX:
+        raise SubscriberError(f"De naam is te lang (hoogstens {NAME_MAX} tekens).")
+    return name, address
+
+
+def find_subscriber(session: Session, association_id: int, email: str) -> Subscriber | None:
+    return session.exec(
+        select(Subscriber).where(Subscriber.association_id == association_id, Subscriber.email == email)
+    ).first()
+
+
+def subscribe(session: Session, association_id: int, name: str, email: str) -> Subscription:
+    """Record a subscription request. Subscribing again is harmless: a confirmed subscriber stays
+    confirmed and gets no mail (confirm_token None); anyone else gets a fresh confirmation link."""
+    name, address = check_name_and_email(name, email)
+    sub = find_subscriber(session, association_id, address)
+    if sub is None:
+        sub = Subscriber(association_id=association_id, email=address, name=name)
+    elif sub.status == SubscriberStatus.confirmed:
+        return Subscription(sub.id, sub.email, sub.name, None)
+    sub.status, sub.name = SubscriberStatus.pending, name or sub.name
+    session.add(sub)
+    session.flush()
+    token = issue_token(session, association_id=association_id, purpose=CONFIRM_PURPOSE,
+                        subject_ref=f"subscriber-{sub.id}", version=0, person_id=None,
+                        expires_at=utcnow() + CONFIRM_VALID)
+    return Subscription(sub.id, sub.email, sub.name, token)
+
+
+def subscriber_of_grant(session: Session, grant: TokenGrant) -> Subscriber:
+    sub_id = int(grant.subject_ref.removeprefix("subscriber-"))
+    sub = session.get(Subscriber, sub_id)
+    if sub is None or sub.association_id != grant.association_id:
+        raise SubscriberError("Deze aanmelding bestaat niet meer.")
+    return sub
+
+
+def confirm(session: Session, sub: Subscriber) -> None:
+    """Double opt-in completed; confirming twice changes nothing."""
+    if sub.status != SubscriberStatus.confirmed:
+        sub.status, sub.confirmed_at, sub.unsubscribed_at = SubscriberStatus.confirmed, utcnow(), None
+        session.add(sub)
+    # Whoever clicked the link reads this mailbox: an old bounce no longer holds.
+    old = session.exec(select(Suppression).where(
+        Suppression.association_id == sub.association_id, Suppression.email == sub.email)).first()
+    if old is not None:
+        session.delete(old)
+
+
+def unsubscribe(session: Session, sub: Subscriber) -> bool:
+    """Stop the newsletter for this subscriber (never meeting mail: that is another list). True if changed."""
+    if sub.status == SubscriberStatus.unsubscribed:
+        return False
+    sub.status, sub.unsubscribed_at = SubscriberStatus.unsubscribed, utcnow()
+    session.add(sub)
+    return True
+
+
+def unsubscribe_key(secret_key: str, subscriber_id: int) -> str:
+    mac = hmac.new(secret_key.encode(), f"newsletter-unsubscribe|{subscriber_id}".encode(), hashlib.sha256)
+    return f"{subscriber_id}.{mac.hexdigest()[:32]}"
+
+
+def subscriber_id_of_key(secret_key: str, key: str) -> int | None:
+    """The subscriber id a key was made for, or None for a forged or mangled key."""
+    sub_id, _, _mac = (key or "").partition(".")
+    if not sub_id.isdigit() or len(key) > 80:
+        return None
+    return int(sub_id) if hmac.compare_digest(unsubscribe_key(secret_key, int(sub_id)), key) else None
+
+
+def suppress(session: Session, association_id: int, email: str, reason: str,
+             code: int | None = None, reply: str = "") -> None:
+    """Never send the newsletter to this address again (idempotent; the caller commits)."""
+    address = normalise_email(email)
+    exists = session.exec(select(Suppression.id).where(
+        Suppression.association_id == association_id, Suppression.email == address)).first()
+    if exists is None:
+        session.add(Suppression(association_id=association_id, email=address, reason=reason,
+                                smtp_code=code, smtp_reply=reply[:1000]))
+        session.flush()
+
+
+def counts(session: Session, association_id: int) -> dict[str, int]:
+    """Subscribers per status, and suppressed addresses."""
+    rows = session.exec(select(Subscriber.status, func.count()).where(
+        Subscriber.association_id == association_id).group_by(Subscriber.status)).all()
+    result = {str(s): 0 for s in SubscriberStatus} | {str(status): n for status, n in rows}
+    result["suppressed"] = session.exec(select(func.count()).select_from(Suppression).where(
+        Suppression.association_id == association_id)).one()
+    return result

@@ -1,0 +1,105 @@
+"""Subscribers: double opt-in by links, RFC 8058 one-click unsubscribe, GET changes nothing."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from models.newsletter import Subscriber, SubscriberStatus
+from raadsbode.associations import create_association
+from raadsbode.db import session_scope
+from raadsbode.subscribers import subscribe, confirm, unsubscribe_key
+from tests.conftest import unique_slug
+from web.app import create_app
+
+
+@pytest.fixture
+def app_client(settings):
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def association(session_factory_):
+    with session_scope(session_factory_) as s:
+        a = create_association(s, unique_slug("nb"), "VNG Flevoland", "info@vng-flevoland.test")
+        return a.id, a.slug
+
+
+def _status(sessions, association_id, email):
+    with sessions() as s:
+        return s.exec(select(Subscriber).where(Subscriber.association_id == association_id,
+                                               Subscriber.email == email)).one().status
+
+
+def _link(message, path):
+    body = message.get_body(("plain",)).get_content()
+    return re.search(rf"http://raadsbode\.test(/nieuwsbrief/{path}/\S+)", body).group(1)
+
+
+def test_double_opt_in_by_links(app_client, association, session_factory_, sink):
+    association_id, slug = association
+    page = app_client.get(f"/nieuwsbrief/{slug}/aanmelden")
+    assert page.status_code == 200 and "Aanmelden" in page.text
+    answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Anna Jansen", "email": " Anna@Example.test "})
+    assert answer.status_code == 200 and "Bijna klaar" in answer.text
+    assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.pending
+    [mail] = sink.to("anna@example.test")
+    link = _link(mail, "bevestigen")
+    for _ in range(2):  # a mail scanner opening the link changes nothing
+        shown = app_client.get(link)
+        assert shown.status_code == 200 and "bevestigen" in shown.text.lower()
+    assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.pending
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', shown.text).group(1)
+    assert app_client.post(link, data={"csrf": "wrong"}).status_code == 404
+    done = app_client.post(link, data={"csrf": csrf})
+    assert done.status_code == 200 and "bevestigd" in done.text
+    assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.confirmed
+    # Subscribing again is harmless: still confirmed, no second mail.
+    again = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Anna", "email": "anna@example.test"})
+    assert again.status_code == 200
+    assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.confirmed
+    assert len(sink.to("anna@example.test")) == 1
+
+
+def test_subscribe_refuses_a_bad_address(app_client, association):
+    _, slug = association
+    answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "X", "email": "geen-adres"})
+    assert answer.status_code == 422 and "niet bruikbaar" in answer.text
+
+
+def _confirmed(sessions, association_id, email):
+    with session_scope(sessions) as s:
+        sub = s.get(Subscriber, subscribe(s, association_id, "Piet", email).subscriber_id)
+        confirm(s, sub)
+        return sub.id
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_one_click_unsubscribe(app_client, association, session_factory_, settings, encoding):
+    association_id, _ = association
+    email = f"piet-{encoding}@example.test"
+    sub_id = _confirmed(session_factory_, association_id, email)
+    url = f"/nieuwsbrief/afmelden/{unsubscribe_key(settings.secret_key, sub_id)}"
+    shown = app_client.get(url)
+    assert shown.status_code == 200 and "Afmelden" in shown.text
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.confirmed
+    app_client.cookies.clear()
+    if encoding == "urlencoded":
+        answer = app_client.post(url, data={"List-Unsubscribe": "One-Click"})
+    else:
+        answer = app_client.post(url, files={"List-Unsubscribe": (None, "One-Click")})
+    assert answer.status_code == 200 and "afgemeld" in answer.text
+    assert "set-cookie" not in answer.headers and "location" not in answer.headers
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.unsubscribed
+    assert app_client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # again: harmless
+
+
+def test_forged_unsubscribe_key_is_refused(app_client, association, session_factory_, settings):
+    association_id, _ = association
+    sub_id = _confirmed(session_factory_, association_id, "kees@example.test")
+    forged = unsubscribe_key("another-secret", sub_id)
+    assert app_client.post(f"/nieuwsbrief/afmelden/{forged}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert _status(session_factory_, association_id, "kees@example.test") == SubscriberStatus.confirmed

@@ -1,0 +1,150 @@
+"""Public newsletter pages (/nieuwsbrief/...): subscribe, confirm (double opt-in), unsubscribe
+(RFC 8058 one-click), and the editor's link page (approve, changes, go, pause, resume, cancel).
+
+GET never changes anything (mail scanners open links); only POSTs act.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from activities.mailer import Mailer
+from activities.newsletter_mail import confirmation_mail
+from models.newsletter import Subscriber
+from models.org import Association
+from raadsbode import subscribers as subs
+from raadsbode.associations import UnknownAssociation, get_association_by_slug
+from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up, mark_used
+from web.deps import RendererDep, SessionDep, SettingsDep, TemporalDep
+from web.link_security import post_allowed, render_page
+from web.newsletter_editor import editor_post, editor_view
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/nieuwsbrief")
+PAGE = "newsletter_page.html.j2"
+REFUSED = "Deze link is niet (meer) geldig. Meld u opnieuw aan als u de nieuwsbrief wilt ontvangen."
+
+
+def _page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:  # noqa: ANN001
+    ctx = {"association_name": "", "text": "", "error": "", "form": None, "done": False} | ctx
+    return render_page(renderer, PAGE, status_code=status_code, **ctx)
+
+
+def _association(session, slug: str) -> Association:  # noqa: ANN001
+    try:
+        return get_association_by_slug(session, slug)
+    except UnknownAssociation:
+        from fastapi import HTTPException
+        raise HTTPException(404) from None
+
+
+@router.get("/{slug}/aanmelden", response_class=HTMLResponse)
+def subscribe_form(slug: str, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
+    association = _association(session, slug)
+    return _page(renderer, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
+                 text="Na het aanmelden krijgt u een e-mail met een link om uw aanmelding te bevestigen.",
+                 form={"subscribe": True, "button": "Aanmelden", "action": ""})
+
+
+@router.post("/{slug}/aanmelden", response_class=HTMLResponse)
+async def subscribe_post(slug: str, request: Request, session: SessionDep, renderer: RendererDep,
+                         settings: SettingsDep) -> HTMLResponse:
+    association = _association(session, slug)
+    form = await request.form()
+    name, email = str(form.get("name", "")), str(form.get("email", ""))
+    try:
+        subscription = subs.subscribe(session, association.id, name, email)
+        session.commit()
+    except subs.SubscriberError as exc:
+        session.rollback()
+        return _page(renderer, 422, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
+                     error=str(exc), form={"subscribe": True, "button": "Aanmelden", "action": "", "name": name, "email": email})
+    if subscription.confirm_token:
+        out = confirmation_mail(settings, renderer, association, subscription.email, subscription.name,
+                                subscription.confirm_token, subscription.subscriber_id)
+        await Mailer(settings, request.app.state.sessions).deliver(out)
+    # The same answer whether or not the address was known: the page tells nobody who subscribes.
+    return _page(renderer, association_name=association.name, heading="Bijna klaar", done=True,
+                 text=f"We hebben een e-mail gestuurd naar {subscription.email}. Klik op de link daarin om uw "
+                      "aanmelding te bevestigen.")
+
+
+@router.get("/bevestigen/{token}", response_class=HTMLResponse)
+def confirm_page(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    try:
+        grant = look_up(session, token, {subs.CONFIRM_PURPOSE})
+        association = session.get(Association, grant.association_id)
+    except TokenRefused:
+        return _page(renderer, 404, heading="Link ongeldig", text=REFUSED)
+    return _page(renderer, association_name=association.name, heading="Aanmelding bevestigen",
+                 text="Bevestig met de knop hieronder dat u de nieuwsbrief wilt ontvangen.",
+                 form={"button": "Ja, ik wil de nieuwsbrief ontvangen", "action": "",
+                       "csrf": csrf_for(settings.secret_key, hash_token(token))})
+
+
+@router.post("/bevestigen/{token}", response_class=HTMLResponse)
+async def confirm_post(token: str, request: Request, session: SessionDep, renderer: RendererDep,
+                       settings: SettingsDep) -> HTMLResponse:
+    form = await request.form()
+    try:
+        grant = look_up(session, token, {subs.CONFIRM_PURPOSE})
+        if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", "")), allow_null_origin=True):
+            raise TokenRefused()
+        sub = subs.subscriber_of_grant(session, grant)
+        mark_used(session, grant.token_id, "confirmed")
+        subs.confirm(session, sub)
+        association = session.get(Association, grant.association_id)
+        session.commit()
+    except (TokenRefused, subs.SubscriberError):
+        return _page(renderer, 404, heading="Link ongeldig", text=REFUSED)
+    return _page(renderer, association_name=association.name, heading="Aanmelding bevestigd", done=True,
+                 text="Dank u wel. U ontvangt voortaan de nieuwsbrief. Afmelden kan met de link onderaan elke nieuwsbrief.")
+
+
+def _subscriber_of_key(session, settings, key: str) -> Subscriber | None:  # noqa: ANN001
+    sub_id = subs.subscriber_id_of_key(settings.secret_key, key)
+    return session.get(Subscriber, sub_id) if sub_id is not None else None
+
+
+@router.get("/afmelden/{key}", response_class=HTMLResponse)
+def unsubscribe_page(key: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    sub = _subscriber_of_key(session, settings, key)
+    if sub is None:
+        return _page(renderer, 404, heading="Link ongeldig", text="Deze afmeldlink is niet geldig.")
+    association = session.get(Association, sub.association_id)
+    if sub.status == "unsubscribed":
+        return _page(renderer, association_name=association.name, heading="U bent afgemeld", done=True,
+                     text="U ontvangt de nieuwsbrief niet meer.")
+    return _page(renderer, association_name=association.name, heading="Afmelden voor de nieuwsbrief",
+                 text=f"Wilt u de nieuwsbrief niet meer ontvangen op {sub.email}? Berichten over vergaderingen "
+                      "blijft u gewoon ontvangen.",
+                 form={"button": "Afmelden", "action": "", "one_click": True})
+
+
+@router.post("/afmelden/{key}", response_class=HTMLResponse)
+async def unsubscribe_post(key: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    """RFC 8058 one-click: a mail client POSTs `List-Unsubscribe=One-Click` (urlencoded or multipart)
+    without cookies or a CSRF token; the HMAC key in the URL is the authority. 200, no redirect."""
+    sub = _subscriber_of_key(session, settings, key)
+    if sub is None:
+        return _page(renderer, 404, heading="Link ongeldig", text="Deze afmeldlink is niet geldig.")
+    subs.unsubscribe(session, sub)
+    association = session.get(Association, sub.association_id)
+    session.commit()
+    log.info("newsletter unsubscribe: subscriber %s", sub.id)
+    return _page(renderer, association_name=association.name, heading="U bent afgemeld", done=True,
+                 text="U ontvangt de nieuwsbrief niet meer. Berichten over vergaderingen blijft u ontvangen.")
+
+
+@router.get("/redactie/{token}", response_class=HTMLResponse)
+async def editor_page(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep,
+                      temporal: TemporalDep) -> HTMLResponse:
+    return await editor_view(token, session, renderer, settings, temporal)
+
+
+@router.post("/redactie/{token}", response_class=HTMLResponse)
+async def editor_action(token: str, request: Request, session: SessionDep, renderer: RendererDep,
+                        settings: SettingsDep, temporal: TemporalDep) -> HTMLResponse:
+    return await editor_post(token, request, session, renderer, settings, temporal)
