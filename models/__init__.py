@@ -1,4 +1,5 @@
 """SQLModel tables (org, meetings, ledger) and, apart from them, plain dataclasses (messages)."""
+from models.alv import AlvDecision, InboundMessage, MeetingDetails, Motion, MotionCosigner, NetworkSignup, PlanningEntry  # noqa: F401
 from models.ledger import ActionToken, AuditEvent, OutboundMessage, SendStatus
 from models.meetings import AgendaItem, AgendaVersion, Attendance, ItemKind, Meeting, MeetingKind, MeetingStatus, Response
 from models.minutes import Minutes

@@ -13,6 +13,7 @@ from web.links import router as links_router
 from web.newsletter_pages import router as newsletter_router
 from web.meeting_pages import router as meeting_pages_router
 from web.pages import install_error_handlers
+from web.public_pages import router as public_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
 
     # Routers are added here, one line each.
     app.include_router(links_router)
+    app.include_router(public_router)
     app.include_router(newsletter_router)
     app.include_router(meeting_pages_router)
     if settings.is_dev:

@@ -1,0 +1,86 @@
+"""Test data for the ALV tests: an association with member municipalities, their contacts and a board."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+
+from models import Body, BodyKind, Meeting, MeetingKind, Membership, MemberRole, Municipality, Person, Venue
+from models.alv import MeetingDetails
+from raadsbode.associations import create_association
+from raadsbode.db import SessionFactory, session_scope
+from tests.conftest import unique_slug
+
+BOARD = [("Marjolein de Graaf", MemberRole.chair), ("Hasan Yilmaz", MemberRole.deputy_chair),
+         ("Thomas Dekker", MemberRole.secretary), ("Eva Janssen", MemberRole.member)]
+TOWNS = ["Almere", "Dronten", "Lelystad", "Urk"]
+
+
+@dataclass
+class Assoc:
+    association_id: int
+    slug: str
+    mailbox: str
+    board_id: int
+    alv_id: int
+    venue_id: int
+    board: dict[str, int] = field(default_factory=dict)  # role -> person id
+    towns: dict[str, int] = field(default_factory=dict)  # municipality name -> id
+    contacts: dict[str, list[int]] = field(default_factory=dict)  # municipality name -> person ids
+
+
+def make_association(sessions: SessionFactory, contacts_per_town: int = 2, towns: list[str] | None = None) -> Assoc:
+    slug = unique_slug("alv")
+    with session_scope(sessions) as s:
+        association = create_association(s, slug, "VNG Testland", f"secretariaat@{slug}.test")
+        bodies = {b.kind: b for b in s.exec(select(Body).where(Body.association_id == association.id)).all()}
+        venue = Venue(association_id=association.id, name="Stadhuis Lelystad", address="Stadhuisplein 2, Lelystad")
+        s.add(venue)
+        s.flush()
+        a = Assoc(association.id, slug, association.mailbox_email, bodies[BodyKind.board].id,
+                  bodies[BodyKind.general_meeting].id, venue.id)
+        for name, role in BOARD:
+            person = _person(s, a, None, name, f"{role.value}@{slug}.test")
+            s.add(Membership(body_id=a.board_id, person_id=person.id, role=role))
+            a.board[role.value] = person.id
+        s.add(Membership(body_id=a.alv_id, person_id=a.board["secretary"], role=MemberRole.secretary))
+        for town in towns or TOWNS:
+            _add_town(s, a, town, contacts_per_town)
+    return a
+
+
+def _person(s, a: Assoc, municipality_id: int | None, name: str, email: str) -> Person:
+    person = Person(association_id=a.association_id, municipality_id=municipality_id, name=name, email=email)
+    s.add(person)
+    s.flush()
+    return person
+
+
+def _add_town(s, a: Assoc, town: str, contacts: int) -> None:
+    municipality = Municipality(association_id=a.association_id, name=town)
+    s.add(municipality)
+    s.flush()
+    a.towns[town] = municipality.id
+    a.contacts[town] = []
+    for n in range(contacts):
+        email = f"contact{n}@{town.lower().replace(' ', '-')}.{a.slug}.test"
+        person = _person(s, a, municipality.id, f"Contact {n} {town}", email)
+        s.add(Membership(body_id=a.alv_id, person_id=person.id, role=MemberRole.member))
+        a.contacts[town].append(person.id)
+
+
+def add_public_meeting(sessions: SessionFactory, a: Assoc, starts_at: datetime, kind: MeetingKind = MeetingKind.alv,
+                       title: str = "Algemene Ledenvergadering", public: bool = True, **details) -> int:
+    with session_scope(sessions) as s:
+        body_id = a.board_id if kind == MeetingKind.board else a.alv_id
+        meeting = Meeting(association_id=a.association_id, body_id=body_id, kind=kind, title=title, starts_at=starts_at,
+                          ends_at=starts_at + timedelta(hours=2), venue_id=a.venue_id, is_public=public,
+                          ical_uid=f"{unique_slug('uid')}@{a.slug}.test")
+        s.add(meeting)
+        s.flush()
+        if details:
+            details.setdefault("policy_json", json.dumps(details.pop("policy", {})))
+            s.add(MeetingDetails(meeting_id=meeting.id, **details))
+        return meeting.id
