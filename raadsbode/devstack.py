@@ -149,13 +149,24 @@ async def run_dev_stack(settings: Settings, load_demo: bool, on_ready: Callable[
                 asyncio.gather(temporal.wait_ready(), asyncio.to_thread(prepare_database, settings, load_demo)), stop)
             settings.mail_dir.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes only its own folder
             controller, _handler = start_sink("127.0.0.1", settings.sink_port, settings.mail_dir)
+            watcher = asyncio.create_task(_stop_when_exited(temporal, stop))
             await _serve(client, settings, stop, on_ready)
+            watcher.cancel()
+            temporal.raise_if_exited()
         except _Stopped:
             log.info("stopped while starting")
         finally:
             if controller is not None:
                 controller.stop()
             await asyncio.to_thread(temporal.stop)
+
+
+async def _stop_when_exited(temporal: TemporalDevServer, stop: asyncio.Event) -> None:
+    """If the Temporal server dies, stop the rest too (and report it) rather than retry forever."""
+    while temporal.process is not None and temporal.process.poll() is None:
+        await asyncio.sleep(0.5)
+    log.error("the Temporal dev server exited unexpectedly; stopping the stack")
+    stop.set()
 
 
 async def _serve(client: Client, settings: Settings, stop: asyncio.Event, on_ready: Callable[[DevStackInfo], None]) -> None:

@@ -88,7 +88,7 @@ class TemporalDevServer:
 
     def start(self) -> None:
         self.db_file.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_file.open("ab") as out:
+        with self.log_file.open("wb") as out:  # this run only, so its tail explains a failure
             # Own process group: a Ctrl-C in the terminal reaches only us, and we stop the
             # server last, after the worker has let go of it.
             self.process = subprocess.Popen(
@@ -101,7 +101,7 @@ class TemporalDevServer:
         """Connect with retries until the namespace answers; a clear error if it never does."""
         deadline = time.monotonic() + timeout
         while True:
-            self._raise_if_exited()
+            self.raise_if_exited()
             try:
                 client = await Client.connect(self.address, namespace=self.namespace)
                 await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=self.namespace))
@@ -112,7 +112,7 @@ class TemporalDevServer:
                                         f"is port {self.port} in use by another program? See {self.log_file}.") from exc
             await asyncio.sleep(0.2)
 
-    def _raise_if_exited(self) -> None:
+    def raise_if_exited(self) -> None:
         if self.process is not None and self.process.poll() is not None:
             raise DevStackError(
                 f"The Temporal dev server exited with code {self.process.returncode}; is port {self.port} "
