@@ -1,0 +1,54 @@
+"""A send of a few hundred to the SMTP sink, through the real worker and Temporal dev server."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+
+from sqlmodel import select
+
+from models.newsletter import Subscriber, SubscriberStatus, Suppression
+from models.newsletter_messages import Decision
+from raadsbode import newsletter_control as control
+from raadsbode.db import session_scope
+from raadsbode.subscribers import suppress
+from tests.newsletter_support import FAST, make_tenant, wait_for_state
+from worker import build_worker
+from workflows.newsletter import NewsletterWorkflow
+
+
+def _received(sink) -> Counter:
+    return Counter(r.lower() for m in sink.messages for r in m.rcpt_tos)
+
+
+async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, settings, session_factory_, sink):
+    association_id, slug, emails = make_tenant(session_factory_, 300)
+    unsubscribed, suppressed, bouncing = emails[5], emails[17], emails[150]
+    with session_scope(session_factory_) as s:
+        sub = s.exec(select(Subscriber).where(Subscriber.email == unsubscribed)).one()
+        sub.status = SubscriberStatus.unsubscribed
+        suppress(s, association_id, suppressed, "manual")
+    sink.rcpt_replies[bouncing] = ["550 5.1.1 Mailbox does not exist"]
+    editor = f"redactie-{uuid.uuid4().hex[:6]}@vng-flevoland.test"
+    async with build_worker(temporal_env.client, settings):
+        handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,
+                                           "2026-11", [editor], intro="Welkom bij de nieuwsbrief.", policy=FAST)
+        proof = await wait_for_state(handle, {"proof"})
+        [proof_mail] = sink.to(editor)
+        assert "/nieuwsbrief/redactie/" in proof_mail.get_body(("plain",)).get_content()
+        ack = await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", "test", version=proof.version))
+        assert ack.ok, ack.message
+        result = await asyncio.wait_for(handle.result(), 60)
+    received = _received(sink)
+    readers = [e for e in emails if e not in (unsubscribed, suppressed, bouncing)]
+    assert all(received[e] == 1 for e in readers), [e for e in readers if received[e] != 1][:5]
+    assert received[unsubscribed] == received[suppressed] == received[bouncing] == 0
+    assert (result.final_state, result.sent, result.failed, result.suppressed) == ("sent", 297, 1, 1)  # the unsubscribed one is not even frozen in
+    with session_scope(session_factory_) as s:  # the 550 suppressed the address for the next issue
+        assert s.exec(select(Suppression).where(Suppression.association_id == association_id,
+                                                Suppression.email == bouncing)).one().reason == "bounce"
+    copy = next(m.parsed() for m in sink.messages if readers[0] in m.rcpt_tos)
+    assert copy["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/nieuwsbrief/afmelden/" in copy["List-Unsubscribe"] and "mailto:" in copy["List-Unsubscribe"]
+    assert "Beste Lezer" in copy.get_body(("plain",)).get_content()
+    assert len(sink.to(editor)) == 2  # the proof and the report
