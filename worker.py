@@ -24,7 +24,7 @@ def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -
         workflows=registry.workflows(),
         activities=registry.activities(deps),
         # Sync DB activities run in threads; async SMTP activities on the loop.
-        activity_executor=ThreadPoolExecutor(max_workers=16),
+        activity_executor=ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,
     )
 
