@@ -1,11 +1,139 @@
-"""Meeting workflow activities. STUB: owned by the meeting helper."""
+"""Meeting workflow activities: thin wrappers that run DB work in a session and send through the ledger.
+
+Sending is one activity per batch (Mailer.deliver_many over a few SMTP connections). A temporary
+failure for any recipient makes the activity retry; the ledger skips whoever already got the email.
+"""
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import meeting_notices as notices
+from activities import meeting_store as store
 from activities.deps import Deps
+from activities.mailer import Mailer
+from activities.meeting_decisions import claim_decision, decision_emails
+from activities.meeting_mail import MeetingMail
+from models.ledger import SendStatus
+from models.meeting_activity_messages import (
+    CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
+    RescheduleOutcome, RescheduleRequest, RsvpRecord, SendSummary, SignoffRequest, StatusChange, StoreAgenda,
+    StoreMinutes, VersionStored,
+)
+from models.meeting_messages import RsvpResult, SignoffDecisionResult
+from models.messages import OutboundEmail
+from raadsbode.db import session_scope
+
+T = TypeVar("T")
 
 
 class MeetingActivities:
-    ACTIVITY_NAMES: tuple[str, ...] = ()
+    ACTIVITY_NAMES: tuple[str, ...] = (
+        "load_meeting", "store_agenda", "store_minutes", "record_rsvp", "reschedule_meeting", "cancel_meeting",
+        "set_meeting_status", "record_decision", "send_signoff_requests", "send_notice", "send_convocation",
+        "send_calendar_change",
+    )
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self.mailer = Mailer(deps.settings, deps.sessions)
+
+    def _tx(self, fn: Callable[..., T], *args: object) -> T:
+        try:
+            with session_scope(self.deps.sessions) as session:
+                return fn(session, *args)
+        except store.NotFound as exc:
+            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+
+    def _compose(self, meeting_id: int, build: Callable[[MeetingMail], list[OutboundEmail]]) -> list[OutboundEmail]:
+        """Build the emails (issuing their links) and commit, so every link works before it is sent."""
+        return self._tx(lambda session: build(MeetingMail(self.deps, session, meeting_id)))
+
+    async def _deliver(self, meeting_id: int, build: Callable[[MeetingMail], list[OutboundEmail]]) -> SendSummary:
+        outs = await asyncio.to_thread(self._compose, meeting_id, build)
+        results = await self.mailer.deliver_many(outs) if outs else []
+        temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
+        if temporary:
+            raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")
+        failed = [r.business_key.rpartition("|")[2] for r in results if r.status == SendStatus.failed_permanent.value]
+        if failed:
+            activity.logger.warning("meeting %s: permanently refused for %s", meeting_id, ", ".join(failed))
+        return SendSummary(sent=len(results) - len(failed), failed=failed)
+
+    # --- database ------------------------------------------------------------------------------
+
+    @activity.defn
+    def load_meeting(self, ref: MeetingRef) -> MeetingInfo:
+        return self._tx(store.load_info, ref.meeting_id)
+
+    @activity.defn
+    def store_agenda(self, inp: StoreAgenda) -> VersionStored:
+        return VersionStored(self._tx(store.store_agenda, inp.meeting_id, inp.submit))
+
+    @activity.defn
+    def store_minutes(self, inp: StoreMinutes) -> VersionStored:
+        return VersionStored(self._tx(store.store_minutes, inp.meeting_id, inp.submit))
+
+    @activity.defn
+    def record_rsvp(self, inp: RsvpRecord) -> RsvpResult:
+        self._tx(store.record_rsvp, inp.meeting_id, inp.rsvp)
+        return RsvpResult(recorded=True, response=inp.rsvp.response)
+
+    @activity.defn
+    def reschedule_meeting(self, inp: RescheduleRequest) -> RescheduleOutcome:
+        def move(session) -> RescheduleOutcome:  # noqa: ANN001
+            meeting = store.reschedule(session, inp.meeting_id, inp.change)
+            if isinstance(meeting, str):
+                return RescheduleOutcome(False, meeting)
+            when = self.deps.renderer.render_string("{{ d|nl_datetime }}", d=meeting.starts_at)
+            return RescheduleOutcome(True, f"De vergadering is verplaatst naar {when}.", meeting.starts_at.isoformat(),
+                                     meeting.ends_at.isoformat(), meeting.ical_sequence)
+        return self._tx(move)
+
+    @activity.defn
+    def cancel_meeting(self, inp: CancelRequest) -> CancelOutcome:
+        return CancelOutcome(self._tx(store.cancel, inp.meeting_id, inp.change.reason))
+
+    @activity.defn
+    def set_meeting_status(self, inp: StatusChange) -> StatusChange:
+        self._tx(store.set_status, inp.meeting_id, inp.status)
+        return inp
+
+    # --- decisions and emails ------------------------------------------------------------------
+
+    @activity.defn
+    async def record_decision(self, rec: DecisionRecord) -> SignoffDecisionResult:
+        accepted, message = await asyncio.to_thread(self._tx, claim_decision, rec)
+        if accepted:
+            await self._deliver(rec.meeting_id, lambda mm: decision_emails(mm, rec))
+        return SignoffDecisionResult(accepted=accepted, message=message)
+
+    @activity.defn
+    async def send_signoff_requests(self, req: SignoffRequest) -> SendSummary:
+        return await self._deliver(req.meeting_id, lambda mm: notices.signoff_requests(mm, req))
+
+    @activity.defn
+    async def send_notice(self, notice: Notice) -> SendSummary:
+        build = notices.BUILDERS[notice.kind]
+
+        def compose(mm: MeetingMail) -> list[OutboundEmail]:
+            if notice.kind == "minutes":  # the chair approved: record it before the board reads it
+                store.approve_minutes(mm.session, notice.meeting_id, notice.version)
+            return build(mm, notice.version)
+        return await self._deliver(notice.meeting_id, compose)
+
+    @activity.defn
+    async def send_convocation(self, req: ConvocationRequest) -> SendSummary:
+        def compose(mm: MeetingMail) -> list[OutboundEmail]:
+            if not req.amended:
+                store.set_status(mm.session, req.meeting_id, "convened")
+            return notices.convocation(mm, req.agenda_version, req.amended)
+        return await self._deliver(req.meeting_id, compose)
+
+    @activity.defn
+    async def send_calendar_change(self, change: CalendarChange) -> SendSummary:
+        return await self._deliver(change.meeting_id, lambda mm: notices.calendar_change(mm, change.method, change.reason))

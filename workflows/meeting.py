@@ -1,14 +1,213 @@
-"""The board meeting workflow (id meeting-<id>). STUB: owned by the meeting helper."""
+"""The board meeting workflow (id meeting-<id>): agenda, sign-off, convocation, changes, attendance, minutes.
+
+The run loop executes whichever scheduled step is due (workflows/meeting_schedule.py) and otherwise
+sleeps until the next moment or until an update changes the state. Updates validate before anything
+reaches history (workflows/meeting_checks.py); their handlers do the work through activities.
+"""
 from __future__ import annotations
+
+import asyncio
+from datetime import datetime
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from models.meeting_messages import MeetingInput, MeetingResult
+    from activities.meeting_activities import MeetingActivities
+    from models.meeting_activity_messages import (
+        CalendarChange, CancelRequest, DecisionRecord, RescheduleRequest, RsvpRecord, StoreAgenda, StoreMinutes,
+    )
+    from models.meeting_messages import (
+        CancelMeeting, ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
+        SignerState, SignoffDecision, SignoffDecisionResult, StatusQuery, SubmitAgenda, SubmitAgendaResult, SubmitMinutes,
+    )
+    from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
+    from workflows import meeting_checks as checks
+    from workflows import meeting_schedule as schedule
+    from workflows.meeting_steps import MeetingSteps
+    from workflows.policy import MeetingPolicy
 
 
 @workflow.defn
-class MeetingWorkflow:
+class MeetingWorkflow(MeetingSteps):
+    @workflow.init
+    def __init__(self, inp: MeetingInput) -> None:
+        self.inp = inp
+        self.s = inp.state or MeetingState()
+        self.info = None
+        self.policy = MeetingPolicy()
+        self._lock = asyncio.Lock()
+        self._retry_at: datetime | None = None
+        self._wake = False
+
     @workflow.run
     async def run(self, inp: MeetingInput) -> MeetingResult:
-        return MeetingResult(meeting_id=inp.meeting_id, final_phase="stub")
+        info = await self._load()
+        self.policy = MeetingPolicy.from_overrides(info.policy, inp.policy)
+        if not self.s.starts_at_iso:
+            self.s.starts_at_iso, self.s.ends_at_iso = info.starts_at_iso, info.ends_at_iso
+            self.s.ical_sequence = info.ical_sequence
+        self.info = info
+        while not (self.s.cancelled or self.s.closed):
+            now = workflow.now()
+            step = schedule.due_step(self.s, self.policy, info, now) if not self._retry_pending(now) else None
+            if step:
+                await self._run_step(step)
+                continue
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(MeetingInput(inp.meeting_id, inp.association_slug, inp.policy, self.s))
+            await self._sleep_until_next(now)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return MeetingResult(meeting_id=inp.meeting_id, final_phase=schedule.phase(self.s))
+
+    def _retry_pending(self, now: datetime) -> bool:
+        return self._retry_at is not None and now < self._retry_at
+
+    async def _sleep_until_next(self, now: datetime) -> None:
+        upcoming = schedule.next_moment(self.s, self.policy, self._info(), now)
+        moments = [m for m in (upcoming[0] if upcoming else None, self._retry_at) if m and m > now]
+        self._wake = False
+        try:
+            timeout = (min(moments) - now) if moments else None
+            await workflow.wait_condition(lambda: self._wake, timeout=timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    def _changed(self) -> None:
+        self._wake = True
+
+    # --- agenda and minutes ------------------------------------------------------------------
+
+    @workflow.update
+    async def submit_agenda(self, inp: SubmitAgenda) -> SubmitAgendaResult:
+        stored = await self._db(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp))
+        self.s.agenda_version = max(self.s.agenda_version, stored.version)
+        self._changed()
+        return SubmitAgendaResult(version=stored.version)
+
+    @submit_agenda.validator
+    def _validate_agenda(self, inp: SubmitAgenda) -> None:
+        checks.check_agenda(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+
+    @workflow.update
+    async def submit_minutes(self, inp: SubmitMinutes) -> SubmitAgendaResult:
+        stored = await self._db(MeetingActivities.store_minutes, StoreMinutes(self._mid, inp))
+        self.s.minutes_version = max(self.s.minutes_version, stored.version)
+        self._changed()
+        return SubmitAgendaResult(version=stored.version)
+
+    @submit_minutes.validator
+    def _validate_minutes(self, inp: SubmitMinutes) -> None:
+        checks.check_minutes(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+
+    def _round(self, purpose: str) -> SignoffRound:
+        if purpose == "agenda-signoff":
+            return self.s.agenda_round
+        if purpose == "minutes-signoff":
+            return self.s.minutes_round
+        raise ValueError("Onbekend soort ondertekening.")
+
+    @workflow.update
+    async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
+        r = self._round(d.purpose)
+        slot = checks.slot_for(self._info(), r, d.person_id) or ""
+        result = await self._send(MeetingActivities.record_decision, DecisionRecord(self._mid, d, slot))
+        if result.accepted and r is self._round(d.purpose) and slot not in r.signed_by:
+            if d.decision == "approve":
+                r.signed_by[slot] = d.person_id
+                r.completed_at_iso = workflow.now().isoformat() if r.complete else ""
+            else:
+                r.changes_requested = True
+            self._changed()
+        return result
+
+    @decide.validator
+    def _validate_decide(self, d: SignoffDecision) -> None:
+        info = checks.require_ready(self.info, self.s)
+        checks.check_decision(info, self.s, workflow.now(), d, self._round(d.purpose))
+
+    # --- attendance and changes ----------------------------------------------------------------
+
+    @workflow.update
+    async def rsvp(self, inp: RsvpInput) -> RsvpResult:
+        result = await self._db(MeetingActivities.record_rsvp, RsvpRecord(self._mid, inp))
+        if result.recorded:
+            self.s.rsvp[str(inp.person_id)] = result.response
+        return result
+
+    @rsvp.validator
+    def _validate_rsvp(self, inp: RsvpInput) -> None:
+        checks.check_rsvp(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+
+    @workflow.update
+    async def reschedule(self, inp: Reschedule) -> ChangeResult:
+        async with self._lock:
+            if self.s.cancelled:
+                return ChangeResult(False, "Deze vergadering is geannuleerd.")
+            out = await self._db(MeetingActivities.reschedule_meeting, RescheduleRequest(self._mid, inp))
+            if not out.accepted:
+                return ChangeResult(False, out.message)
+            self.s.starts_at_iso, self.s.ends_at_iso = out.starts_at_iso, out.ends_at_iso
+            self.s.ical_sequence = out.ical_sequence
+            self.s.overview_sent = self.s.reminder_sent = False  # due again relative to the new time
+            if self.s.convened_version:
+                await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "REQUEST", inp.reason))
+            self._changed()
+            return ChangeResult(True, out.message)
+
+    @reschedule.validator
+    def _validate_reschedule(self, inp: Reschedule) -> None:
+        checks.require_ready(self.info, self.s)
+        checks.check_reschedule(self.s, workflow.now(), inp)
+
+    @workflow.update
+    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
+        async with self._lock:
+            if self.s.cancelled:
+                return ChangeResult(False, "Deze vergadering was al geannuleerd.")
+            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
+            self.s.ical_sequence = out.ical_sequence
+            self.s.cancelled = True
+            sent = await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "CANCEL", inp.reason))
+            self._changed()
+            return ChangeResult(True, f"De vergadering is geannuleerd; {sent.sent} genodigden kregen een annulering.")
+
+    @cancel.validator
+    def _validate_cancel(self, inp: CancelMeeting) -> None:
+        checks.require_ready(self.info, self.s)
+        checks.require_before_start(self.s, workflow.now())
+
+    # --- status ----------------------------------------------------------------------------------
+
+    @workflow.query
+    def status(self, _: StatusQuery) -> MeetingStatusView:
+        s, info = self.s, self.info
+        held = s.held
+        r = s.minutes_round if held else s.agenda_round
+        upcoming = schedule.next_moment(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
+        due = schedule.due_step(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
+        step = schedule.STEP_LABELS.get(due or (upcoming[1] if upcoming else ""), schedule.waiting_for(s))
+        return MeetingStatusView(
+            meeting_id=self._mid, phase=schedule.phase(s), agenda_version=s.agenda_version,
+            signers=self._signers(r) if info else [], next_deadline_iso=upcoming[0].isoformat() if upcoming else None,
+            next_step=step, rsvp=self._rsvp_counts(),
+        )
+
+    def _signers(self, r: SignoffRound) -> list[SignerState]:
+        info = self._info()
+        signers = []
+        for slot in r.slots:
+            person = r.signed_by.get(slot) or self._person(slot)
+            role = "chair" if slot == CHAIR_SLOT else "secretary"
+            if slot == CHAIR_SLOT and person == info.deputy_id:
+                role = "deputy_chair"
+            name = info.names.get(str(person), "") if person else ""
+            signers.append(SignerState(person_id=person or 0, name=name, role=role, signed=slot in r.signed_by))
+        return signers
+
+    def _rsvp_counts(self) -> dict[str, int]:
+        answers = list(self.s.rsvp.values())
+        total = len(self.info.recipient_ids) if self.info else len(answers)
+        counts = {"attending": answers.count("attending"), "not_attending": answers.count("not_attending")}
+        counts["none"] = max(0, total - sum(counts.values()))
+        return counts
