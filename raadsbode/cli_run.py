@@ -62,9 +62,27 @@ def dev(
 
 def worker() -> None:
     """Run a worker: polls the task queue and runs workflows and activities (production process)."""
-    from worker import run_worker
+    asyncio.run(_run_worker_until_signal(load_settings()))
 
-    asyncio.run(run_worker(load_settings()))
+
+async def _run_worker_until_signal(settings: Settings) -> None:
+    """SIGTERM (docker stop) and Ctrl-C shut the worker down cleanly instead of killing it mid-task."""
+    from raadsbode.signals import stop_on_signals
+    from raadsbode.temporal_client import connect
+    from worker import build_worker
+
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        the_worker = build_worker(await connect(settings), settings)
+        logging.getLogger(__name__).info("worker polling task queue %s on %s", settings.temporal_task_queue, settings.temporal_address)
+        running = asyncio.create_task(the_worker.run())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if not running.done():
+            await the_worker.shutdown()
+        await running
+    console.print("Worker stopped.")
 
 
 def web(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import socket
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from temporalio.client import Client
 
 from raadsbode.dev_data import prepare_database
 from raadsbode.settings import Settings
+from raadsbode.signals import stop_on_signals
 from raadsbode.sink import start_sink
 from raadsbode.temporal_dev import DevStackError, TemporalDevServer
 
@@ -107,23 +107,6 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
-@contextlib.contextmanager
-def _stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, _request_stop, stop, sig)
-    try:
-        yield
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
-def _request_stop(stop: asyncio.Event, sig: int) -> None:
-    log.info("%s received, stopping%s", signal.Signals(sig).name, " (already stopping)" if stop.is_set() else "")
-    stop.set()
-
-
 async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> T:
     task = asyncio.ensure_future(work)
     stopper = asyncio.create_task(stop.wait())
@@ -142,7 +125,7 @@ async def run_dev_stack(settings: Settings, load_demo: bool, on_ready: Callable[
     var_dir = settings.var_dir
     temporal = TemporalDevServer(var_dir / "temporal.db", settings.temporal_port, settings.temporal_ui_port, var_dir / "temporal.log")
     controller = None
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         try:
             temporal.start()
             client, _ = await _unless_stopped(

@@ -23,13 +23,13 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
 
-class DevProcess:
-    """One `raadsbode dev` run with its output collected by a thread."""
+class CliProcess:
+    """One `raadsbode ...` run (default: the dev stack) with its output collected by a thread."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, cwd: Path, env: dict[str, str], args: tuple[str, ...] = ("dev", "--no-demo")) -> None:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "raadsbode.cli", "dev", "--no-demo"], cwd=cwd, env=env,
+            [sys.executable, "-m", "raadsbode.cli", *args], cwd=cwd, env=env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._collect, daemon=True).start()
 
@@ -45,7 +45,7 @@ class DevProcess:
         deadline = time.monotonic() + START_TIMEOUT
         while not condition():
             if self.proc.poll() is not None:
-                pytest.fail(f"raadsbode dev exited ({self.proc.returncode}) before {what}:\n{self.output}")
+                pytest.fail(f"raadsbode exited ({self.proc.returncode}) before {what}:\n{self.output}")
             if time.monotonic() > deadline:
                 self.proc.kill()
                 pytest.fail(f"no {what} within {START_TIMEOUT} s:\n{self.output}")
@@ -69,7 +69,7 @@ class DevProcess:
             return self.proc.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            pytest.fail(f"raadsbode dev did not stop within {STOP_TIMEOUT} s after SIGINT:\n{self.output}")
+            pytest.fail(f"raadsbode did not stop within {STOP_TIMEOUT} s after SIGINT:\n{self.output}")
 
 
 def _healthy(url: str) -> bool:
@@ -94,16 +94,16 @@ def dev_env(tmp_path) -> dict[str, str]:
     return env
 
 
-def _start(tmp_path: Path, env: dict[str, str]) -> DevProcess:
+def _start(tmp_path: Path, env: dict[str, str]) -> CliProcess:
     web = f"http://127.0.0.1:{env['RAADSBODE_WEB_PORT']}"
-    dev = DevProcess(tmp_path, env)
+    dev = CliProcess(tmp_path, env)
     dev.wait_until(lambda: _healthy(web), "/health")
     dev.wait_until(lambda: "Maildir" in dev.output, "banner")
     assert _port_open(int(env["RAADSBODE_TEMPORAL_PORT"]))
     return dev
 
 
-def _stop(dev: DevProcess, temporal_port: int) -> None:
+def _stop(dev: CliProcess, temporal_port: int) -> None:
     temporal_pids = dev.children_named("temporal")
     assert temporal_pids, "the temporal dev server should be a child process"
     assert dev.interrupt() == 0, dev.output
@@ -141,3 +141,16 @@ async def test_dev_stack_starts_stops_and_resumes(tmp_path, dev_env):
         await client.get_workflow_handle(workflow_id).terminate("smoke test done")
     finally:
         _stop(dev, temporal_port)
+
+
+def test_worker_stops_cleanly_on_sigterm(tmp_path, temporal_env):
+    """`docker stop` sends SIGTERM: the production worker shuts down and exits 0."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAADSBODE_")}
+    env.update(RAADSBODE_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
+               RAADSBODE_DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
+               RAADSBODE_TEMPORAL_TASK_QUEUE=f"smoke-{uuid.uuid4().hex[:8]}", PYTHONUNBUFFERED="1")
+    worker = CliProcess(tmp_path, env, ("worker",))
+    worker.wait_until(lambda: "worker polling task queue" in worker.output, "worker start")
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.proc.wait(STOP_TIMEOUT) == 0, worker.output
+    assert "Worker stopped." in worker.output
