@@ -111,10 +111,9 @@ class NetworkSignup(SQLModel, table=True):
 class InboundMessage(SQLModel, table=True):
     """A message read from the association's mailbox, kept so it is processed once, with what came of it."""
 
-    __table_args__ = (UniqueConstraint("association_id", "message_key"),)
     id: int | None = Field(default=None, primary_key=True)
-    association_id: int = Field(foreign_key="association.id", index=True)
-    message_key: str = Field(max_length=300, description="Message-ID, or a hash of the bytes without one")
+    association_id: int | None = Field(default=None, foreign_key="association.id", index=True)  # None: no meeting matched
+    message_key: str = Field(unique=True, max_length=300, description="Message-ID, or a hash of the bytes without one")
     sender: str = Field(default="", max_length=254)
     outcome: str = Field(default="", max_length=32, description="recorded, ignored, not-a-reply")
     detail: str = Field(default="", max_length=1000)

@@ -10,7 +10,9 @@ def workflows() -> list[type]:
     from workflows.meeting import MeetingWorkflow
     from workflows.newsletter import NewsletterKickoffWorkflow, NewsletterWorkflow
 
-    return [MeetingWorkflow, NewsletterWorkflow, NewsletterKickoffWorkflow]
+    from raadsbode.alv_registry import alv_workflows
+
+    return [MeetingWorkflow, NewsletterWorkflow, NewsletterKickoffWorkflow, *alv_workflows()]
 
 
 def activities(deps: Deps) -> list[Callable]:
@@ -18,5 +20,7 @@ def activities(deps: Deps) -> list[Callable]:
     from activities.meeting_activities import MeetingActivities
     from activities.newsletter_activities import NewsletterActivities
 
-    objects = [MailActivities(deps), MeetingActivities(deps), NewsletterActivities(deps)]
+    from raadsbode.alv_registry import alv_activity_objects
+
+    objects = [MailActivities(deps), MeetingActivities(deps), NewsletterActivities(deps), *alv_activity_objects(deps)]
     return [getattr(obj, name) for obj in objects for name in obj.ACTIVITY_NAMES]

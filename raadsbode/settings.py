@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_timeout: float = 30.0
 
+    # The association mailboxes' inbound mail (calendar replies): IMAP in production; without an IMAP
+    # host the inbox reads the embedded SMTP sink's Maildir (inbox_maildir, default var/mail).
+    imap_host: str | None = None
+    imap_port: int = 993
+    imap_user: str | None = None
+    imap_password: str | None = None
+    imap_folder: str = "INBOX"
+    inbox_maildir: Path | None = None
+    inbox_poll_seconds: float = 60.0
+
     mail_from: str = "raadsbode@localhost"
     public_base_url: str = "http://localhost:8000"
     secret_key: str = DEFAULT_SECRET

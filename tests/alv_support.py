@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -84,3 +85,20 @@ def add_public_meeting(sessions: SessionFactory, a: Assoc, starts_at: datetime, 
             details.setdefault("policy_json", json.dumps(details.pop("policy", {})))
             s.add(MeetingDetails(meeting_id=meeting.id, **details))
         return meeting.id
+
+
+LINK = re.compile(r"http://raadsbode\.test/(l|aanmelden|motie)/([A-Za-z0-9_\-]+)")
+
+
+def text_of(msg) -> str:  # noqa: ANN001
+    part = msg.get_body(preferencelist=("plain",))
+    return part.get_content() if part else ""
+
+
+def links_in(msg, kind: str) -> list[str]:  # noqa: ANN001
+    """Paths like /l/<token> of one kind (l, aanmelden, motie) in an email's text part."""
+    return [f"/{k}/{token}" for k, token in LINK.findall(text_of(msg)) if k == kind]
+
+
+def calendars_in(msg) -> list[bytes]:  # noqa: ANN001
+    return [p.get_payload(decode=True) for p in msg.walk() if p.get_content_type() == "text/calendar"]

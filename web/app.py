@@ -14,6 +14,8 @@ from web.newsletter_pages import router as newsletter_router
 from web.meeting_pages import router as meeting_pages_router
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
+from web.motion_pages import router as motion_router
+from web.registration_pages import router as registration_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -34,6 +36,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     # Routers are added here, one line each.
     app.include_router(links_router)
     app.include_router(public_router)
+    app.include_router(motion_router)
+    app.include_router(registration_router)
     app.include_router(newsletter_router)
     app.include_router(meeting_pages_router)
     if settings.is_dev:

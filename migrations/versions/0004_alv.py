@@ -20,7 +20,7 @@ ENUMS = ("decisionoutcome", "motionkind", "motionstatus", "signupstatus")
 def upgrade() -> None:
     op.create_table('inboundmessage',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('association_id', sa.Integer(), nullable=False),
+    sa.Column('association_id', sa.Integer(), nullable=True),
     sa.Column('message_key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('sender', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('received_at', models.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('association_id', 'message_key')
+    sa.UniqueConstraint('message_key')
     )
     with op.batch_alter_table('inboundmessage', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inboundmessage_association_id'), ['association_id'], unique=False)

@@ -1,0 +1,96 @@
+"""ALV workflow activities. Audience-wide emails go one batch per activity (never one activity per
+recipient); the ledger skips whoever already got an email, so a retried batch sends nothing twice."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import alv_store as store
+from activities.alv_mail import BATCH_BUILDERS, NOTICE_BUILDERS
+from activities.deps import Deps
+from activities.mailer import Mailer
+from activities.meeting_mail import MeetingMail
+from activities.meeting_store import NotFound, get_meeting
+from models.alv_messages import (AlvBatch, AlvBatchResult, AlvInfo, AlvNotice, AlvRegistrationRecord,
+                                 AlvRegistrationResult, Publish, StoreDecisions)
+from models.ledger import SendStatus
+from models.meeting_activity_messages import MeetingRef, SendSummary, VersionStored
+from models.messages import OutboundEmail
+from raadsbode.db import session_scope
+
+T = TypeVar("T")
+
+
+class AlvActivities:
+    ACTIVITY_NAMES: tuple[str, ...] = ("load_alv", "record_registration", "store_decisions", "publish_alv",
+                                       "send_alv_batch", "send_alv_notice")
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.mailer = Mailer(deps.settings, deps.sessions)
+
+    def _tx(self, fn: Callable[..., T], *args: object) -> T:
+        try:
+            with session_scope(self.deps.sessions) as session:
+                return fn(session, *args)
+        except NotFound as exc:
+            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+
+    @activity.defn
+    def load_alv(self, ref: MeetingRef) -> AlvInfo:
+        return self._tx(store.load_alv_info, ref.meeting_id)
+
+    @activity.defn
+    def record_registration(self, rec: AlvRegistrationRecord) -> AlvRegistrationResult:
+        return self._tx(store.record_registration, rec.meeting_id, rec.registration)
+
+    @activity.defn
+    def store_decisions(self, inp: StoreDecisions) -> VersionStored:
+        return VersionStored(self._tx(store.store_decisions, inp.meeting_id, inp.submit))
+
+    @activity.defn
+    def publish_alv(self, inp: Publish) -> Publish:
+        self._tx(store.publish, inp.meeting_id, inp.what, inp.version)
+        return inp
+
+    @activity.defn
+    async def send_alv_batch(self, batch: AlvBatch) -> AlvBatchResult:
+        outs, skipped, last, done = await asyncio.to_thread(self._tx, self._compose_batch, batch)
+        summary = await self._deliver(batch.meeting_id, outs)
+        return AlvBatchResult(summary.sent, skipped, summary.failed, last, done)
+
+    @activity.defn
+    async def send_alv_notice(self, notice: AlvNotice) -> SendSummary:
+        build = NOTICE_BUILDERS[notice.kind]
+        outs = await asyncio.to_thread(self._tx, lambda s: [o for o in build(MeetingMail(self.deps, s, notice.meeting_id),
+                                                                             notice.version)])
+        return await self._deliver(notice.meeting_id, outs)
+
+    def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:  # noqa: ANN001
+        meeting = get_meeting(session, batch.meeting_id)
+        people = store.audience_batch(session, meeting, batch.after_person_id, batch.limit)
+        mm, build = MeetingMail(self.deps, session, batch.meeting_id), BATCH_BUILDERS[batch.kind]
+        answered = store.attendance_by_person(session, meeting.id) if batch.kind == "reminder" else {}
+        outs, skipped = [], 0
+        for person in people:
+            row = answered.get(person.id)
+            if mm.already_sent(f"alv-{batch.kind}", batch.version, person) or (row and str(row.response) != "none"):
+                skipped += 1
+                continue
+            outs.append(build(mm, person, batch.version))
+        last = people[-1].id if people else batch.after_person_id
+        return outs, skipped, last, len(people) < batch.limit
+
+    async def _deliver(self, meeting_id: int, outs: list[OutboundEmail]) -> SendSummary:
+        results = await self.mailer.deliver_many(outs) if outs else []
+        temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
+        if temporary:
+            raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")
+        failed = [r.business_key.rpartition("|")[2] for r in results if r.status == SendStatus.failed_permanent.value]
+        if failed:
+            activity.logger.warning("ALV %s: permanently refused for %s", meeting_id, ", ".join(failed))
+        return SendSummary(sent=len(results) - len(failed), failed=failed)

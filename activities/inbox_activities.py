@@ -1,0 +1,92 @@
+"""The inbox activity: read a bounded batch of inbound mail, apply the calendar replies, remember each one.
+
+A believed reply goes to the meeting's workflow as the same `rsvp` update the registration link uses,
+so the workflow's own counts stay right; a meeting whose workflow is not running records nothing.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from temporalio import activity
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from activities.deps import Deps
+from activities.inbox_sources import RawMessage, source_for
+from activities.itip_inbound import ReplyMatch, match_reply, parse_reply
+from models.alv import InboundMessage
+from models.alv_messages import InboxPoll, InboxReport
+from models.meeting_messages import RsvpInput
+from models.org import Association
+from raadsbode.db import session_scope
+from raadsbode.meetings import meeting_handle
+from workflows.meeting import MeetingWorkflow
+
+log = logging.getLogger(__name__)
+
+
+class InboxActivities:
+    ACTIVITY_NAMES: tuple[str, ...] = ("process_inbox",)
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    @activity.defn
+    async def process_inbox(self, poll: InboxPoll) -> InboxReport:
+        source = source_for(self.deps.settings, self._mailboxes())
+        batch = await asyncio.to_thread(source.fetch, poll.batch_size, self._is_done)
+        report = InboxReport(seen=len(batch))
+        for raw in batch:
+            activity.heartbeat(raw.ref)
+            if self._is_done(raw.key):
+                continue
+            outcome, detail, association_id = await self._process(raw)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            self._remember(raw, outcome, detail, association_id)
+        await asyncio.to_thread(source.mark_done, [m.ref for m in batch])
+        return report
+
+    def _mailboxes(self) -> set[str]:
+        with self.deps.sessions() as session:
+            return set(session.exec(select(Association.mailbox_email)).all())
+
+    def _is_done(self, key: str) -> bool:
+        with self.deps.sessions() as session:
+            return session.exec(select(InboundMessage.id).where(InboundMessage.message_key == key)).first() is not None
+
+    async def _process(self, raw: RawMessage) -> tuple[str, str, int | None]:
+        reply = parse_reply(raw.data)
+        if reply is None:
+            return "ignored", "no calendar reply in the message", None
+        with self.deps.sessions() as session:
+            match = match_reply(session, reply)
+        if match.outcome != "record":
+            log.info("calendar reply %s ignored: %s", raw.key, match.reason)
+            return "ignored", match.reason, match.association_id
+        return await self._record(raw, match)
+
+    async def _record(self, raw: RawMessage, match: ReplyMatch) -> tuple[str, str, int | None]:
+        update_id = "itip-" + hashlib.sha256(raw.key.encode()).hexdigest()[:32]
+        rsvp = RsvpInput(person_id=match.person_id, response=match.response, source=f"itip {raw.key}"[:200])
+        try:
+            await meeting_handle(activity.client(), match.meeting_id).execute_update(
+                MeetingWorkflow.rsvp, rsvp, id=update_id)
+        except WorkflowUpdateFailedError as err:
+            log.info("calendar reply %s refused by meeting %s: %s", raw.key, match.meeting_id, err.cause)
+            return "refused", str(getattr(err.cause, "message", err.cause))[:1000], match.association_id
+        except RPCError as err:  # no such workflow, or it has ended
+            log.info("calendar reply %s: meeting %s not running: %s", raw.key, match.meeting_id, err)
+            return "ignored", "the meeting's workflow is not running", match.association_id
+        return "recorded", f"person {match.person_id}: {match.response}", match.association_id
+
+    def _remember(self, raw: RawMessage, outcome: str, detail: str, association_id: int | None) -> None:
+        try:
+            with session_scope(self.deps.sessions) as session:
+                session.add(InboundMessage(association_id=association_id, message_key=raw.key, outcome=outcome,
+                                           detail=detail[:1000]))
+        except IntegrityError:
+            pass  # a retried attempt already remembered it

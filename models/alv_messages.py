@@ -1,0 +1,173 @@
+"""Dataclasses of the ALV cycle's workflows and activities (ALV, year cycle, network meetings, inbox)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.meeting_activity_messages import MeetingInfo
+from models.meeting_state import SignoffRound
+
+# --- inbox -------------------------------------------------------------------------------------
+
+
+@dataclass
+class InboxInput:
+    batch_size: int = 50
+    poll_seconds: float = 60.0
+    polls_per_run: int = 100  # continue-as-new after this many polls, so the history stays short
+    stop_when_idle: bool = False  # tests: end after the first empty poll
+
+
+@dataclass
+class InboxPoll:
+    batch_size: int
+
+
+@dataclass
+class InboxReport:
+    seen: int = 0
+    recorded: int = 0
+    ignored: int = 0
+    refused: int = 0
+
+
+@dataclass
+class InboxTotalsQuery:
+    pass
+
+# --- the ALV workflow ------------------------------------------------------------------------
+
+
+@dataclass
+class AlvInput:
+    meeting_id: int
+    association_slug: str
+    policy: dict[str, str] = field(default_factory=dict)  # duration overrides on top of the meeting's
+    batch_size: int = 100  # recipients per send activity
+    state: AlvState | None = None  # carried over by continue-as-new
+
+
+@dataclass
+class AlvResult:
+    meeting_id: int
+    final_phase: str
+
+
+@dataclass
+class AlvInfo:
+    """What the ALV workflow knows about its meeting: the board-style facts plus the ALV's own."""
+
+    meeting: MeetingInfo
+    kind: str  # alv / extra_alv
+    policy: dict[str, str]  # body + details layers (the input's overrides go on top in the workflow)
+    audience_size: int
+
+
+@dataclass
+class AlvState:
+    starts_at_iso: str = ""
+    ends_at_iso: str = ""
+    save_the_date_sent: bool = False
+    motions_closed: bool = False
+    agenda_version: int = 0
+    agenda_round: SignoffRound | None = None
+    convened_version: int = 0
+    reminder_sent: bool = False
+    attendance_list_sent: bool = False
+    held: bool = False
+    decisions_request_sent: bool = False
+    decisions_version: int = 0
+    decisions_round: SignoffRound | None = None
+    closed: bool = False
+    cancelled: bool = False
+    rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending / represented
+
+
+@dataclass
+class AlvBatch:
+    """One batch of an audience-wide email: recipients with person id > after_person_id, at most limit."""
+
+    meeting_id: int
+    kind: str  # save-the-date / convocation / reminder / decisions / cancel
+    version: int
+    after_person_id: int
+    limit: int
+
+
+@dataclass
+class AlvBatchResult:
+    sent: int
+    skipped: int  # already sent (ledger) or not meant for them (e.g. already answered)
+    failed: list[str]
+    last_person_id: int
+    done: bool
+
+
+@dataclass
+class AlvNotice:
+    """A one-off email to the secretary: motions-closed, attendance-list, decisions-request."""
+
+    meeting_id: int
+    kind: str
+    version: int = 0
+
+
+@dataclass
+class AlvRegistration:
+    person_id: int
+    response: str  # attending / not_attending / represented
+    represented_by_id: int | None = None
+    token_id: int | None = None
+    source: str = ""
+
+
+@dataclass
+class AlvRegistrationRecord:
+    meeting_id: int
+    registration: AlvRegistration
+
+
+@dataclass
+class AlvRegistrationResult:
+    recorded: bool
+    response: str
+    message: str  # Dutch, for the person
+
+
+@dataclass
+class DecisionEntry:
+    subject: str  # item / motion
+    ref: str  # agenda item number or motion id
+    title: str
+    outcome: str  # adopted / rejected / withdrawn / deferred
+    note: str = ""
+
+
+@dataclass
+class SubmitDecisions:
+    submitted_by_person_id: int
+    entries: list[DecisionEntry]
+    text: str = ""
+
+
+@dataclass
+class StoreDecisions:
+    meeting_id: int
+    submit: SubmitDecisions
+
+
+@dataclass
+class Publish:
+    meeting_id: int
+    what: str  # agenda / decisions
+    version: int
+
+
+@dataclass
+class AlvStatusView:
+    meeting_id: int
+    phase: str
+    agenda_version: int
+    decisions_version: int
+    next_deadline_iso: str | None
+    next_step: str
+    rsvp: dict[str, int]  # attending / not_attending / represented / none

@@ -1,0 +1,198 @@
+"""The whole ALV against the real dev server, SMTP sink and database, compressed into seconds:
+save the date -> motion before and after the closing date -> agenda sign-off through the link pages ->
+convocation -> registrations by link and by iTIP REPLY email -> reminder only to non-responders ->
+attendance list -> decision list signed off, sent and published; then the history is replayed."""
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import aiosmtplib
+import pytest
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.worker import Replayer
+
+from models.alv_messages import DecisionEntry, InboxInput, SubmitDecisions
+from models.meeting_messages import SubmitAgenda
+from models.meetings import Attendance, Meeting
+from models.alv import InboundMessage
+from models.types import utcnow
+from raadsbode.agenda import standing_items
+from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
+from raadsbode.alv_motions import draft_alv_agenda, motion_views, set_motion_status
+from raadsbode.db import session_scope
+from sqlmodel import select
+from tests.alv_support import calendars_in, links_in, make_association
+from tests.itip_samples import gmail_reply, outlook_reply
+from tests.links_support import client_for, csrf_of
+from web.app import create_app
+from worker import build_worker
+from workflows.alv import AlvWorkflow
+from workflows.inbox import InboxWorkflow
+
+HISTORY = Path(__file__).parent / "histories" / "alv_cycle.json"
+START_IN = 40  # seconds
+POLICY = {"save_the_date_before": "40s", "motions_close_before": "32s", "convocation_before": "24s",
+          "reminder_before": "13s", "registration_deadline_before": "8s", "attendance_list_before": "5s",
+          "signoff_reminder_after": "1h", "decisions_request_after": "1s"}
+
+
+async def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):  # noqa: ANN001, ANN201
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        found = predicate()
+        if found:
+            return found
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def kinds_to(sink, address: str) -> list[str]:  # noqa: ANN001
+    return [str(m["Subject"]) for m in sink.to(address)]
+
+
+def first_mail(sink, address: str, subject_part: str):  # noqa: ANN001, ANN201
+    return next((m for m in sink.to(address) if subject_part in str(m["Subject"])), None)
+
+
+async def post_form(client, path: str, **fields):  # noqa: ANN001, ANN201
+    page = await client.get(path)
+    data = {"csrf": csrf_of(page.text), **fields}
+    return await client.post(path, data=data)
+
+
+async def sign(client, sink, address: str, subject_part: str) -> None:  # noqa: ANN001
+    mail = await wait_for(lambda: first_mail(sink, address, subject_part), what=f"{subject_part} to {address}")
+    [path] = links_in(mail, "l")
+    response = await post_form(client, path, decision="approve")
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
+    settings.inbox_maildir = sink.maildir
+    a = make_association(session_factory_, contacts_per_town=2)
+    with session_scope(session_factory_) as s:
+        starts = utcnow().replace(microsecond=0) + timedelta(seconds=START_IN)
+        meeting = create_alv(s, association_id=a.association_id, starts_at=starts, ends_at=starts + timedelta(seconds=1),
+                             venue_id=a.venue_id, policy=POLICY)
+        meeting_id, uid = meeting.id, meeting.ical_uid
+    contacts = {town: [f"contact{n}@{town.lower()}.{a.slug}.test" for n in range(2)] for town in a.contacts}
+    chair, secretary = f"chair@{a.slug}.test", f"secretary@{a.slug}.test"
+    client = temporal_env.client
+    app = create_app(settings, client)
+    async with build_worker(client, settings), client_for(app) as web:
+        await start_alv_workflow(client, settings, meeting_id, a.slug, batch_size=4)
+        inbox = await client.start_workflow(InboxWorkflow.run, InboxInput(batch_size=20, poll_seconds=1),
+                                            id=f"inbox-{uuid.uuid4().hex[:8]}", task_queue=settings.temporal_task_queue)
+        try:
+            await _before_meeting(web, client, sink, session_factory_, a, meeting_id, uid, contacts, chair, secretary, settings)
+            await _after_meeting(web, client, sink, session_factory_, a, meeting_id, chair, secretary)
+        finally:
+            await inbox.terminate()
+        history = await alv_handle(client, meeting_id).fetch_history()
+    await Replayer(workflows=[AlvWorkflow]).replay_workflow(history)
+    assert len(history.events) < 1000
+    if os.environ.get("RAADSBODE_RECORD_HISTORIES"):
+        HISTORY.write_text(history.to_json())
+
+
+async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, contacts, chair, secretary, settings) -> None:  # noqa: ANN001
+    almere = contacts["Almere"]
+    # 1. Save the date: every member contact and the board, with an iTIP REQUEST; not the secretary.
+    save = await wait_for(lambda: first_mail(sink, almere[0], "Save the date"), what="save the date")
+    [cal] = calendars_in(save)
+    assert b"METHOD:REQUEST" in cal and uid.encode() in cal
+    await wait_for(lambda: all(first_mail(sink, c, "Save the date") for t in contacts.values() for c in t)
+                   and first_mail(sink, chair, "Save the date"), what="save the date to all")
+    assert not first_mail(sink, secretary, "Save the date")
+    # 2. A motion before the closing date, through the personal link.
+    [motion_path] = links_in(save, "motie")
+    page = await web.get(motion_path)
+    assert "Motie of agendavoorstel indienen" in page.text
+    done = await post_form(web, motion_path, kind="motion", title="Lokale energie", text="De ALV verzoekt het bestuur ...",
+                           municipality=str(a.towns["Almere"]), cosigners=[str(a.towns["Urk"]), str(a.towns["Dronten"])])
+    assert done.status_code == 200 and "is ingediend" in done.text
+    # 3. After the closing date: refused with a clear message; the secretary is told.
+    await wait_for(lambda: first_mail(sink, secretary, "Termijn moties gesloten"), what="motions closed")
+    late = await web.post(motion_path, data={"csrf": csrf_of(page.text), "kind": "motion", "title": "Te laat",
+                                             "text": "...", "municipality": str(a.towns["Almere"])})
+    assert late.status_code == 409 and "termijn voor moties en agendavoorstellen is gesloten" in late.text
+    assert "is gesloten op" in (await web.get(motion_path)).text
+    overview = await web.get(f"/secretariaat/vergaderingen/{meeting_id}/moties")
+    assert "Lokale energie" in overview.text and "Dronten, Urk" in overview.text and "Te laat" not in overview.text
+    # 4. Agenda with the admitted motion, signed off by chair and secretary through the board's link pages.
+    with session_scope(sessions) as s:
+        [motion] = motion_views(s, meeting_id)
+        set_motion_status(s, meeting_id, motion["id"], "admitted")
+    with sessions() as s:
+        items = draft_alv_agenda(s, meeting_id, standing_items(None))
+    result = await alv_handle(temporal, meeting_id).execute_update(
+        AlvWorkflow.submit_agenda, SubmitAgenda(submitted_by_person_id=a.board["secretary"], items=items))
+    assert result.version == 1
+    await sign(web, sink, chair, "Agenda ter ondertekening")
+    await sign(web, sink, secretary, "Agenda ter ondertekening")
+    # 5. Convocation: agenda with the motion, registration link, the same UID.
+    conv = await wait_for(lambda: first_mail(sink, almere[1], "Uitnodiging"), what="convocation", timeout=30)
+    assert "Motie: Lokale energie (Almere)" in conv.get_body(preferencelist=("plain",)).get_content()
+    assert uid.encode() in calendars_in(conv)[0]
+    # 6. Registrations: by link (attending; represented) and by calendar replies (Outlook accept, Gmail decline).
+    [reg_path] = links_in(conv, "aanmelden")
+    answered = await post_form(web, reg_path, response="attending")
+    assert answered.status_code == 200 and "genoteerd" in answered.text
+    deputy_id = a.contacts["Dronten"][1]
+    [dronten_reg] = links_in(await wait_for(lambda: first_mail(sink, contacts["Dronten"][0], "Uitnodiging")), "aanmelden")
+    represented = await post_form(web, dronten_reg, response="represented", represented_by=str(deputy_id))
+    assert represented.status_code == 200, represented.text
+    await _calendar_replies(sink, a, uid, contacts, settings)
+    await wait_for(lambda: _answers(sessions, meeting_id) >= 4, what="4 registrations")
+    # 7. The reminder only to those who did not answer; 8. the attendance list per municipality.
+    await wait_for(lambda: first_mail(sink, contacts["Lelystad"][1], "Herinnering"), what="reminder", timeout=30)
+    for answered_address in (almere[1], contacts["Dronten"][0], contacts["Urk"][0], contacts["Lelystad"][0]):
+        assert not first_mail(sink, answered_address, "Herinnering"), answered_address
+    presence = await wait_for(lambda: first_mail(sink, secretary, "Presentielijst"), what="attendance list", timeout=30)
+    text = presence.get_body(preferencelist=("plain",)).get_content()
+    assert "Almere" in text and "Contact 1 Almere: aanwezig" in text and "vertegenwoordigd door Contact 1 Dronten" in text
+    assert "Contact 0 Urk: aanwezig" in text and "Contact 0 Lelystad: afwezig" in text
+    with sessions() as s:
+        outcomes = {m.outcome for m in s.exec(select(InboundMessage).where(InboundMessage.association_id == a.association_id))}
+    assert {"recorded", "ignored"} <= outcomes
+
+
+def _answers(sessions, meeting_id: int) -> int:  # noqa: ANN001
+    with sessions() as s:
+        return len(s.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all())
+
+
+async def _calendar_replies(sink, a, uid, contacts, settings) -> None:  # noqa: ANN001
+    organizer = a.mailbox
+    replies = [outlook_reply(uid, contacts["Urk"][0], organizer, "ACCEPTED"),
+               gmail_reply(uid, contacts["Lelystad"][0], organizer, "DECLINED"),
+               outlook_reply("unknown-uid@elders", contacts["Urk"][1], organizer),  # unknown UID: ignored
+               outlook_reply(uid, contacts["Urk"][1], organizer, sender=contacts["Lelystad"][1])]  # not the sender
+    for raw in replies:
+        await aiosmtplib.send(raw, sender="x@mail.example", recipients=[organizer], hostname="127.0.0.1",
+                              port=settings.smtp_port)
+
+
+async def _after_meeting(web, client, sink, sessions, a, meeting_id, chair, secretary) -> None:  # noqa: ANN001
+    await wait_for(lambda: first_mail(sink, secretary, "Besluitenlijst opstellen"), what="decisions request", timeout=30)
+    entries = [DecisionEntry("item", "1", "Opening en vaststelling agenda", "adopted"),
+               DecisionEntry("motion", "", "Lokale energie", "deferred")]
+    await alv_handle(client, meeting_id).execute_update(
+        AlvWorkflow.submit_decisions, SubmitDecisions(a.board["secretary"], entries, "Besluitenlijst"))
+    await sign(web, sink, chair, "Verslag ter ondertekening")
+    await sign(web, sink, secretary, "Verslag ter ondertekening")
+    result = await alv_handle(client, meeting_id).result()
+    assert result.final_phase == "closed"
+    mail = await wait_for(lambda: first_mail(sink, f"contact0@almere.{a.slug}.test", "Besluitenlijst"), what="decisions")
+    assert "Motie: Lokale energie: aangehouden" in mail.get_body(preferencelist=("plain",)).get_content()
+    public = await web.get(f"/openbaar/{a.slug}")
+    assert "Besluitenlijst" in public.text and "aangehouden" in public.text and "Lokale energie" in public.text
+    with sessions() as s:
+        assert str(s.get(Meeting, meeting_id).status) == "closed"
+    assert re.search("Eerdere vergaderingen", public.text)

@@ -1,0 +1,101 @@
+"""Motions and agenda proposals: `/motie/{token}` (a member's personal link: GET shows the form, only the
+POST stores) and `/secretariaat/vergaderingen/{id}/moties` (the secretary sees and admits them)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from models.meetings import Meeting
+from models.types import utcnow
+from raadsbode.alv_links import AlvLink, resolve_alv_link
+from raadsbode.alv_motions import (KIND_LABELS, MotionError, MotionForm, check_form, closing_at, motion_views,
+                                   municipalities, set_motion_status, submit_motion)
+from raadsbode.tokens import csrf_for, hash_token
+from web.deps import RendererDep, SessionDep, SettingsDep
+from web.forms import field_text
+from web.link_security import SECRETARY_CSRF_LABEL, post_allowed, render_page
+from web.link_views import refused
+
+router = APIRouter()
+PURPOSE = "motion-submit"
+
+
+def _form_from(form: Mapping) -> MotionForm:
+    def number(value: object) -> int | None:
+        return int(value) if isinstance(value, str) and value.isdigit() else None
+    cosigners = [n for n in (number(v) for v in form.getlist("cosigners")) if n is not None]  # type: ignore[attr-defined]
+    return MotionForm(kind=field_text(form, "kind", 40), title=field_text(form, "title", 400),
+                      text=field_text(form, "text", 25_000), municipality_id=number(field_text(form, "municipality", 12)),
+                      cosigner_ids=cosigners)
+
+
+def _form_page(session, renderer, settings, link: AlvLink, mf: MotionForm, errors: list[str], status: int = 200):
+    closes = closing_at(session, link.meeting)
+    mine = [m for m in motion_views(session, link.meeting.id) if m["submitter"] == link.person.name]
+    return render_page(renderer, "motion_form.html.j2", status, meeting=link.facts, form=mf, errors=errors,
+                       closes=closes, closed=utcnow() >= closes, kinds=KIND_LABELS, person=link.person.name,
+                       municipalities=municipalities(session, link.meeting.association_id), mine=mine,
+                       csrf=csrf_for(settings.secret_key, hash_token(link.raw)))
+
+
+@router.api_route("/motie/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def motion_form(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    link = resolve_alv_link(session, token, PURPOSE)
+    if link is None:
+        page = refused()
+        return render_page(renderer, page.template, page.status, **page.ctx)
+    return _form_page(session, renderer, settings, link, MotionForm(municipality_id=link.person.municipality_id), [])
+
+
+@router.post("/motie/{token}", response_class=HTMLResponse)
+async def motion_submit(token: str, request: Request, session: SessionDep, renderer: RendererDep,
+                        settings: SettingsDep) -> HTMLResponse:
+    link = resolve_alv_link(session, token, PURPOSE)
+    if link is None:
+        page = refused()
+        return render_page(renderer, page.template, page.status, **page.ctx)
+    form = await request.form()
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+        return render_page(renderer, "link_message.html.j2", 403, meeting=link.facts, heading="Formulier niet geaccepteerd",
+                           text="Open de link uit uw e-mail opnieuw en probeer het nog eens.")
+    mf = _form_from(form)
+    errors = check_form(session, link.meeting, link.person, mf)
+    if errors:
+        return _form_page(session, renderer, settings, link, mf, errors, 409 if utcnow() >= closing_at(session, link.meeting) else 400)
+    try:
+        motion = submit_motion(session, link.meeting, link.person, mf)
+        session.commit()
+    except MotionError as err:
+        return _form_page(session, renderer, settings, link, mf, [str(err)], 400)
+    return render_page(renderer, "link_message.html.j2", meeting=link.facts, heading="Dank u wel",
+                       text=f"Uw {KIND_LABELS[str(motion.kind)].lower()} '{motion.title}' is ingediend. "
+                            "De secretaris beoordeelt hem en zet hem zo nodig op de agenda.")
+
+
+@router.get("/secretariaat/vergaderingen/{meeting_id}/moties", response_class=HTMLResponse)
+def motions_overview(meeting_id: int, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise HTTPException(404)
+    return render_page(renderer, "motion_list.html.j2", referrer_policy="same-origin", meeting=meeting,
+                       motions=motion_views(session, meeting_id), closes=closing_at(session, meeting),
+                       csrf=csrf_for(settings.secret_key, SECRETARY_CSRF_LABEL))
+
+
+@router.post("/secretariaat/vergaderingen/{meeting_id}/moties", response_class=HTMLResponse)
+async def motion_status(meeting_id: int, request: Request, session: SessionDep, renderer: RendererDep,
+                        settings: SettingsDep) -> HTMLResponse:
+    form = await request.form()
+    if not post_allowed(request, settings, SECRETARY_CSRF_LABEL, field_text(form, "csrf", 200), allow_null_origin=False):
+        raise HTTPException(403)
+    status, motion_id = field_text(form, "status", 20), field_text(form, "motion", 12)
+    if status not in ("admitted", "not_admitted", "withdrawn", "submitted") or not motion_id.isdigit():
+        raise HTTPException(400, "Kies een motie en een beoordeling.")
+    try:
+        set_motion_status(session, meeting_id, int(motion_id), status)
+        session.commit()
+    except MotionError as err:
+        raise HTTPException(404, str(err)) from None
+    return motions_overview(meeting_id, session, renderer, settings)

@@ -1,0 +1,189 @@
+"""The ALV workflow (id meeting-<id>, one per general meeting): save the date, motions, agenda sign-off,
+convocation, registration, reminder, attendance list, decision list.
+
+Its updates carry the board workflow's names and types where they mean the same (submit_agenda, decide,
+rsvp, submit_minutes, cancel), so the existing link pages and the inbox work on an ALV unchanged.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.alv_activities import AlvActivities
+    from activities.meeting_activities import MeetingActivities
+    from models.alv_messages import (AlvInput, AlvRegistration, AlvRegistrationRecord, AlvRegistrationResult, AlvResult,
+                                     AlvState, AlvStatusView, StoreDecisions, SubmitDecisions)
+    from models.meeting_activity_messages import CancelRequest, DecisionRecord, MeetingRef, StoreAgenda
+    from models.meeting_messages import (CancelMeeting, ChangeResult, RsvpInput, RsvpResult, SignoffDecision,
+                                         SignoffDecisionResult, StatusQuery, SubmitAgenda, SubmitAgendaResult, SubmitMinutes)
+    from models.meeting_state import SignoffRound
+    from raadsbode.alv_decisions import entries_from_lines
+    from raadsbode.alv_policy import AlvPolicy
+    from workflows import alv_checks
+    from workflows import alv_schedule as schedule
+    from workflows import meeting_checks as checks
+    from workflows.alv_steps import AlvSteps
+
+
+@workflow.defn
+class AlvWorkflow(AlvSteps):
+    @workflow.init
+    def __init__(self, inp: AlvInput) -> None:
+        self.inp, self.s, self.alv = inp, inp.state or AlvState(), None
+        schedule.rounds(self.s)
+        self.policy = AlvPolicy()
+        self._lock = asyncio.Lock()
+        self._retry_at: datetime | None = None
+        self._wake = False
+
+    @workflow.run
+    async def run(self, inp: AlvInput) -> AlvResult:
+        alv = await self._db(AlvActivities.load_alv, MeetingRef(inp.meeting_id))
+        self.policy = AlvPolicy.from_layers(alv.policy, inp.policy, strict_last=False)
+        if not self.s.starts_at_iso:
+            self.s.starts_at_iso, self.s.ends_at_iso = alv.meeting.starts_at_iso, alv.meeting.ends_at_iso
+        self.alv = alv
+        while not (self.s.cancelled or self.s.closed):
+            now = workflow.now()
+            pending = self._retry_at is not None and now < self._retry_at
+            step = None if pending else schedule.due_step(self.s, self.policy, now)
+            if step:
+                await self._run_step(step)
+                continue
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(AlvInput(inp.meeting_id, inp.association_slug, inp.policy, inp.batch_size, self.s))
+            await self._sleep_until_next(now)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return AlvResult(inp.meeting_id, schedule.phase(self.s))
+
+    async def _sleep_until_next(self, now: datetime) -> None:
+        upcoming = schedule.next_moment(self.s, self.policy, now)
+        moments = [m for m in (upcoming[0] if upcoming else None, self._retry_at) if m and m > now]
+        self._wake = False
+        try:
+            await workflow.wait_condition(lambda: self._wake, timeout=(min(moments) - now) if moments else None)
+        except asyncio.TimeoutError:
+            pass
+
+    def _changed(self) -> None:
+        self._wake = True
+
+    # --- agenda, decision list and their sign-off ------------------------------------------------
+
+    @workflow.update
+    async def submit_agenda(self, inp: SubmitAgenda) -> SubmitAgendaResult:
+        stored = await self._db(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp))
+        self.s.agenda_version = max(self.s.agenda_version, stored.version)
+        self._changed()
+        return SubmitAgendaResult(version=stored.version)
+
+    @submit_agenda.validator
+    def _validate_agenda(self, inp: SubmitAgenda) -> None:
+        checks.check_agenda(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+
+    @workflow.update
+    async def submit_decisions(self, inp: SubmitDecisions) -> SubmitAgendaResult:
+        stored = await self._db(AlvActivities.store_decisions, StoreDecisions(self._mid, inp))
+        self.s.decisions_version = max(self.s.decisions_version, stored.version)
+        self._changed()
+        return SubmitAgendaResult(version=stored.version)
+
+    @submit_decisions.validator
+    def _validate_decisions(self, inp: SubmitDecisions) -> None:
+        alv_checks.check_decisions(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+
+    @workflow.update
+    async def submit_minutes(self, inp: SubmitMinutes) -> SubmitAgendaResult:
+        """The minutes-draft link page's form: one decision per line."""
+        entries, _ = entries_from_lines(inp.decisions)
+        return await self.submit_decisions(SubmitDecisions(inp.submitted_by_person_id, entries, inp.minutes_text))
+
+    @submit_minutes.validator
+    def _validate_minutes(self, inp: SubmitMinutes) -> None:
+        entries, errors = entries_from_lines(inp.decisions)
+        if errors:
+            raise ValueError(" ".join(errors))
+        self._validate_decisions(SubmitDecisions(inp.submitted_by_person_id, entries, inp.minutes_text))
+
+    def _round(self, purpose: str) -> SignoffRound:
+        agenda, decisions = schedule.rounds(self.s)
+        if purpose not in ("agenda-signoff", "minutes-signoff"):
+            raise ValueError("Onbekend soort ondertekening.")
+        return agenda if purpose == "agenda-signoff" else decisions
+
+    @workflow.update
+    async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
+        r = self._round(d.purpose)
+        slot = checks.slot_for(self.info, r, d.person_id) or ""
+        result = await self._send(MeetingActivities.record_decision, DecisionRecord(self._mid, d, slot))
+        if result.accepted and r is self._round(d.purpose) and slot not in r.signed_by:
+            if d.decision == "approve":
+                r.signed_by[slot] = d.person_id
+                r.completed_at_iso = workflow.now().isoformat() if r.complete else ""
+            else:
+                r.changes_requested = True
+            self._changed()
+        return result
+
+    @decide.validator
+    def _validate_decide(self, d: SignoffDecision) -> None:
+        info = checks.require_ready(self.info, self.s)
+        checks.check_decision(info, self.s, workflow.now(), d, self._round(d.purpose))
+
+    # --- registration --------------------------------------------------------------------------
+
+    @workflow.update
+    async def register(self, reg: AlvRegistration) -> AlvRegistrationResult:
+        result = await self._db(AlvActivities.record_registration, AlvRegistrationRecord(self._mid, reg))
+        if result.recorded:
+            self.s.rsvp[str(reg.person_id)] = reg.response
+        return result
+
+    @register.validator
+    def _validate_register(self, reg: AlvRegistration) -> None:
+        alv_checks.check_registration(checks.require_ready(self.info, self.s), self.s, self.policy, workflow.now(), reg)
+
+    @workflow.update
+    async def rsvp(self, inp: RsvpInput) -> RsvpResult:
+        """The board's registration update (link page, calendar replies): attending / not attending."""
+        result = await self.register(AlvRegistration(inp.person_id, inp.response, None, inp.token_id, inp.source))
+        return RsvpResult(recorded=result.recorded, response=result.response)
+
+    @rsvp.validator
+    def _validate_rsvp(self, inp: RsvpInput) -> None:
+        self._validate_register(AlvRegistration(inp.person_id, inp.response, None, inp.token_id, inp.source))
+
+    # --- cancellation and status -------------------------------------------------------------
+
+    @workflow.update
+    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
+        async with self._lock:
+            if self.s.cancelled:
+                return ChangeResult(False, "Deze vergadering was al geannuleerd.")
+            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
+            self.s.cancelled = True
+            sent = await self._batched("cancel", out.ical_sequence) if self.s.save_the_date_sent else 0
+            self._changed()
+            return ChangeResult(True, f"De vergadering is geannuleerd; {sent} genodigden kregen een annulering.")
+
+    @cancel.validator
+    def _validate_cancel(self, inp: CancelMeeting) -> None:
+        checks.require_ready(self.info, self.s)
+        checks.require_before_start(self.s, workflow.now())
+
+    @workflow.query
+    def status(self, _: StatusQuery) -> AlvStatusView:
+        now, s = workflow.now(), self.s
+        ready = self.alv is not None and bool(s.starts_at_iso)
+        upcoming = schedule.next_moment(s, self.policy, now) if ready else None
+        due = schedule.due_step(s, self.policy, now) if ready else None
+        step = schedule.STEP_LABELS.get(due or (upcoming[1] if upcoming else ""), "Wacht op de secretaris")
+        answers = list(s.rsvp.values())
+        counts = {k: answers.count(k) for k in ("attending", "not_attending", "represented")}
+        counts["none"] = max(0, (self.alv.audience_size if self.alv else 0) - sum(counts.values()))
+        return AlvStatusView(self._mid, schedule.phase(s), s.agenda_version, s.decisions_version,
+                             upcoming[0].isoformat() if upcoming else None, step, counts)

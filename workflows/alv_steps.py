@@ -1,0 +1,134 @@
+"""The ALV workflow's scheduled steps (a base class of AlvWorkflow). Sign-off reuses the board's
+activities (sign-off requests, decisions); audience-wide emails go in batches through AlvActivities."""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.alv_activities import AlvActivities
+    from activities.meeting_activities import MeetingActivities
+    from models.alv_messages import AlvBatch, AlvInfo, AlvInput, AlvNotice, AlvState, Publish
+    from models.meeting_activity_messages import MeetingInfo, SignoffRequest, StatusChange
+    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
+    from raadsbode.alv_policy import AlvPolicy
+    from workflows.alv_schedule import rounds
+    from workflows.meeting_steps import DB_RETRY, DB_TIMEOUT, SEND_RETRY, SEND_TIMEOUT, STEP_RETRY_DELAY
+
+
+class AlvSteps:
+    inp: AlvInput
+    s: AlvState
+    alv: AlvInfo | None
+    policy: AlvPolicy
+    _lock: asyncio.Lock
+    _retry_at: datetime | None
+
+    async def _db(self, fn, arg):  # noqa: ANN001, ANN202
+        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
+
+    async def _send(self, fn, arg):  # noqa: ANN001, ANN202
+        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT, retry_policy=SEND_RETRY)
+
+    @property
+    def _mid(self) -> int:
+        return self.inp.meeting_id
+
+    @property
+    def info(self) -> MeetingInfo | None:
+        return self.alv.meeting if self.alv else None
+
+    async def _run_step(self, step: str) -> None:
+        async with self._lock:
+            if self.s.cancelled:
+                return
+            try:
+                await getattr(self, f"_step_{step}")()
+                self._retry_at = None
+            except ActivityError as err:
+                workflow.logger.warning("ALV %s: step %s failed, retrying later: %s", self._mid, step, err)
+                self._retry_at = workflow.now() + STEP_RETRY_DELAY
+
+    async def _batched(self, kind: str, version: int) -> int:
+        """Send an audience-wide email in batches: a few activities, whatever the audience's size."""
+        after, sent = 0, 0
+        while True:
+            result = await self._send(AlvActivities.send_alv_batch,
+                                      AlvBatch(self._mid, kind, version, after, self.inp.batch_size))
+            sent, after = sent + result.sent, result.last_person_id
+            if result.done:
+                return sent
+
+    async def _notice(self, kind: str, version: int = 0) -> None:
+        await self._send(AlvActivities.send_alv_notice, AlvNotice(self._mid, kind, version))
+
+    def _officers(self) -> list[tuple[str, int]]:
+        info = self.info
+        assert info is not None
+        pairs = [(CHAIR_SLOT, info.chair_id), (SECRETARY_SLOT, info.secretary_id)]
+        return [(slot, pid) for slot, pid in pairs if pid]
+
+    async def _open_round(self, purpose: str, version: int) -> SignoffRound:
+        officers = self._officers()
+        r = SignoffRound(purpose, version, workflow.now().isoformat(), [slot for slot, _ in officers])
+        await self._send(MeetingActivities.send_signoff_requests,
+                         SignoffRequest(self._mid, purpose, version, [pid for _, pid in officers]))
+        return r
+
+    async def _remind(self, r: SignoffRound) -> None:
+        unsigned = [pid for slot, pid in self._officers() if slot not in r.signed_by]
+        await self._send(MeetingActivities.send_signoff_requests,
+                         SignoffRequest(self._mid, r.purpose, r.version, unsigned, reminder=True))
+        r.reminder_sent = True
+
+    async def _step_save_the_date(self) -> None:
+        await self._batched("save-the-date", 0)
+        self.s.save_the_date_sent = True
+
+    async def _step_motions_closed(self) -> None:
+        await self._notice("motions-closed")
+        self.s.motions_closed = True
+
+    async def _step_agenda_round(self) -> None:
+        self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version)
+
+    async def _step_agenda_reminder(self) -> None:
+        await self._remind(rounds(self.s)[0])
+
+    async def _step_convocation(self) -> None:
+        version = rounds(self.s)[0].version
+        await self._db(AlvActivities.publish_alv, Publish(self._mid, "agenda", version))
+        await self._batched("convocation", version)
+        self.s.convened_version = version
+
+    async def _step_reminder(self) -> None:
+        await self._batched("reminder", 0)
+        self.s.reminder_sent = True
+
+    async def _step_attendance_list(self) -> None:
+        await self._notice("attendance-list")
+        self.s.attendance_list_sent = True
+
+    async def _step_held(self) -> None:
+        await self._db(MeetingActivities.set_meeting_status, StatusChange(self._mid, "held"))
+        self.s.held = True
+
+    async def _step_decisions_request(self) -> None:
+        if not self.s.decisions_version:
+            await self._notice("decisions-request")
+        self.s.decisions_request_sent = True
+
+    async def _step_decisions_round(self) -> None:
+        self.s.decisions_round = await self._open_round("minutes-signoff", self.s.decisions_version)
+
+    async def _step_decisions_reminder(self) -> None:
+        await self._remind(rounds(self.s)[1])
+
+    async def _step_decisions_release(self) -> None:
+        version = rounds(self.s)[1].version
+        await self._db(AlvActivities.publish_alv, Publish(self._mid, "decisions", version))
+        await self._batched("decisions", version)
+        self.s.closed = True
