@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -121,3 +122,43 @@ def csrf_of(page: str) -> str:
 def client_for(app) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("203.0.113.7", 4711)),
                              base_url="http://raadsbode.test")
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit for the page's last form (inputs, textareas, selected options)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.fields = {}
+        elif tag == "input" and a.get("type") not in ("submit", "checkbox") and "name" in a:
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.fields[self._textarea] = ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and ("selected" in a or self._select not in self.fields):
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):  # noqa: ANN001
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):  # noqa: ANN001
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(page: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(page)
+    return parser.fields

@@ -1,16 +1,23 @@
 """The link pages: GET/HEAD change nothing, bad links are refused alike, forms are checked before acting."""
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
+
+from models import ActionToken, Attendance, AuditEvent
+from raadsbode.meetings import meeting_handle
 
 from models.types import utcnow
 from raadsbode.db import session_scope
 from raadsbode.tokens import csrf_for, hash_token, mark_used, revoke
-from tests.links_support import (add_agenda_version, add_minutes, client_for, csrf_of, issue, make_board,
-                                 snapshot)
+from tests.links_flow import approve, history_length, start_flow, to_signoff, wait_for_link
+from tests.links_support import (add_agenda_version, add_minutes, client_for, csrf_of, form_fields, issue,
+                                 make_board, snapshot)
 from web.app import create_app
+from worker import build_worker
 
 LINK_KINDS = [("agenda-signoff", "chair", 1), ("minutes-signoff", "chair", 1), ("rsvp", "member", 0),
               ("agenda-draft", "secretary", 0), ("minutes-draft", "secretary", 0)]
@@ -202,3 +209,101 @@ async def test_minutes_form_requires_text(app, board, session_factory_):
                                                         "decisions": "Besluit B"})
     assert response.status_code == 400 and "Het verslag is leeg." in response.text and "Besluit B" in response.text
     assert snapshot(session_factory_, board) == before
+
+
+# --- with the real meeting workflow ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def running(settings, temporal_env, sink):
+    """A worker for this test's task queue; the sink collects what the workflow sends."""
+    async with build_worker(temporal_env.client, settings):
+        yield temporal_env.client
+
+
+async def test_links_from_the_emails_draft_and_approve(app, running, session_factory_, settings, sink):
+    flow = await start_flow(session_factory_, settings, running)
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        flow.links["chair", "minutes-signoff"] = issue(session_factory_, flow.board, "minutes-signoff", "chair", 1)
+        flow.links["secretary", "minutes-draft"] = issue(session_factory_, flow.board, "minutes-draft", "secretary")
+        history, before = await history_length(running, flow.board), snapshot(session_factory_, flow.board)
+        for raw in flow.links.values():
+            assert (await web.get(f"/l/{raw}")).status_code == 200
+            assert (await web.head(f"/l/{raw}")).status_code == 200
+        assert await history_length(running, flow.board) == history
+        assert snapshot(session_factory_, flow.board) == before
+
+        approved = await approve(web, flow.links["chair", "agenda-signoff"])
+        assert approved.status_code == 200 and "goedgekeurd" in approved.text
+        decided = await web.get(f"/l/{flow.links['chair', 'agenda-signoff']}")
+        assert "al besloten" in decided.text and "Mw. A. Voorzitter" in decided.text
+        with session_factory_() as s:
+            events = s.exec(select(AuditEvent).where(AuditEvent.association_id == flow.board.association_id)).all()
+        assert [e.action for e in events if "signoff" in e.action] == ["agenda-signoff:approve"]
+        assert "203.0.113.7" in events[-1].source
+
+
+async def test_two_concurrent_approvals_make_one_decision(app, running, session_factory_, settings, sink):
+    flow = await start_flow(session_factory_, settings, running)
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        raw = flow.links["chair", "agenda-signoff"]
+        csrf = csrf_of((await web.get(f"/l/{raw}")).text)
+        first, second = await asyncio.gather(*(web.post(f"/l/{raw}", data={"csrf": csrf, "decision": "approve"})
+                                               for _ in range(2)))
+    assert {first.status_code, second.status_code} <= {200}, (first.text, second.text)
+    history = await meeting_handle(running, flow.board.meeting_id).fetch_history()
+    accepted = [e for e in history.events if e.HasField("workflow_execution_update_accepted_event_attributes")
+                and e.workflow_execution_update_accepted_event_attributes.protocol_instance_id == f"token-{_token_id(session_factory_, raw)}"]
+    assert len(accepted) == 1
+    with session_factory_() as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.association_id == flow.board.association_id)).all()
+    assert actions.count("agenda-signoff:approve") == 1
+
+
+def _token_id(sessions, raw: str) -> int:
+    with sessions() as s:
+        return s.exec(select(ActionToken.id).where(ActionToken.token_hash == hash_token(raw))).one()
+
+
+async def test_workflow_rejections_are_shown_and_change_nothing(app, running, session_factory_, settings, sink):
+    flow = await start_flow(session_factory_, settings, running)
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        not_a_signer = issue(session_factory_, flow.board, "agenda-signoff", "member", 1)
+        member_draft = issue(session_factory_, flow.board, "agenda-draft", "member")
+        early_minutes = issue(session_factory_, flow.board, "minutes-draft", "secretary")
+        history, before = await history_length(running, flow.board), snapshot(session_factory_, flow.board)
+
+        refused = await approve(web, not_a_signer)
+        draft = form_fields((await web.get(f"/l/{member_draft}")).text)
+        draft_refused = await web.post(f"/l/{member_draft}", data=draft | {"action": "submit", "title_1": "Nieuw"})
+        minutes = form_fields((await web.get(f"/l/{early_minutes}")).text)
+        minutes_refused = await web.post(f"/l/{early_minutes}", data=minutes | {"minutes_text": "Verslag"})
+    assert refused.status_code == 409 and "niet ondertekenen" in refused.text
+    assert draft_refused.status_code == 409 and "Alleen de secretaris" in draft_refused.text
+    assert 'value="Nieuw"' in draft_refused.text  # nothing typed is lost
+    assert minutes_refused.status_code == 409 and "na de vergadering" in minutes_refused.text
+    assert "Verslag</textarea>" in minutes_refused.text
+    assert await history_length(running, flow.board) == history
+    assert snapshot(session_factory_, flow.board) == before
+
+
+async def test_rsvp_link_records_and_changes_the_answer(app, running, session_factory_, settings, sink):
+    flow = await start_flow(session_factory_, settings, running)
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        for role in ("chair", "secretary"):
+            assert (await approve(web, flow.links[role, "agenda-signoff"])).status_code == 200
+        raw = await wait_for_link(sink, session_factory_, flow.board, "member", "rsvp")
+        csrf = csrf_of((await web.get(f"/l/{raw}")).text)
+        coming = await web.post(f"/l/{raw}", data={"csrf": csrf, "response": "attending"})
+        assert "U bent aangemeld" in coming.text
+        assert "U komt." in (await web.get(f"/l/{raw}")).text
+        await web.post(f"/l/{raw}", data={"csrf": csrf, "response": "not_attending"})
+        assert "U komt niet." in (await web.get(f"/l/{raw}")).text
+    with session_factory_() as s:
+        row = s.exec(select(Attendance).where(Attendance.meeting_id == flow.board.meeting_id,
+                                              Attendance.person_id == flow.board.people["member"])).one()
+    assert str(row.response) == "not_attending"
