@@ -44,13 +44,25 @@ def _postgres_url() -> str | None:
         return None
 
 
-def _reset_postgres(url: str) -> None:
+def _create_private_database(base_url: str) -> str:
+    """A database of this test session's own, so parallel runs never share (or reset) one."""
     import sqlalchemy as sa
 
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
+    name = f"raadsbode_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.engine.make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(base_url: str, url: str) -> None:
+    import sqlalchemy as sa
+
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
 
 
@@ -98,12 +110,15 @@ def sqlite_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str | None:
-    url = _postgres_url()
-    if url:
-        _reset_postgres(url)
-        migrate(url)
-    return url
+def postgres_url():
+    base = _postgres_url()
+    if not base:
+        yield None
+        return
+    url = _create_private_database(base)
+    migrate(url)
+    yield url
+    _drop_database(base, url)
 
 
 @pytest.fixture(params=_database_params())
