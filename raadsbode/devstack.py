@@ -52,6 +52,7 @@ def dev_settings(settings: Settings, **overrides: object) -> Settings:
         "temporal_tls": False, "temporal_tls_cert": None, "temporal_tls_key": None, "temporal_api_key": None,
         "smtp_host": "127.0.0.1", "smtp_port": s.sink_port, "smtp_user": None, "smtp_password": None,
         "smtp_starttls": False,
+        "imap_host": None, "inbox_maildir": None,  # inbound mail (calendar replies) from the sink's Maildir too
     }
     if s.database_url == _DEFAULTS["database_url"]:
         update["database_url"] = f"sqlite:///{var_dir / 'raadsbode.db'}"

@@ -65,13 +65,14 @@ def test_cli_reports_a_configuration_error_without_traceback():
 
 def test_dev_settings_point_at_the_stacks_own_parts(tmp_path):
     base = Settings(_env_file=None, var_dir=tmp_path / "var", smtp_host="relay.example.nl", smtp_user="u",
-                    temporal_address="cloud:7233", temporal_api_key="key")
+                    temporal_address="cloud:7233", temporal_api_key="key", imap_host="imap.example.nl")
     s = dev_settings(base, web_port=9001, sink_port=9025, temporal_port=9233)
     assert (s.smtp_host, s.smtp_port, s.smtp_user) == ("127.0.0.1", 9025, None)
     assert (s.temporal_address, s.temporal_api_key) == ("127.0.0.1:9233", None)
     assert s.database_url == f"sqlite:///{(tmp_path / 'var').resolve() / 'raadsbode.db'}"
     assert s.public_base_url == "http://127.0.0.1:9001"
     assert s.mail_dir == (tmp_path / "var").resolve() / "mail"
+    assert (s.imap_host, s.inbox_maildir) == (None, None)  # inbound mail: the sink's Maildir too
     explicit = dev_settings(Settings(_env_file=None, database_url="postgresql+psycopg://x@h/db",
                                      public_base_url="https://tunnel.example.nl"))
     assert explicit.database_url == "postgresql+psycopg://x@h/db"
