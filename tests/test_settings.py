@@ -1,6 +1,7 @@
 """Settings: safe production, easy dev; the deployment files and docs agree with them."""
 from __future__ import annotations
 
+import os
 import re
 import socket
 from pathlib import Path
@@ -22,8 +23,6 @@ GOOD_SECRET = "k" * 40
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     """Only what a test sets: no RAADSBODE_* from the shell that runs the suite."""
-    import os
-
     for name in [n for n in os.environ if n.startswith("RAADSBODE_")]:
         monkeypatch.delenv(name)
 
