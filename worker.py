@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -26,6 +27,8 @@ def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -
         # Sync DB activities run in threads; async SMTP activities on the loop.
         activity_executor=ThreadPoolExecutor(max_workers=32),
         max_concurrent_activities=32,
+        # Let in-flight sends finish (and record them in the ledger) before a worker stops.
+        graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
 
