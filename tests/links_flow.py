@@ -85,3 +85,15 @@ async def approve(web: httpx.AsyncClient, raw: str) -> httpx.Response:
 
 async def history_length(client, board: Board) -> int:
     return len((await meeting_handle(client, board.meeting_id).fetch_history()).events)
+
+
+async def settled_history_length(client, board: Board, quiet: float = 0.5) -> int:
+    """The history length once the workflow has gone quiet (an email arrives before its activity completes)."""
+    length = await history_length(client, board)
+    for _ in range(40):
+        await asyncio.sleep(quiet)
+        again = await history_length(client, board)
+        if again == length:
+            return length
+        length = again
+    raise AssertionError("the workflow did not go quiet")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from html.parser import HTMLParser
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -61,8 +62,11 @@ def make_board(sessions: SessionFactory, starts_in: timedelta = timedelta(days=3
 
 
 def add_meeting(sessions: SessionFactory, board: Board, starts_at: datetime) -> int:
+    # Both backends share one Temporal server and workflow ids are meeting-<id>: a random id keeps a
+    # PostgreSQL meeting from landing on the workflow of a SQLite meeting with the same sequence number.
     with session_scope(sessions) as s:
-        meeting = Meeting(association_id=board.association_id, body_id=board.body_id, kind=MeetingKind.board,
+        meeting = Meeting(id=10**9 + secrets.randbelow(10**9),
+                          association_id=board.association_id, body_id=board.body_id, kind=MeetingKind.board,
                           title="Vergadering Dagelijks bestuur", starts_at=starts_at,
                           ends_at=starts_at + timedelta(hours=2), venue_id=board.venue_id,
                           ical_uid=f"{unique_slug('uid')}@test")

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models import ActionToken, Attendance, AuditEvent
+from models import ActionToken, Attendance, AuditEvent, Meeting
 from raadsbode.meetings import meeting_handle
 
 from models.types import utcnow
 from raadsbode.db import session_scope
 from raadsbode.tokens import csrf_for, hash_token, mark_used, revoke
-from tests.links_flow import approve, history_length, start_flow, to_signoff, wait_for_link
+from tests.links_flow import (approve, history_length, settled_history_length, start_flow, to_signoff,
+                              wait_for_link)
 from tests.links_support import (add_agenda_version, add_minutes, client_for, csrf_of, form_fields, issue,
                                  make_board, snapshot)
 from web.app import create_app
@@ -227,7 +228,7 @@ async def test_links_from_the_emails_draft_and_approve(app, running, session_fac
         await to_signoff(flow, web, sink, session_factory_)
         flow.links["chair", "minutes-signoff"] = issue(session_factory_, flow.board, "minutes-signoff", "chair", 1)
         flow.links["secretary", "minutes-draft"] = issue(session_factory_, flow.board, "minutes-draft", "secretary")
-        history, before = await history_length(running, flow.board), snapshot(session_factory_, flow.board)
+        history, before = await settled_history_length(running, flow.board), snapshot(session_factory_, flow.board)
         for raw in flow.links.values():
             assert (await web.get(f"/l/{raw}")).status_code == 200
             assert (await web.head(f"/l/{raw}")).status_code == 200
@@ -274,7 +275,7 @@ async def test_workflow_rejections_are_shown_and_change_nothing(app, running, se
         not_a_signer = issue(session_factory_, flow.board, "agenda-signoff", "member", 1)
         member_draft = issue(session_factory_, flow.board, "agenda-draft", "member")
         early_minutes = issue(session_factory_, flow.board, "minutes-draft", "secretary")
-        history, before = await history_length(running, flow.board), snapshot(session_factory_, flow.board)
+        history, before = await settled_history_length(running, flow.board), snapshot(session_factory_, flow.board)
 
         refused = await approve(web, not_a_signer)
         draft = form_fields((await web.get(f"/l/{member_draft}")).text)
@@ -297,7 +298,10 @@ async def test_rsvp_link_records_and_changes_the_answer(app, running, session_fa
         for role in ("chair", "secretary"):
             assert (await approve(web, flow.links[role, "agenda-signoff"])).status_code == 200
         raw = await wait_for_link(sink, session_factory_, flow.board, "member", "rsvp")
+        history = await settled_history_length(running, flow.board)
         csrf = csrf_of((await web.get(f"/l/{raw}")).text)
+        assert (await web.head(f"/l/{raw}")).status_code == 200
+        assert await history_length(running, flow.board) == history
         coming = await web.post(f"/l/{raw}", data={"csrf": csrf, "response": "attending"})
         assert "U bent aangemeld" in coming.text
         assert "U komt." in (await web.get(f"/l/{raw}")).text
@@ -307,3 +311,22 @@ async def test_rsvp_link_records_and_changes_the_answer(app, running, session_fa
         row = s.exec(select(Attendance).where(Attendance.meeting_id == flow.board.meeting_id,
                                               Attendance.person_id == flow.board.people["member"])).one()
     assert str(row.response) == "not_attending"
+
+
+async def test_minutes_links_draft_and_sign_after_the_meeting(app, running, session_factory_, settings, sink):
+    flow = await start_flow(session_factory_, settings, running, starts_in=timedelta(seconds=2),
+                            policy={"agenda_request_before": "60d", "minutes_request_after": "1s"})
+    with session_scope(session_factory_) as s:  # a one-second meeting: the minutes are asked for at once
+        meeting = s.get(Meeting, flow.board.meeting_id)
+        meeting.ends_at = meeting.starts_at + timedelta(seconds=1)
+    async with client_for(app) as web:
+        raw = await wait_for_link(sink, session_factory_, flow.board, "secretary", "minutes-draft")
+        form = form_fields((await web.get(f"/l/{raw}")).text)
+        saved = await web.post(f"/l/{raw}", data=form | {"minutes_text": "De voorzitter opent de vergadering.",
+                                                          "decisions": "Begroting vastgesteld\nJaarplan vastgesteld"})
+        assert saved.status_code == 200 and "Versie 1 van het verslag" in saved.text, saved.text
+        chair_link = await wait_for_link(sink, session_factory_, flow.board, "chair", "minutes-signoff")
+        page = await web.get(f"/l/{chair_link}")
+        assert "De voorzitter opent de vergadering." in page.text and "<li>Jaarplan vastgesteld</li>" in page.text
+        approved = await approve(web, chair_link)
+    assert approved.status_code == 200 and "verslag (versie 1) goedgekeurd" in approved.text

@@ -10,7 +10,7 @@ import uvicorn
 
 from raadsbode.settings import Settings
 from tests.conftest import free_port
-from tests.links_flow import history_length, start_flow, to_signoff
+from tests.links_flow import history_length, settled_history_length, start_flow, to_signoff
 from tests.links_support import client_for, snapshot
 from web.app import create_app
 from worker import build_worker
@@ -61,7 +61,8 @@ async def test_chair_approves_in_a_phone_browser(served, browser, settings, sess
         async with client_for(create_app(settings, temporal_env.client)) as web:
             await to_signoff(flow, web, sink, session_factory_)
         url = f"{served.public_base_url}/l/{flow.links['chair', 'agenda-signoff']}"
-        history, before = await history_length(temporal_env.client, flow.board), snapshot(session_factory_, flow.board)
+        history = await settled_history_length(temporal_env.client, flow.board)
+        before = snapshot(session_factory_, flow.board)
 
         context = await browser.new_context(viewport=PHONE, java_script_enabled=True, locale="nl-NL")
         page = await context.new_page()

@@ -1,6 +1,7 @@
 """The secretary's pages: start a meeting from a form, follow its status, move and cancel it."""
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -84,6 +85,19 @@ def csrf_of_secretary(settings) -> str:
     return csrf_for(settings.secret_key, SECRETARY_CSRF_LABEL)
 
 
+async def post_when_ready(client, url: str, data: dict):
+    """Right after the start the workflow still loads its meeting; its validator says so, and a person retries."""
+    for _ in range(50):
+        response = await client.post(url, data=data)
+        if "nog klaargezet" not in response.text:
+            return response
+        await asyncio.sleep(0.2)
+    return response
+
+
+# SQLite only: the form creates the meeting with the database's own id, and workflow ids (meeting-<id>)
+# of the two backends would meet on the one Temporal server of the test session.
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_start_follow_move_and_cancel_a_meeting(app, session_factory_, settings, temporal_env):
     board = make_board(session_factory_, with_meeting=False)
     async with build_worker(temporal_env.client, settings), client_for(app) as client:
@@ -106,7 +120,7 @@ async def test_start_follow_move_and_cancel_a_meeting(app, session_factory_, set
         assert page.status_code == 200 and "Agenda in voorbereiding" in page.text
 
         new_day = (datetime.now(AMSTERDAM) + timedelta(days=41)).date().isoformat()
-        moved = await client.post(f"{status_url}/verplaatsen", data={
+        moved = await post_when_ready(client, f"{status_url}/verplaatsen", {
             "csrf": csrf, "submission_id": "a" * 32, "date": new_day, "start": "10:00", "end": "12:00",
             "venue_id": "", "reason": "Zaal bezet"})
         assert moved.status_code == 200, moved.text
