@@ -171,3 +171,38 @@ class AlvStatusView:
     next_deadline_iso: str | None
     next_step: str
     rsvp: dict[str, int]  # attending / not_attending / represented / none
+
+# --- the yearly cycle (a Temporal Schedule per association) ----------------------------------------
+
+
+@dataclass
+class AlvCycleInput:
+    """What every firing of the association's ALV schedule gets."""
+
+    association_id: int
+    association_slug: str
+    policy: dict[str, str] = field(default_factory=dict)  # duration overrides for the ALVs it creates
+    batch_size: int = 100
+
+
+@dataclass
+class PlanAlv:
+    association_id: int
+    fired_at_iso: str
+    policy: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PlannedAlv:
+    meeting_id: int
+    starts_at_iso: str
+    created: bool  # False: this ALV already existed (an earlier or repeated firing)
+    source: str  # planning (the year planning) / default (no date planned)
+
+
+@dataclass
+class AlvCycleResult:
+    meeting_id: int
+    workflow_id: str
+    created: bool
+    started: bool  # False: the ALV's workflow was already started before

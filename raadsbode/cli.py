@@ -6,6 +6,7 @@ import logging
 import typer
 
 from raadsbode.cli_association import association_app, demo_app
+from raadsbode.cli_cycle import cycle_app
 from raadsbode.cli_import import import_app
 from raadsbode.cli_meeting import meeting_app
 from raadsbode.cli_run import register_run_commands
@@ -15,6 +16,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(meeting_app, name="meeting")
 app.add_typer(association_app, name="association")
 app.add_typer(demo_app, name="demo")
+app.add_typer(cycle_app, name="cycle")
 register_run_commands(app)
 
 

@@ -1,5 +1,5 @@
 """The whole ALV against the real dev server, SMTP sink and database, compressed into seconds:
-save the date -> motion before and after the closing date -> agenda sign-off through the link pages ->
+the association's yearly Schedule fires -> the planned ALV is created and its workflow started -> save the date -> motion before and after the closing date -> agenda sign-off through the link pages ->
 convocation -> registrations by link and by iTIP REPLY email -> reminder only to non-responders ->
 attendance list -> decision list signed off, sent and published; then the history is replayed."""
 from __future__ import annotations
@@ -19,10 +19,12 @@ from temporalio.worker import Replayer
 from models.alv_messages import DecisionEntry, InboxInput, SubmitDecisions
 from models.meeting_messages import SubmitAgenda
 from models.meetings import Attendance, Meeting
-from models.alv import InboundMessage
+from models.alv import InboundMessage, PlanningEntry
 from models.types import utcnow
 from raadsbode.agenda import standing_items
-from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
+from raadsbode.alv import alv_handle
+from raadsbode.alv_cycle import cycle_handle, trigger_cycle, upsert_cycle_schedule
+from raadsbode.alv_planning import add_planning_entry
 from raadsbode.alv_motions import draft_alv_agenda, motion_views, set_motion_status
 from raadsbode.db import session_scope
 from sqlmodel import select
@@ -78,15 +80,17 @@ async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
     a = make_association(session_factory_, contacts_per_town=2)
     with session_scope(session_factory_) as s:
         starts = utcnow().replace(microsecond=0) + timedelta(seconds=START_IN)
-        meeting = create_alv(s, association_id=a.association_id, starts_at=starts, ends_at=starts + timedelta(seconds=1),
-                             venue_id=a.venue_id, policy=POLICY)
-        meeting_id, uid = meeting.id, meeting.ical_uid
+        entry_id = add_planning_entry(s, a.association_id, starts, starts + timedelta(seconds=1), a.venue_id).id
     contacts = {town: [f"contact{n}@{town.lower()}.{a.slug}.test" for n in range(2)] for town in a.contacts}
     chair, secretary = f"chair@{a.slug}.test", f"secretary@{a.slug}.test"
     client = temporal_env.client
     app = create_app(settings, client)
     async with build_worker(client, settings), client_for(app) as web:
-        await start_alv_workflow(client, settings, meeting_id, a.slug, batch_size=4)
+        await upsert_cycle_schedule(client, settings.temporal_task_queue, a.association_id, a.slug, policy=POLICY,
+                                    batch_size=4)
+        await trigger_cycle(client, a.slug)  # the spring firing, now
+        meeting_id, uid = await wait_for(lambda: _planned(session_factory_, entry_id), what="the ALV from the schedule")
+        await cycle_handle(client, a.slug).delete()
         inbox = await client.start_workflow(InboxWorkflow.run, InboxInput(batch_size=20, poll_seconds=1),
                                             id=f"inbox-{uuid.uuid4().hex[:8]}", task_queue=settings.temporal_task_queue)
         try:
@@ -161,6 +165,14 @@ async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, con
     with sessions() as s:
         outcomes = {m.outcome for m in s.exec(select(InboundMessage).where(InboundMessage.association_id == a.association_id))}
     assert {"recorded", "ignored"} <= outcomes
+
+
+def _planned(sessions, entry_id: int) -> tuple[int, str] | None:  # noqa: ANN001
+    """(meeting id, UID) once the schedule's firing created the planned ALV."""
+    with sessions() as s:
+        entry = s.get(PlanningEntry, entry_id)
+        meeting = s.get(Meeting, entry.meeting_id) if entry.meeting_id else None
+        return (meeting.id, meeting.ical_uid) if meeting else None
 
 
 def _answers(sessions, meeting_id: int) -> int:  # noqa: ANN001
