@@ -38,12 +38,23 @@ def _email(mm: MeetingMail, kind: str, version: int, person: Person, subject: st
     return mm.email(f"alv-{kind}", version, person, TEMPLATE, subject, heading=heading, **ctx)
 
 
+def _reason(mm: MeetingMail) -> list[str]:
+    """An extra ALV says why it is called."""
+    from sqlmodel import select
+
+    from models.alv import MeetingDetails
+
+    reason = mm.session.exec(select(MeetingDetails.reason).where(MeetingDetails.meeting_id == mm.meeting.id)).first()
+    return [f"Aanleiding: {reason}"] if reason else []
+
+
 def save_the_date(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
     register, motion = page_link(mm, "alv-registration", person), page_link(mm, "motion-submit", person)
     closes = _date(mm, closing_at(mm.session, mm.meeting))
     out = _email(mm, "save-the-date", version, person, f"Save the date: {mm.meeting.title}, {mm.when()}",
                  "Save the date", paragraphs=[
-                     f"Noteer alvast de datum: de {mm.body.name} van {mm.association.name} is op {mm.when()}.",
+                     f"Noteer alvast de datum: de {mm.meeting.title} van {mm.association.name} is op {mm.when()}.",
+                     *_reason(mm),
                      "Wilt u een motie of een agendavoorstel indienen? Dat kan met de knop hieronder, "
                      f"tot uiterlijk {closes}. Vermeld de indienende gemeente en eventuele mede-indieners.",
                      "De agenda en de vergaderstukken volgen met de uitnodiging."],
@@ -56,7 +67,7 @@ def convocation(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
     items = mm.agenda(version)
     out = _email(mm, "convocation", version, person, f"Uitnodiging {mm.meeting.title}, {mm.when()}",
                  f"Uitnodiging {mm.body.name}", paragraphs=[
-                     f"Hierbij nodigen wij u uit voor de {mm.body.name} van {mm.association.name}.",
+                     f"Hierbij nodigen wij u uit voor de {mm.meeting.title} van {mm.association.name}.", *_reason(mm),
                      "Laat u ons weten of u komt? U kunt zich ook laten vertegenwoordigen door iemand anders "
                      "van uw gemeente."],
                  items=items, motions=motion_views(mm.session, mm.meeting.id, ("admitted",)),

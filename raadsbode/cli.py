@@ -5,6 +5,7 @@ import logging
 
 import typer
 
+from raadsbode.cli_alv import register_alv_commands
 from raadsbode.cli_association import association_app, demo_app
 from raadsbode.cli_cycle import cycle_app
 from raadsbode.cli_import import import_app
@@ -17,6 +18,7 @@ app.add_typer(meeting_app, name="meeting")
 app.add_typer(association_app, name="association")
 app.add_typer(demo_app, name="demo")
 app.add_typer(cycle_app, name="cycle")
+register_alv_commands(app)
 register_run_commands(app)
 
 

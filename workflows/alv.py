@@ -185,5 +185,6 @@ class AlvWorkflow(AlvSteps):
         answers = list(s.rsvp.values())
         counts = {k: answers.count(k) for k in ("attending", "not_attending", "represented")}
         counts["none"] = max(0, (self.alv.audience_size if self.alv else 0) - sum(counts.values()))
+        deadline = now if due else (upcoming[0] if upcoming else None)  # a due step is about to run: now
         return AlvStatusView(self._mid, schedule.phase(s), s.agenda_version, s.decisions_version,
-                             upcoming[0].isoformat() if upcoming else None, step, counts)
+                             deadline.isoformat() if deadline else None, step, counts)
