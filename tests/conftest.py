@@ -117,8 +117,20 @@ def postgres_url():
         return
     url = _create_private_database(base)
     migrate(url)
+    _offset_meeting_ids(url)
     yield url
     _drop_database(base, url)
+
+
+def _offset_meeting_ids(url: str) -> None:
+    """Both test databases share one Temporal server, and a meeting's workflow id is `meeting-<id>`:
+    PostgreSQL numbers its meetings from a million so they never collide with SQLite's meeting workflows."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ALTER SEQUENCE meeting_id_seq RESTART WITH 1000000"))
+    engine.dispose()
 
 
 @pytest.fixture(params=_database_params())
