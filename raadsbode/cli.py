@@ -10,7 +10,9 @@ from raadsbode.cli_association import association_app, demo_app
 from raadsbode.cli_cycle import cycle_app
 from raadsbode.cli_import import import_app
 from raadsbode.cli_meeting import meeting_app
+from raadsbode.cli_newsletter import newsletter_app
 from raadsbode.cli_run import register_run_commands
+from raadsbode.cli_subscribers import subscribers_app
 
 app = typer.Typer(help="Raadsbode: meeting and newsletter workflows for associations of municipalities.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -19,6 +21,8 @@ app.add_typer(association_app, name="association")
 app.add_typer(demo_app, name="demo")
 app.add_typer(cycle_app, name="cycle")
 register_alv_commands(app)
+app.add_typer(newsletter_app, name="newsletter")
+app.add_typer(subscribers_app, name="subscribers")
 register_run_commands(app)
 
 

@@ -74,14 +74,15 @@ def detect_delimiter(text: str) -> tuple[str, str]:
     return (best if counts[best] else ";"), text
 
 
-def read_sheet(data: bytes) -> Sheet:
+def read_sheet(data: bytes, required: tuple[str, ...] = REQUIRED_COLUMNS) -> Sheet:
+    """Rows keyed by our column names; `required` columns missing from the header are errors."""
     delimiter, text = detect_delimiter(decode(data))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     sheet, columns, start = Sheet(), None, 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
             if columns is None:
-                columns = _map_header(cells, start, sheet)
+                columns = _map_header(cells, start, sheet, required)
             else:
                 sheet.rows.append(SheetRow(start, _row_values(cells, columns)))
         start = reader.line_num + 1
@@ -90,7 +91,7 @@ def read_sheet(data: bytes) -> Sheet:
     return sheet
 
 
-def _map_header(cells: list[str], line: int, sheet: Sheet) -> dict[str, int]:
+def _map_header(cells: list[str], line: int, sheet: Sheet, required: tuple[str, ...]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, label in enumerate(cells):
         column = _column_for(label)
@@ -99,7 +100,7 @@ def _map_header(cells: list[str], line: int, sheet: Sheet) -> dict[str, int]:
             sheet.labels[column] = label.strip()
     if "name" not in columns and {"first_name", "last_name"} <= columns.keys():
         columns["name"] = -1  # composed from the name parts
-    for column in REQUIRED_COLUMNS:
+    for column in required:
         if column not in columns:
             sheet.errors.append(ImportError_(line, COLUMN_LABELS[column], _missing_column(column, cells)))
     return columns

@@ -16,6 +16,12 @@ from raadsbode.newsletter_content import check_period
 from raadsbode.search_attributes import ASSOCIATION
 from workflows.newsletter import NewsletterKickoffWorkflow, NewsletterWorkflow
 
+# The workflow's states as an editor reads them (web page and CLI).
+STATE_LABELS = {"composing": "wordt samengesteld", "proof": "proef wacht op goedkeuring",
+                "changes_requested": "wijzigingen gevraagd", "awaiting_go": "te laat goedgekeurd: wacht op startsein",
+                "approved": "goedgekeurd", "sending": "wordt verzonden", "paused": "gepauzeerd", "sent": "verzonden",
+                "cancelled": "geannuleerd"}
+FINAL_STATES = ("sent", "cancelled")
 WEEKDAYS = {"ma": 1, "di": 2, "wo": 3, "do": 4, "vr": 5, "za": 6, "zo": 0,
             "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 

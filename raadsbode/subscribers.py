@@ -10,6 +10,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -45,7 +46,20 @@ def check_name_and_email(name: str, email: str) -> tuple[str, str]:
         raise SubscriberError(f"Het e-mailadres is niet bruikbaar: {problem}.")
     if len(name) > NAME_MAX:
         raise SubscriberError(f"De naam is te lang (hoogstens {NAME_MAX} tekens).")
-    return name, address
+    return name, ascii_address(address)
+
+
+def ascii_address(address: str) -> str:
+    """Issues carry the address in 7-bit headers: an IDN domain as punycode; a non-ASCII local part
+    would need SMTPUTF8, which relays rarely offer, so it is refused here rather than bounced later."""
+    if address.isascii():
+        return address
+    try:
+        valid = validate_email(address, check_deliverability=False, allow_smtputf8=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise SubscriberError("Een e-mailadres met bijzondere tekens vóór de @ kan de nieuwsbrief niet "
+                              "ontvangen; gebruik een ander adres.") from exc
+    return valid.ascii_email or address
 
 
 def find_subscriber(session: Session, association_id: int, email: str) -> Subscriber | None:

@@ -14,15 +14,12 @@ from models.newsletter_messages import Ack, Command, Decision, Progress
 from models.org import Association
 from raadsbode import newsletter_control as control
 from raadsbode.newsletter import APPROVE_PURPOSE
+from raadsbode.newsletter_control import STATE_LABELS as LABELS
 from raadsbode.settings import Settings
 from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up
 from web.link_security import post_allowed, render_page
 from workflows.newsletter import NewsletterWorkflow
 
-LABELS = {"composing": "wordt samengesteld", "proof": "proef wacht op goedkeuring",
-          "changes_requested": "wijzigingen gevraagd", "awaiting_go": "te laat goedgekeurd: wacht op startsein",
-          "approved": "goedgekeurd", "sending": "wordt verzonden", "paused": "gepauzeerd", "sent": "verzonden",
-          "cancelled": "geannuleerd"}
 ACTIONS = {
     "proof": [("approve", "Goedkeuren en versturen", False), ("changes", "Wijzigingen vragen", True)],
     "awaiting_go": [("start_now", "Nu versturen", False), ("cancel", "Annuleren", True)],
