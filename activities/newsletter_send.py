@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import aiosmtplib
 
+from activities.compose import HeaderInjectionError
 from activities.mailer import Mailer, close_quietly, reset_quietly
 from activities.newsletter_ledger import Failure, NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
@@ -94,7 +95,13 @@ class BatchSender:
                 self.result.suppressed += 1
                 self.watermark.done(position)
                 continue
-            made[position] = self.template.personalise(Recipient(email, name, self.unsubscribe_url(sub_id)))
+            try:
+                made[position] = self.template.personalise(Recipient(email, name, self.unsubscribe_url(sub_id)))
+            except HeaderInjectionError as exc:  # one unusable row must not stop the batch (and retry it forever)
+                log.warning("not sending to subscriber %s: %s", sub_id, exc)
+                self.result.failed_permanent += 1
+                self.watermark.done(position)
+                continue
             wanted.append((position, email))
         rows = await asyncio.to_thread(self.ledger.ensure_rows, self.ledger_template,
                                        {p.business_key: (e, p.message_id) for (pos, e), p in

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from activities.compose import HeaderInjectionError, checked_header_value
 from models.newsletter import Subscriber, SubscriberStatus, Suppression
 from models.org import normalise_email
 from models.types import utcnow
@@ -46,6 +47,10 @@ def check_name_and_email(name: str, email: str) -> tuple[str, str]:
         raise SubscriberError(f"Het e-mailadres is niet bruikbaar: {problem}.")
     if len(name) > NAME_MAX:
         raise SubscriberError(f"De naam is te lang (hoogstens {NAME_MAX} tekens).")
+    try:
+        checked_header_value(name, "name")  # it goes into the To header of every issue
+    except HeaderInjectionError:
+        raise SubscriberError("De naam bevat tekens die niet zijn toegestaan.") from None
     return name, ascii_address(address)
 
 

@@ -23,10 +23,12 @@ def _received(sink) -> Counter:
 
 async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, settings, session_factory_, sink):
     association_id, slug, emails = make_tenant(session_factory_, 300)
-    unsubscribed, suppressed, bouncing = emails[5], emails[17], emails[150]
+    unsubscribed, suppressed, bouncing, forged = emails[5], emails[17], emails[150], emails[201]
     with session_scope(session_factory_) as s:
         sub = s.exec(select(Subscriber).where(Subscriber.email == unsubscribed)).one()
         sub.status = SubscriberStatus.unsubscribed
+        # A name from the public form that would forge a header once decoded: refused, the rest goes on.
+        s.exec(select(Subscriber).where(Subscriber.email == forged)).one().name = "=?utf-8?q?x=0D=0ABcc:_y@evil.test?="
         suppress(s, association_id, suppressed, "manual")
     sink.rcpt_replies[bouncing] = ["550 5.1.1 Mailbox does not exist"]
     editor = f"redactie-{uuid.uuid4().hex[:6]}@vng-flevoland.test"
@@ -40,10 +42,10 @@ async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, setting
         assert ack.ok, ack.message
         result = await asyncio.wait_for(handle.result(), 60)
     received = _received(sink)
-    readers = [e for e in emails if e not in (unsubscribed, suppressed, bouncing)]
+    readers = [e for e in emails if e not in (unsubscribed, suppressed, bouncing, forged)]
     assert all(received[e] == 1 for e in readers), [e for e in readers if received[e] != 1][:5]
-    assert received[unsubscribed] == received[suppressed] == received[bouncing] == 0
-    assert (result.final_state, result.sent, result.failed, result.suppressed) == ("sent", 297, 1, 1)  # the unsubscribed one is not even frozen in
+    assert received[unsubscribed] == received[suppressed] == received[bouncing] == received[forged] == 0
+    assert (result.final_state, result.sent, result.failed, result.suppressed) == ("sent", 296, 2, 1)  # the unsubscribed one is not even frozen in
     with session_scope(session_factory_) as s:  # the 550 suppressed the address for the next issue
         assert s.exec(select(Suppression).where(Suppression.association_id == association_id,
                                                 Suppression.email == bouncing)).one().reason == "bounce"
