@@ -60,7 +60,7 @@ class AlvActivities:
     @activity.defn
     async def send_alv_batch(self, batch: AlvBatch) -> AlvBatchResult:
         outs, skipped, last, done = await asyncio.to_thread(self._tx, self._compose_batch, batch)
-        summary = await self._deliver(batch.meeting_id, outs)
+        summary = await self.deliver(batch.meeting_id, outs)
         return AlvBatchResult(summary.sent, skipped, summary.failed, last, done)
 
     @activity.defn
@@ -68,7 +68,7 @@ class AlvActivities:
         build = NOTICE_BUILDERS[notice.kind]
         outs = await asyncio.to_thread(self._tx, lambda s: [o for o in build(MeetingMail(self.deps, s, notice.meeting_id),
                                                                              notice.version)])
-        return await self._deliver(notice.meeting_id, outs)
+        return await self.deliver(notice.meeting_id, outs)
 
     def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:  # noqa: ANN001
         meeting = get_meeting(session, batch.meeting_id)
@@ -85,7 +85,7 @@ class AlvActivities:
         last = people[-1].id if people else batch.after_person_id
         return outs, skipped, last, len(people) < batch.limit
 
-    async def _deliver(self, meeting_id: int, outs: list[OutboundEmail]) -> SendSummary:
+    async def deliver(self, meeting_id: int, outs: list[OutboundEmail]) -> SendSummary:
         results = await self.mailer.deliver_many(outs) if outs else []
         temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
         if temporary:

@@ -32,10 +32,16 @@ def _button(label: str, url: str) -> dict:
 
 
 def _email(mm: MeetingMail, kind: str, version: int, person: Person, subject: str, heading: str, **ctx) -> OutboundEmail:
+    return message(mm, f"alv-{kind}", version, person, subject, heading, **ctx)
+
+
+def message(mm: MeetingMail, ledger_kind: str, version: int, person: Person, subject: str, heading: str,
+            **ctx) -> OutboundEmail:
+    """An email in the ALV layout (heading, paragraphs, buttons, optional lists), keyed for the ledger."""
     ctx.setdefault("paragraphs", [])
     for name in ("items", "motions", "decisions", "groups", "buttons"):
         ctx.setdefault(name, [])
-    return mm.email(f"alv-{kind}", version, person, TEMPLATE, subject, heading=heading, **ctx)
+    return mm.email(ledger_kind, version, person, TEMPLATE, subject, heading=heading, **ctx)
 
 
 def _reason(mm: MeetingMail) -> list[str]:

@@ -1,4 +1,4 @@
-"""The ALV's timeline as durations (like workflows/policy.py for the board), so tests run it in seconds.
+"""The ALV's (and a network meeting's) timeline as durations (like workflows/policy.py for the board), so tests run it in seconds.
 
 Layers, later wins: defaults, the general meeting body's policy_json (its statutes' notice period,
 `convocation_before`; keys of other flows there are ignored), the meeting's own details, the input.
@@ -15,8 +15,27 @@ EXTRA_ALV = {"save_the_date_before": "4w", "motions_close_before": "3w", "convoc
              "reminder_before": "5d"}  # an extra ALV is called at short notice
 
 
+class Durations:
+    """Shared by the policies below: named durations, layered from strings like "8w" or "40s"."""
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in fields(cls)]  # type: ignore[arg-type]
+
+    @classmethod
+    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True):  # noqa: ANN206
+        values: dict[str, timedelta] = {}
+        for n, layer in enumerate(layers):
+            strict = strict_last and n == len(layers) - 1
+            values.update(parse_alv_overrides(layer or {}, strict, cls))
+        return cls(**values)
+
+    def as_strings(self) -> dict[str, str]:
+        return {name: format_duration(getattr(self, name)) for name in self.keys()}
+
+
 @dataclass(frozen=True)
-class AlvPolicy:
+class AlvPolicy(Durations):
     save_the_date_before: timedelta = timedelta(weeks=8)
     motions_close_before: timedelta = timedelta(weeks=6)  # closing date for motions and agenda proposals
     convocation_before: timedelta = timedelta(weeks=4)  # notice period (oproeptermijn)
@@ -26,25 +45,19 @@ class AlvPolicy:
     signoff_reminder_after: timedelta = timedelta(days=3)
     decisions_request_after: timedelta = timedelta(days=1)  # after the end: ask for the decision list
 
-    @classmethod
-    def keys(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
 
-    @classmethod
-    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True) -> "AlvPolicy":
-        values: dict[str, timedelta] = {}
-        for n, layer in enumerate(layers):
-            strict = strict_last and n == len(layers) - 1
-            values.update(parse_alv_overrides(layer or {}, strict))
-        return cls(**values)
+@dataclass(frozen=True)
+class NetworkPolicy(Durations):
+    """A network meeting (netwerkbijeenkomst): announcement, open registration, reminder; no sign-off."""
 
-    def as_strings(self) -> dict[str, str]:
-        return {name: format_duration(getattr(self, name)) for name in self.keys()}
+    announce_before: timedelta = timedelta(weeks=6)  # the announcement with the invitation
+    registration_closes_before: timedelta = timedelta(days=1)
+    reminder_before: timedelta = timedelta(days=2)  # to everyone registered
 
 
-def parse_alv_overrides(raw: dict[str, str], strict: bool = True) -> dict[str, timedelta]:
+def parse_alv_overrides(raw: dict[str, str], strict: bool = True, policy: type[Durations] = AlvPolicy) -> dict[str, timedelta]:
     """Known keys parsed; unknown keys are an error when strict (input), skipped otherwise (a body's policy)."""
-    known, errors, parsed = set(AlvPolicy.keys()), [], {}
+    known, errors, parsed = set(policy.keys()), [], {}
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in known:
@@ -60,5 +73,5 @@ def parse_alv_overrides(raw: dict[str, str], strict: bool = True) -> dict[str, t
     return parsed
 
 
-def normalise_alv_overrides(raw: dict[str, str]) -> dict[str, str]:
-    return {name: format_duration(value) for name, value in parse_alv_overrides(raw).items()}
+def normalise_alv_overrides(raw: dict[str, str], policy: type[Durations] = AlvPolicy) -> dict[str, str]:
+    return {name: format_duration(value) for name, value in parse_alv_overrides(raw, True, policy).items()}

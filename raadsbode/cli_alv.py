@@ -1,5 +1,5 @@
-"""`raadsbode alv start|status` (an extra ALV by hand, with a reason and the shorter EXTRA_ALV policy) and,
-through register_alv_commands, `raadsbode network ...`."""
+"""`raadsbode alv start|status` (an extra ALV by hand, with a reason and the shorter EXTRA_ALV policy);
+register_alv_commands also mounts `raadsbode network ...` (raadsbode/cli_network.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +28,11 @@ PHASES = {"preparing": "In voorbereiding", "motions": "Termijn voor moties open"
 
 
 def register_alv_commands(app: typer.Typer) -> None:
-    """Mount `alv` on the root command."""
+    """Mount `alv` and `network` on the root command."""
+    from raadsbode.cli_network import network_app
+
     app.add_typer(alv_app, name="alv")
+    app.add_typer(network_app, name="network")
 
 
 @alv_app.command("start", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

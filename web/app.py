@@ -15,6 +15,7 @@ from web.meeting_pages import router as meeting_pages_router
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
 from web.motion_pages import router as motion_router
+from web.network_pages import router as network_router
 from web.registration_pages import router as registration_router
 
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(public_router)
     app.include_router(motion_router)
     app.include_router(registration_router)
+    app.include_router(network_router)
     app.include_router(newsletter_router)
     app.include_router(meeting_pages_router)
     if settings.is_dev:

@@ -1,0 +1,89 @@
+"""Network meeting activities: sign-ups (one at a time, from the workflow's updates) and their emails.
+Audience-wide emails go one batch per activity; the ledger skips whoever already got one."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities import network_store as store
+from activities.alv_activities import AlvActivities
+from activities.deps import Deps
+from activities.meeting_mail import MeetingMail
+from activities.meeting_store import NotFound, get_meeting
+from activities.network_mail import BATCH_BUILDERS, as_person, signup_email, signup_version
+from models.alv import NetworkSignup, SignupStatus
+from models.alv_messages import (NetworkBatch, NetworkBatchResult, NetworkCancelRecord, NetworkInfo, NetworkSignupRecord,
+                                 NetworkSignupResult, SignupMail)
+from models.meeting_activity_messages import MeetingRef, SendSummary
+from models.messages import OutboundEmail
+from raadsbode.db import session_scope
+
+T = TypeVar("T")
+ACTIVE = (SignupStatus.registered, SignupStatus.waiting)
+
+
+class NetworkActivities:
+    ACTIVITY_NAMES: tuple[str, ...] = ("load_network", "record_signup", "cancel_signup", "send_network_batch",
+                                       "send_signup_mail")
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.alv = AlvActivities(deps)  # its ledgered delivery
+
+    def _tx(self, fn: Callable[..., T], *args: object) -> T:
+        try:
+            with session_scope(self.deps.sessions) as session:
+                return fn(session, *args)
+        except (NotFound, LookupError) as exc:
+            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+
+    @activity.defn
+    def load_network(self, ref: MeetingRef) -> NetworkInfo:
+        return self._tx(store.load_network_info, ref.meeting_id)
+
+    @activity.defn
+    def record_signup(self, rec: NetworkSignupRecord) -> NetworkSignupResult:
+        return self._tx(store.record_signup, rec.meeting_id, rec.signup)
+
+    @activity.defn
+    def cancel_signup(self, rec: NetworkCancelRecord) -> NetworkSignupResult:
+        return self._tx(store.cancel_signup, rec.meeting_id, rec.signup_id)
+
+    @activity.defn
+    async def send_network_batch(self, batch: NetworkBatch) -> NetworkBatchResult:
+        outs, last, done = await asyncio.to_thread(self._tx, self._compose_batch, batch)
+        summary = await self.alv.deliver(batch.meeting_id, outs)
+        return NetworkBatchResult(summary.sent, summary.failed, last, done)
+
+    @activity.defn
+    async def send_signup_mail(self, inp: SignupMail) -> SendSummary:
+        outs = await asyncio.to_thread(self._tx, self._compose_signup, inp)
+        return await self.alv.deliver(inp.meeting_id, outs)
+
+    def _compose_batch(self, session, batch: NetworkBatch) -> tuple[list[OutboundEmail], int, bool]:  # noqa: ANN001
+        mm = MeetingMail(self.deps, session, batch.meeting_id)
+        if batch.kind in ("reminder", "meeting-cancelled"):  # to the sign-ups themselves
+            statuses = (SignupStatus.registered,) if batch.kind == "reminder" else ACTIVE
+            rows = store.signups_batch(session, batch.meeting_id, statuses, batch.after_id, batch.limit)
+            outs = [signup_email(mm, r, batch.kind) for r in rows if not self._sent(mm, batch.kind, r)]
+        else:
+            rows = store.audience_batch(session, get_meeting(session, batch.meeting_id), batch.after_id, batch.limit)
+            build = BATCH_BUILDERS[batch.kind]
+            outs = [build(mm, p, batch.version) for p in rows
+                    if not mm.already_sent(f"network-{batch.kind}", batch.version, p)]
+        return outs, rows[-1].id if rows else batch.after_id, len(rows) < batch.limit
+
+    def _compose_signup(self, session, inp: SignupMail) -> list[OutboundEmail]:  # noqa: ANN001
+        mm = MeetingMail(self.deps, session, inp.meeting_id)
+        row = session.get(NetworkSignup, inp.signup_id)
+        if row is None or row.meeting_id != inp.meeting_id:
+            raise LookupError(f"sign-up {inp.signup_id} is not one of meeting {inp.meeting_id}")
+        return [] if self._sent(mm, inp.kind, row) else [signup_email(mm, row, inp.kind)]
+
+    @staticmethod
+    def _sent(mm: MeetingMail, kind: str, row: NetworkSignup) -> bool:
+        return mm.already_sent(f"network-{kind}", signup_version(row), as_person(mm, row))

@@ -1,0 +1,135 @@
+"""Network meetings on the web: the public registration form `/openbaar/{slug}/netwerk/{id}` (anyone may
+register: name, email, organisation; when full they go on the waiting list) and the personal cancel link
+`/netwerk/afmelden/{token}` from the confirmation email. GET/HEAD only show; the POSTs go to the
+NetworkMeetingWorkflow's updates."""
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session, select
+
+from activities.network_mail import CANCEL_PURPOSE
+from models.alv import MeetingDetails, NetworkSignup, SignupStatus
+from models.alv_messages import NetworkCancelSignup, NetworkSignupInput
+from models.meetings import Meeting, MeetingKind
+from models.org import Association, normalise_email
+from raadsbode.associations import email_problem
+from raadsbode.network import network_handle
+from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up
+from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
+from web.forms import field_text
+from web.link_actions import run_update
+from web.link_data import meeting_facts, meeting_id_of
+from web.link_security import post_allowed, render_page
+from web.link_views import refused
+from workflows.network_meeting import NetworkMeetingWorkflow
+
+router = APIRouter()
+
+
+def _network(session: Session, slug: str, meeting_id: int) -> Meeting | None:
+    meeting = session.get(Meeting, meeting_id)
+    association = session.get(Association, meeting.association_id) if meeting else None
+    ok = meeting is not None and association is not None and association.slug == slug and meeting.kind == MeetingKind.network
+    return meeting if ok else None
+
+
+def _refused(renderer) -> HTMLResponse:  # noqa: ANN001
+    page = refused()
+    return render_page(renderer, page.template, page.status, **page.ctx)
+
+
+def _form(session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200, **values) -> HTMLResponse:  # noqa: ANN001
+    details = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
+    return render_page(renderer, "network_signup.html.j2", status, meeting=meeting_facts(session, meeting),
+                       details=details, error=error, values=values,
+                       csrf=csrf_for(settings.secret_key, f"network-{meeting.id}"))
+
+
+@router.api_route("/openbaar/{slug}/netwerk/{meeting_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def signup_form(slug: str, meeting_id: int, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    meeting = _network(session, slug, meeting_id)
+    return _refused(renderer) if meeting is None else _form(session, renderer, settings, meeting)
+
+
+@router.post("/openbaar/{slug}/netwerk/{meeting_id}", response_class=HTMLResponse)
+async def signup_submit(slug: str, meeting_id: int, request: Request, session: SessionDep, renderer: RendererDep,
+                        settings: SettingsDep) -> HTMLResponse:
+    meeting = _network(session, slug, meeting_id)
+    if meeting is None:
+        return _refused(renderer)
+    form = await request.form()
+    values = {"name": field_text(form, "name", 300), "email": normalise_email(field_text(form, "email", 300)),
+              "organisation": field_text(form, "organisation", 300)}
+    if not post_allowed(request, settings, f"network-{meeting.id}", field_text(form, "csrf", 200), allow_null_origin=True):
+        return _form(session, renderer, settings, meeting, "Laad de pagina opnieuw en probeer het nog eens.", 403, **values)
+    problem = _check(values)
+    if problem:
+        return _form(session, renderer, settings, meeting, problem, 400, **values)
+    client = await get_temporal(request)
+    result, refusal = await run_update(network_handle(client, meeting.id).execute_update(
+        NetworkMeetingWorkflow.register, NetworkSignupInput(**values), id=f"signup-{meeting.id}-{uuid.uuid4().hex}"))
+    if refusal:
+        return _form(session, renderer, settings, meeting, refusal, 409, **values)
+    waiting = result.status == SignupStatus.waiting.value
+    text = (f"U staat op de wachtlijst (plaats {result.position}). Komt er een plaats vrij, dan krijgt u een e-mail."
+            if waiting else f"{result.message} U krijgt een bevestiging per e-mail.")
+    return render_page(renderer, "link_message.html.j2", meeting=meeting_facts(session, meeting),
+                       heading="De bijeenkomst is vol" if waiting else "U bent aangemeld", text=text)
+
+
+def _check(values: dict[str, str]) -> str:
+    if not values["name"] or len(values["name"]) > 200:
+        return "Vul uw naam in (hoogstens 200 tekens)."
+    problem = email_problem(values["email"])
+    if problem:
+        return f"Vul een geldig e-mailadres in ({problem})."
+    return "Uw organisatie mag hoogstens 200 tekens zijn." if len(values["organisation"]) > 200 else ""
+
+
+def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup] | None:
+    """The link's meeting and sign-up, or None for every kind of unusable link (no oracle)."""
+    try:
+        grant = look_up(session, raw, {CANCEL_PURPOSE})
+    except TokenRefused:
+        return None
+    meeting_id = meeting_id_of(grant.subject_ref)
+    meeting = session.get(Meeting, meeting_id) if meeting_id else None
+    signup = session.get(NetworkSignup, grant.version)
+    if meeting is None or meeting.association_id != grant.association_id or signup is None or signup.meeting_id != meeting.id:
+        return None
+    return meeting, signup
+
+
+@router.api_route("/netwerk/afmelden/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def cancel_form(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+    found = _signup_for(session, token)
+    if found is None:
+        return _refused(renderer)
+    meeting, signup = found
+    return render_page(renderer, "network_cancel.html.j2", meeting=meeting_facts(session, meeting), signup_name=signup.name,
+                       cancelled=signup.status == SignupStatus.cancelled,
+                       csrf=csrf_for(settings.secret_key, hash_token(token)))
+
+
+@router.post("/netwerk/afmelden/{token}", response_class=HTMLResponse)
+async def cancel_submit(token: str, request: Request, session: SessionDep, renderer: RendererDep,
+                        settings: SettingsDep) -> HTMLResponse:
+    found = _signup_for(session, token)
+    if found is None:
+        return _refused(renderer)
+    meeting, signup = found
+    facts = meeting_facts(session, meeting)
+    form = await request.form()
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+        return render_page(renderer, "link_message.html.j2", 403, meeting=facts, heading="Niet gelukt",
+                           text="Open de link uit uw e-mail opnieuw en probeer het nog eens.")
+    client = await get_temporal(request)
+    result, refusal = await run_update(network_handle(client, meeting.id).execute_update(
+        NetworkMeetingWorkflow.cancel_signup, NetworkCancelSignup(signup.id)))
+    if refusal:
+        return render_page(renderer, "link_message.html.j2", 409, meeting=facts, heading="Niet gelukt", text=refusal)
+    return render_page(renderer, "link_message.html.j2", meeting=facts, heading="U bent afgemeld",
+                       text=f"{result.message} Bedankt voor het doorgeven; uw plaats gaat naar wie op de wachtlijst staat.")
