@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import insert
 
@@ -41,3 +45,15 @@ async def wait_for_state(handle, states: set[str], timeout: float = 30) -> Progr
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError(f"workflow never reached {states}")
         await asyncio.sleep(0.2)
+
+
+def spawn_worker(settings, temporal_env, log_path):  # noqa: ANN001, ANN201
+    """A real worker process (`raadsbode worker`) on the test's Temporal server, database, sink and queue."""
+    env = {**os.environ, "RAADSBODE_TEMPORAL_ADDRESS": temporal_env.client.service_client.config.target_host,
+           "RAADSBODE_DATABASE_URL": settings.database_url, "RAADSBODE_SMTP_HOST": settings.smtp_host,
+           "RAADSBODE_SMTP_PORT": str(settings.smtp_port), "RAADSBODE_MAIL_FROM": settings.mail_from,
+           "RAADSBODE_PUBLIC_BASE_URL": settings.public_base_url, "RAADSBODE_SECRET_KEY": settings.secret_key,
+           "RAADSBODE_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue, "RAADSBODE_VAR_DIR": str(settings.var_dir)}
+    log = open(log_path, "ab")  # noqa: SIM115  (closed with the process by the caller's kill)
+    return subprocess.Popen([str(Path(sys.executable).parent / "raadsbode"), "worker"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, cwd=log_path.parent)
