@@ -1,4 +1,7 @@
-"""What a POST from a link page does: check the form, then one typed update on the meeting workflow."""
+"""What a POST from a link page does: check the form, then one typed update on the meeting workflow.
+
+Database reads go through `off_loop`, so no pooled connection is held while an update is awaited.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,6 +20,7 @@ from raadsbode.meetings import meeting_handle
 from web import link_views as views
 from web.forms import AgendaRow, agenda_from_rows, decision_from_form, field_text, minutes_from_form, \
     rows_from_form, rsvp_from_form
+from web.link_data import off_loop
 from web.link_views import Link, Page
 from workflows.meeting import MeetingWorkflow
 
@@ -61,7 +65,7 @@ def submission_id_of(form: Mapping) -> str:
 
 async def post_signoff(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
     decision, comment, error = decision_from_form(form)
-    page = views.signoff(session, link, error, comment, 400 if error else 200)
+    page = await off_loop(session, views.signoff, link, error, comment, 400 if error else 200)
     if error or page.template != "link_signoff.html.j2" or page.ctx["decided"]:
         return page  # a form error, a newer version, or already decided: shown, nothing sent
     grant = link.grant
@@ -79,14 +83,14 @@ async def post_signoff(session: Session, client: Client, link: Link, form: Mappi
 async def post_rsvp(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
     response = rsvp_from_form(form)
     if response is None:
-        return views.rsvp(session, link, "Kies 'Ik kom' of 'Ik kom niet'.", 400)
+        return await off_loop(session, views.rsvp, link, "Kies 'Ik kom' of 'Ik kom niet'.", 400)
     grant = link.grant
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.rsvp,
         RsvpInput(person_id=grant.person_id, response=response, token_id=grant.token_id, source=source),
         id=f"rsvp-{grant.token_id}-{response}-{uuid.uuid4().hex}"))  # an answer may change until the meeting
     if problem:
-        return views.rsvp(session, link, problem, 409)
+        return await off_loop(session, views.rsvp, link, problem, 409)
     text = "U bent aangemeld. Tot dan!" if result.response == "attending" else "U bent afgemeld. Dank voor het laten weten."
     return views.message(link.meeting, "Uw antwoord is genoteerd", text + " U kunt uw antwoord tot de vergadering "
                          "wijzigen via dezelfde link.")
@@ -96,16 +100,16 @@ async def post_agenda(session: Session, client: Client, link: Link, form: Mappin
     rows, note, submission_id = rows_from_form(form), field_text(form, "note", 2000), submission_id_of(form)
     if field_text(form, "action", 20) == "add_row":
         rows.append(AgendaRow())
-        return views.agenda_form(session, link, rows, None, note, submission_id)
+        return await off_loop(session, views.agenda_form, link, rows, None, note, submission_id)
     items, errors = agenda_from_rows(rows)
     if errors:
-        return views.agenda_form(session, link, rows, errors, note, submission_id, 400)
+        return await off_loop(session, views.agenda_form, link, rows, errors, note, submission_id, 400)
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.submit_agenda,
         SubmitAgenda(submitted_by_person_id=link.grant.person_id, items=items, note=note),
         id=f"agenda-{link.grant.token_id}-{submission_id}"))
     if problem:
-        return views.agenda_form(session, link, rows, [problem], note, submission_id, 409)
+        return await off_loop(session, views.agenda_form, link, rows, [problem], note, submission_id, 409)
     return views.message(link.meeting, "Agenda opgeslagen",
                          f"Versie {result.version} van de agenda is opgeslagen. De voorzitter en u krijgen een "
                          "e-mail met een link om deze versie goed te keuren.")
@@ -114,7 +118,7 @@ async def post_agenda(session: Session, client: Client, link: Link, form: Mappin
 async def post_minutes(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
     minutes, submission_id = minutes_from_form(form), submission_id_of(form)
     if minutes.errors:
-        return views.minutes_form(session, link, minutes, submission_id, 400)
+        return await off_loop(session, views.minutes_form, link, minutes, submission_id, 400)
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.submit_minutes,
         SubmitMinutes(submitted_by_person_id=link.grant.person_id, minutes_text=minutes.text,
@@ -122,7 +126,7 @@ async def post_minutes(session: Session, client: Client, link: Link, form: Mappi
         id=f"minutes-{link.grant.token_id}-{submission_id}"))
     if problem:
         minutes.errors.append(problem)
-        return views.minutes_form(session, link, minutes, submission_id, 409)
+        return await off_loop(session, views.minutes_form, link, minutes, submission_id, 409)
     return views.message(link.meeting, "Verslag opgeslagen",
                          f"Versie {result.version} van het verslag is opgeslagen en ter goedkeuring "
                          "naar de voorzitter gestuurd.")

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import func
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import Session, select
 
 from models.ledger import ActionToken
@@ -16,6 +19,24 @@ from models.types import utcnow
 from raadsbode.tokens import TokenGrant, _grant, hash_token
 
 SIGNOFF_PURPOSES = ("agenda-signoff", "minutes-signoff")
+T = TypeVar("T")
+
+
+def _then_release(session: Session, fn: Callable[..., T], *args: Any) -> T:
+    try:
+        return fn(session, *args)
+    finally:
+        session.close()  # the connection goes back to the pool; the session may be used again
+
+
+async def off_loop(session: Session, fn: Callable[..., T], *args: Any) -> T:
+    """Run blocking DB reads in a thread and give the connection back at once.
+
+    An async handler that then awaits a workflow update must hold no pooled connection meanwhile,
+    and must never block the event loop waiting for one: with many concurrent POSTs that deadlocks
+    the loop that is to receive the update results.
+    """
+    return await run_in_threadpool(_then_release, session, fn, *args)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def forbidden() -> Page:
 @router.post("/l/{token}", response_class=HTMLResponse)
 async def act_on_link(token: str, request: Request, session: SessionDep, renderer: RendererDep,
                       settings: SettingsDep) -> HTMLResponse:
-    link = resolve(session, settings, token)
+    link = await data.off_loop(session, resolve, settings, token)
     if isinstance(link, Page):
         return _render(renderer, link)
     form = await request.form()

@@ -21,7 +21,7 @@ from raadsbode.tokens import csrf_for
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text
 from web.link_actions import run_update, submission_id_of
-from web.link_data import meeting_facts
+from web.link_data import meeting_facts, off_loop
 from web.link_security import SECRETARY_CSRF_LABEL, post_allowed, render_page
 from web.meeting_forms import (MEETING_KIND_OF_BODY, MeetingForm, meeting_form_from, notice_days, parse_times,
                                reschedule_from)
@@ -107,28 +107,33 @@ async def start_meeting(request: Request, session: SessionDep, renderer: Rendere
         return _forbidden(renderer)
     mf = meeting_form_from(form)
     try:
-        created = _create(session, settings, mf)
+        created = await off_loop(session, _create, settings, mf)
     except (AssociationError, MeetingError) as err:
-        session.rollback()
         mf.errors["form"], created = str(err), None
     if created is None:
-        return _new_form_page(session, renderer, settings, mf, 400)
+        return await off_loop(session, _new_form_page, renderer, settings, mf, 400)
     meeting, slug = created
     await start_meeting_workflow(await get_temporal(request), settings, meeting.id, slug)
     return RedirectResponse(f"/secretariaat/vergaderingen/{meeting.id}", status_code=303)
 
 
-async def _status_page(request: Request, session: Session, renderer, settings: Settings, meeting_id: int,
-                       form: MeetingForm | None = None, notice: str = "", error: str = "", status_code: int = 200):
+def _meeting_context(session: Session, meeting_id: int) -> dict | None:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
+        return None
+    venues = session.exec(select(Venue).where(Venue.association_id == meeting.association_id).order_by(Venue.name)).all()
+    return {"meeting": meeting_facts(session, meeting), "venues": list(venues)}
+
+
+async def _status_page(request: Request, session: Session, renderer, settings: Settings, meeting_id: int,
+                       form: MeetingForm | None = None, notice: str = "", error: str = "", status_code: int = 200):
+    ctx = await off_loop(session, _meeting_context, meeting_id)
+    if ctx is None:
         return _page(renderer, "meeting_message.html.j2", 404, heading="Onbekende vergadering",
                      text="Deze vergadering bestaat niet.")
-    status = await load_status(request, meeting_id)
-    venues = session.exec(select(Venue).where(Venue.association_id == meeting.association_id).order_by(Venue.name)).all()
-    return _page(renderer, "meeting_status.html.j2", status_code, meeting=meeting_facts(session, meeting),
-                 status=status, venues=venues, form=form or MeetingForm(), notice=notice, error=error,
-                 csrf=_csrf(settings), submission_id=uuid.uuid4().hex)
+    return _page(renderer, "meeting_status.html.j2", status_code, status=await load_status(request, meeting_id),
+                 form=form or MeetingForm(), notice=notice, error=error, csrf=_csrf(settings),
+                 submission_id=uuid.uuid4().hex, **ctx)
 
 
 @router.get("/vergaderingen/{meeting_id}", response_class=HTMLResponse)
@@ -145,7 +150,7 @@ async def reschedule_meeting(meeting_id: int, request: Request, session: Session
         return _forbidden(renderer)
     mf = meeting_form_from(form)
     change = reschedule_from(mf, settings.timezone, utcnow())
-    if change is None or session.get(Meeting, meeting_id) is None:
+    if change is None or not await off_loop(session, _exists, meeting_id):
         return await _status_page(request, session, renderer, settings, meeting_id, mf, status_code=400)
     handle = meeting_handle(await get_temporal(request), meeting_id)
     # The form's own id: a double submit moves the meeting once (same update id).
@@ -154,8 +159,11 @@ async def reschedule_meeting(meeting_id: int, request: Request, session: Session
     return await _after_change(request, session, renderer, settings, meeting_id, mf, result, problem)
 
 
+def _exists(session: Session, meeting_id: int) -> bool:
+    return session.get(Meeting, meeting_id) is not None
+
+
 async def _after_change(request, session, renderer, settings, meeting_id, mf, result, problem) -> HTMLResponse:
-    session.expire_all()  # the workflow's activity changed the meeting row meanwhile
     if problem or not result.accepted:
         return await _status_page(request, session, renderer, settings, meeting_id, mf,
                                   error=problem or result.message, status_code=409)
@@ -173,7 +181,7 @@ async def cancel_meeting(meeting_id: int, request: Request, session: SessionDep,
         mf.errors["confirm"] = "Vink aan dat u de vergadering echt wilt annuleren."
     if len(mf.reason) > 1000:
         mf.errors["reason"] = "De toelichting is te lang (hoogstens 1000 tekens)."
-    if mf.errors or session.get(Meeting, meeting_id) is None:
+    if mf.errors or not await off_loop(session, _exists, meeting_id):
         return await _status_page(request, session, renderer, settings, meeting_id, mf, status_code=400)
     handle = meeting_handle(await get_temporal(request), meeting_id)
     result, problem = await run_update(handle.execute_update(
