@@ -4,6 +4,7 @@ from models.ledger import ActionToken, AuditEvent, OutboundMessage, SendStatus
 from models.meetings import AgendaItem, AgendaVersion, Attendance, ItemKind, Meeting, MeetingKind, MeetingStatus, Response
 from models.minutes import Minutes
 from models.newsletter import BlogPost, IssueRecipient, IssueStatus, NewsletterIssue, Subscriber, SubscriberStatus, Suppression  # noqa: F401
+from models.staff import StaffRole, StaffRoleName, StaffSession  # noqa: F401
 from models.org import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue, normalise_email
 
 __all__ = [
