@@ -17,6 +17,8 @@ from web.public_pages import router as public_router
 from web.motion_pages import router as motion_router
 from web.network_pages import router as network_router
 from web.registration_pages import router as registration_router
+from web.signin_pages import router as signin_router
+from web.workspace_home import router as workspace_home_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -42,6 +44,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(network_router)
     app.include_router(newsletter_router)
     app.include_router(meeting_pages_router)
+    app.include_router(signin_router)
+    app.include_router(workspace_home_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 

@@ -1,0 +1,194 @@
+"""Staff sign-in by emailed link, the session cookie, sign out, CSRF and roles; the dashboard."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from models import ActionToken, AuditEvent, OutboundMessage
+from models.types import utcnow
+from raadsbode.settings import Settings
+from raadsbode.staff import remove_staff
+from raadsbode.db import session_scope
+from raadsbode.tokens import issue_token
+from tests.workspace_support import (client_for, csrf_of, make_tenant, session_cookie, session_count, signin_link)
+from web.app import create_app
+from web.auth import SESSION_COOKIE
+
+
+@pytest.fixture
+def app(settings, temporal_env):
+    return create_app(settings, temporal_env.client)
+
+
+def tokens_of(sessions, person_id: int) -> list[ActionToken]:
+    with sessions() as s:
+        return list(s.exec(select(ActionToken).where(ActionToken.person_id == person_id,
+                                                     ActionToken.purpose == "staff-signin")).all())
+
+
+async def test_request_gives_the_same_answer_for_known_and_unknown_addresses(app, session_factory_, sink):
+    tenant = make_tenant(session_factory_)
+    async with client_for(app) as client:
+        known = await client.post("/inloggen", data={"email": tenant.email("secretary").upper(), "next": ""})
+        unknown = await client.post("/inloggen", data={"email": f"niemand@{tenant.slug}.test", "next": ""})
+        member = await client.post("/inloggen", data={"email": tenant.email("contact0"), "next": ""})  # no staff role
+    for page, email in ((known, tenant.email("secretary")), (unknown, f"niemand@{tenant.slug}.test"),
+                        (member, tenant.email("contact0"))):
+        assert page.status_code == 200
+        assert page.text.replace(email, "EMAIL") == known.text.replace(tenant.email("secretary"), "EMAIL")
+    assert len(sink.to(tenant.email("secretary"))) == 1
+    assert not sink.to(f"niemand@{tenant.slug}.test") and not sink.to(tenant.email("contact0"))
+    mail = sink.to(tenant.email("secretary"))[0]
+    assert "Inloggen" in mail["Subject"] and tenant.name in mail["Subject"]
+    with session_factory_() as s:
+        ledger = s.exec(select(OutboundMessage).where(OutboundMessage.kind == "staff-signin",
+                                                      OutboundMessage.recipient == tenant.email("secretary"))).all()
+    assert [row.status for row in ledger] == ["sent"]
+
+
+async def test_invalid_email_is_shown_at_the_field_and_kept(app, session_factory_, sink):
+    async with client_for(app) as client:
+        page = await client.post("/inloggen", data={"email": "geen-adres"})
+    assert page.status_code == 422 and 'id="fout-email"' in page.text and 'value="geen-adres"' in page.text
+
+
+async def test_link_get_changes_nothing_post_signs_in_once(app, session_factory_, sink):
+    tenant = make_tenant(session_factory_)
+    async with client_for(app) as client:
+        await client.post("/inloggen", data={"email": tenant.email("secretary"), "next": "/werkruimte/leden?zoek=a"})
+        link = signin_link(sink, tenant.email("secretary"))
+        page = await client.get(link)
+        again = await client.head(link)
+        assert page.status_code == 200 and "<form" in page.text and again.status_code in (200, 405)
+        assert tokens_of(session_factory_, tenant.people["secretary"])[0].used_at is None
+        assert session_count(session_factory_, tenant.people["secretary"]) == 0 and SESSION_COOKIE not in page.cookies
+        signed_in = await client.post(link, data={"csrf": _field(page.text, "csrf"), "next": _field(page.text, "next")})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/werkruimte/leden?zoek=a"
+        cookie = signed_in.headers["set-cookie"]
+        assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+        assert "Secure" not in cookie  # dev over http
+        assert session_count(session_factory_, tenant.people["secretary"]) == 1
+        home = await client.get("/werkruimte")
+        assert home.status_code == 200 and tenant.name in home.text and "Uitloggen" in home.text
+        client.cookies.clear()
+        reused = await client.post(link, data={"csrf": _field(page.text, "csrf")})
+        reopened = await client.get(link)
+    assert reused.status_code == 410 and SESSION_COOKIE not in reused.headers.get("set-cookie", "")
+    assert reopened.status_code == 410
+    assert session_count(session_factory_, tenant.people["secretary"]) == 1
+    with session_factory_() as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.association_id == tenant.association_id)).all()
+    assert "staff-signin" in actions
+
+
+def _field(page: str, name: str) -> str:
+    import re
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, name
+    return found.group(1).replace("&amp;", "&")
+
+
+async def test_expired_or_wrong_csrf_link_is_refused(app, session_factory_, sink):
+    tenant = make_tenant(session_factory_)
+    with session_scope(session_factory_) as s:
+        expired = issue_token(s, association_id=tenant.association_id, purpose="staff-signin", subject_ref="staff-x",
+                              version=0, person_id=tenant.people["secretary"], expires_at=utcnow() - timedelta(seconds=1))
+        other = issue_token(s, association_id=tenant.association_id, purpose="agenda-signoff", subject_ref="staff-x",
+                            version=0, person_id=tenant.people["secretary"], expires_at=utcnow() + timedelta(hours=1))
+    async with client_for(app) as client:
+        await client.post("/inloggen", data={"email": tenant.email("secretary")})
+        link = signin_link(sink, tenant.email("secretary"))
+        assert (await client.get(f"/inloggen/{expired}")).status_code == 410
+        assert (await client.post(f"/inloggen/{expired}", data={"csrf": "x"})).status_code == 410
+        assert (await client.get(f"/inloggen/{other}")).status_code == 410  # another purpose's token
+        forged = await client.post(link, data={"csrf": "0" * 64})
+    assert forged.status_code == 410 and session_count(session_factory_, tenant.people["secretary"]) == 0
+    assert tokens_of(session_factory_, tenant.people["secretary"])[-1].used_at is None  # still usable
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+async def test_next_must_be_a_local_path(app, session_factory_, sink, target):
+    tenant = make_tenant(session_factory_)
+    async with client_for(app) as client:
+        await client.post("/inloggen", data={"email": tenant.email("editor"), "next": target})
+        link = signin_link(sink, tenant.email("editor"))
+        page = await client.get(link)
+        done = await client.post(link, data={"csrf": _field(page.text, "csrf"), "next": target})
+    assert done.status_code == 303 and done.headers["location"] == "/werkruimte"
+
+
+async def test_cookie_is_secure_in_production(session_factory_, settings, sink, temporal_env):
+    production = Settings(**{**settings.model_dump(), "environment": "production", "secret_key": "s" * 40,
+                             "public_base_url": "https://raadsbode.test"})
+    tenant = make_tenant(session_factory_)
+    app = create_app(production, temporal_env.client)
+    async with client_for(app) as client:
+        await client.post("/inloggen", data={"email": tenant.email("admin")})
+        link = signin_link(sink, tenant.email("admin"))
+        page = await client.get(link)
+        done = await client.post(link, data={"csrf": _field(page.text, "csrf")})
+    assert done.status_code == 303 and "Secure" in done.headers["set-cookie"]
+
+
+async def test_without_session_get_redirects_and_post_is_401(app, session_factory_):
+    async with client_for(app) as client:
+        page = await client.get("/werkruimte?x=1")
+        posted = await client.post("/werkruimte/leden/personen/nieuw", data={"csrf_token": "x"})
+        bogus = client_for(app, cookie="not-a-session")
+        async with bogus:
+            stale = await bogus.get("/werkruimte")
+    assert page.status_code == 303 and page.headers["location"] == "/inloggen?next=%2Fwerkruimte%3Fx%3D1"
+    assert posted.status_code == 401 and "ingelogd" in posted.text
+    assert stale.status_code == 303
+
+
+async def test_sign_out_needs_csrf_and_ends_the_session(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    cookie = session_cookie(session_factory_, tenant, "secretary")
+    async with client_for(app, cookie) as client:
+        home = await client.get("/werkruimte")
+        refused = await client.post("/uitloggen", data={"csrf_token": "fout"})
+        assert refused.status_code == 403 and session_count(session_factory_, tenant.people["secretary"]) == 1
+        out = await client.post("/uitloggen", data={"csrf_token": csrf_of(home.text)})
+        assert out.status_code == 303 and out.headers["location"].startswith("/inloggen")
+        assert f'{SESSION_COOKIE}=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+    assert session_count(session_factory_, tenant.people["secretary"]) == 0
+    async with client_for(app, cookie) as copied:  # a copy of the old cookie is worth nothing
+        assert (await copied.get("/werkruimte")).status_code == 303
+
+
+async def test_taking_the_role_away_ends_access(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    cookie = session_cookie(session_factory_, tenant, "editor")
+    with session_scope(session_factory_) as s:
+        remove_staff(s, tenant.association_id, tenant.people["editor"])
+    async with client_for(app, cookie) as client:
+        assert (await client.get("/werkruimte")).status_code == 303
+
+
+async def test_links_are_rate_limited_per_person(app, session_factory_, sink):
+    tenant = make_tenant(session_factory_)
+    async with client_for(app) as client:
+        for _ in range(7):
+            assert (await client.post("/inloggen", data={"email": tenant.email("secretary")})).status_code == 200
+    assert len(sink.to(tenant.email("secretary"))) == 5
+
+
+async def test_dashboard_shows_only_own_events_and_unknown_workflows(app, session_factory_):
+    from tests.workspace_support import add_meeting
+
+    tenant, other = make_tenant(session_factory_), make_tenant(session_factory_, name="VDG Test")
+    meeting_id = add_meeting(session_factory_, tenant, "Bestuur in mei")
+    add_meeting(session_factory_, other, "Geheime vergadering")
+    with session_scope(session_factory_) as s:
+        s.add(AuditEvent(association_id=tenant.association_id, action="agenda-signoff:approve", actor="a@x.test"))
+        s.add(AuditEvent(association_id=other.association_id, action="rsvp", actor="geheim@x.test"))
+    cookie = session_cookie(session_factory_, tenant, "secretary")
+    async with client_for(app, cookie) as client:
+        page = await client.get("/werkruimte")
+    assert page.status_code == 200 and "Bestuur in mei" in page.text and f"/werkruimte/vergaderingen/{meeting_id}" in page.text
+    assert "onbekend" in page.text  # no workflow runs for it
+    assert "agenda goedgekeurd" in page.text and "Geheime vergadering" not in page.text and "geheim@x.test" not in page.text
+    assert page.headers["cache-control"] == "no-store"
