@@ -60,8 +60,8 @@ class IssueTemplate:
         if date_header:
             raw = re.sub(rb"(?m)^Date: .*\r\n", b"Date: " + date_header.encode("ascii") + b"\r\n", raw, count=1)
         self.parts = _SLOTS.split(raw)  # static bytes at even indexes, slot markers at odd ones
-        self.text = _crlf(out.text)
-        self.html = _crlf(out.html)
+        self.text = EncodedBody(_crlf(out.text))
+        self.html = EncodedBody(_crlf(out.html))
 
     def personalise(self, rcpt: Recipient) -> Personalised:
         email, name = _checked(rcpt)
@@ -71,12 +71,40 @@ class IssueTemplate:
             "to": to_value(name, email),
             "msgid": msgid.encode("ascii"),
             "unsub": rcpt.unsubscribe_url.encode("ascii"),
-            "text": _qp(self.text.replace(NAME_MARK, name).replace(UNSUB_MARK, rcpt.unsubscribe_url)),
-            "html": _qp(self.html.replace(NAME_MARK, html_lib.escape(name)).replace(UNSUB_MARK, rcpt.unsubscribe_url)),
+            "text": self.text.fill(name, rcpt.unsubscribe_url),
+            "html": self.html.fill(html_lib.escape(name), rcpt.unsubscribe_url),
         }
         parts = self.parts
         data = b"".join(values[_SLOT_NAMES[p]] if i % 2 else p for i, p in enumerate(parts))
         return Personalised(key, msgid, data)
+
+
+class EncodedBody:
+    """A body quoted-printable encoded once, except the lines with a placeholder: those are encoded per
+    copy. QP works line by line (soft breaks restart at each CRLF), so the pieces join to exactly the
+    encoding of the whole; a 10 KB HTML part then costs ~10 us per copy instead of ~140."""
+
+    def __init__(self, body: str) -> None:
+        self.segments: list[bytes | str] = []  # bytes: encoded static lines; str: a line to fill and encode
+        static: list[str] = []
+        # Every piece ends in CRLF, so b2a_qp picks CRLF soft breaks for each (it looks at the first line end).
+        for line in (body if body.endswith("\r\n") else body + "\r\n").split("\r\n")[:-1]:
+            line += "\r\n"
+            if NAME_MARK in line or UNSUB_MARK in line:
+                self._flush(static)
+                self.segments.append(line)
+            else:
+                static.append(line)
+        self._flush(static)
+
+    def _flush(self, static: list[str]) -> None:
+        if static:
+            self.segments.append(_qp_raw("".join(static)))
+            static.clear()
+
+    def fill(self, name: str, unsubscribe_url: str) -> bytes:
+        return b"".join(s if type(s) is bytes else _qp_raw(s.replace(NAME_MARK, name).replace(UNSUB_MARK, unsubscribe_url))
+                        for s in self.segments)
 
 
 def _checked(rcpt: Recipient) -> tuple[str, str]:
@@ -138,6 +166,5 @@ def _crlf(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def _qp(value: str) -> bytes:
-    data = binascii.b2a_qp(value.encode("utf-8"), quotetabs=False, istext=True, header=False)
-    return data if data.endswith(b"\r\n") else data + b"\r\n"
+def _qp_raw(value: str) -> bytes:
+    return binascii.b2a_qp(value.encode("utf-8"), quotetabs=False, istext=True, header=False)
