@@ -10,7 +10,6 @@ from sqlmodel import select
 from models import ActionToken, Attendance, AuditEvent, Meeting
 from raadsbode.meetings import meeting_handle
 
-from models.types import utcnow
 from raadsbode.db import session_scope
 from raadsbode.tokens import csrf_for, hash_token, mark_used, revoke
 from tests.links_flow import (approve, history_length, settled_history_length, start_flow, to_signoff,
