@@ -57,3 +57,13 @@ def spawn_worker(settings, temporal_env, log_path):  # noqa: ANN001, ANN201
     log = open(log_path, "ab")  # noqa: SIM115  (closed with the process by the caller's kill)
     return subprocess.Popen([str(Path(sys.executable).parent / "raadsbode"), "worker"], env=env, stdout=log,
                             stderr=subprocess.STDOUT, cwd=log_path.parent)
+
+
+async def wait_for_mail(sink, address: str, count: int = 1, timeout: float = 15) -> list:  # noqa: ANN001
+    """The workflow shows "proof" just before the proof's activity runs: wait for the mail itself."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while len(sink.to(address)) < count:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"no {count} mail(s) to {address}")
+        await asyncio.sleep(0.05)
+    return sink.to(address)

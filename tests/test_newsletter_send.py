@@ -12,7 +12,7 @@ from models.newsletter_messages import Decision
 from raadsbode import newsletter_control as control
 from raadsbode.db import session_scope
 from raadsbode.subscribers import suppress
-from tests.newsletter_support import FAST, make_tenant, wait_for_state
+from tests.newsletter_support import FAST, make_tenant, wait_for_mail, wait_for_state
 from worker import build_worker
 from workflows.newsletter import NewsletterWorkflow
 
@@ -36,7 +36,7 @@ async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, setting
         handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,
                                            "2026-11", [editor], intro="Welkom bij de nieuwsbrief.", policy=FAST)
         proof = await wait_for_state(handle, {"proof"})
-        [proof_mail] = sink.to(editor)
+        [proof_mail] = await wait_for_mail(sink, editor)
         assert "/nieuwsbrief/redactie/" in proof_mail.get_body(("plain",)).get_content()
         ack = await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", "test", version=proof.version))
         assert ack.ok, ack.message
