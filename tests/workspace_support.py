@@ -79,9 +79,14 @@ def client_for(app, cookie: str | None = None) -> httpx.AsyncClient:
 
 def session_cookie(sessions: SessionFactory, tenant: Tenant, role: str) -> str:
     """A signed-in session made directly (the sign-in flow itself is tested in test_workspace_auth)."""
+    return signed_in_session(sessions, tenant, role)[0]
+
+
+def signed_in_session(sessions: SessionFactory, tenant: Tenant, role: str) -> tuple[str, str]:
+    """(cookie value, csrf token) of a new session of the tenant's staff member `role`."""
     with session_scope(sessions) as s:
-        raw, _ = start_session(s, tenant.people[role], tenant.association_id)
-    return raw
+        raw, row = start_session(s, tenant.people[role], tenant.association_id)
+        return raw, row.csrf_token
 
 
 def csrf_of(page: str) -> str:

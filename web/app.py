@@ -19,6 +19,7 @@ from web.network_pages import router as network_router
 from web.registration_pages import router as registration_router
 from web.signin_pages import router as signin_router
 from web.workspace_home import router as workspace_home_router
+from web.member_pages import router as member_pages_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(meeting_pages_router)
     app.include_router(signin_router)
     app.include_router(workspace_home_router)
+    app.include_router(member_pages_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 
