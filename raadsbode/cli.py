@@ -12,6 +12,7 @@ from raadsbode.cli_import import import_app
 from raadsbode.cli_meeting import meeting_app
 from raadsbode.cli_newsletter import newsletter_app
 from raadsbode.cli_run import register_run_commands
+from raadsbode.cli_staff import staff_app
 from raadsbode.cli_subscribers import subscribers_app
 
 app = typer.Typer(help="Raadsbode: meeting and newsletter workflows for associations of municipalities.", no_args_is_help=True)
@@ -23,6 +24,7 @@ app.add_typer(cycle_app, name="cycle")
 register_alv_commands(app)
 app.add_typer(newsletter_app, name="newsletter")
 app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(staff_app, name="staff")
 register_run_commands(app)
 
 

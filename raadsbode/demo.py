@@ -13,6 +13,7 @@ from models.org import Association, Body, BodyKind, Membership, MemberRole, Venu
 from raadsbode.associations import body_of_kind, create_association
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.importer import ensure_municipality, upsert_person
+from raadsbode.staff import add_staff
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "demo"
@@ -20,6 +21,9 @@ DEMO_SLUG = "vng-flevoland"
 DEMO_NAME = "VNG Flevoland"
 DEMO_MAILBOX = "secretariaat@vngflevoland.example"
 BODY_KINDS = {"db": BodyKind.board, "alv": BodyKind.general_meeting}
+# Who signs in to the demo workspace: the secretary runs meetings and members (and staff), an editor the newsletter.
+DEMO_STAFF = (("t.dekker@vngflevoland.example", "", "secretary"), ("t.dekker@vngflevoland.example", "", "admin"),
+              ("redactie@vngflevoland.example", "Mirjam de Boer", "editor"))
 
 
 def read_demo_csv(name: str) -> list[dict[str, str]]:
@@ -31,12 +35,14 @@ def seed_demo(sessions: SessionFactory) -> int:
     """Load VNG Flevoland once; returns its association id (also when it was already there)."""
     existing = _demo_association_id(sessions)
     if existing is not None:
+        _ensure_staff(sessions, existing)  # a demo loaded before the workspace existed gets its staff too
         return existing
     try:
         with session_scope(sessions) as session:
             association = create_association(session, DEMO_SLUG, DEMO_NAME, DEMO_MAILBOX)
             _load_people(session, association.id)
             _load_venues(session, association.id)
+            _load_staff(session, association.id)
             association_id = association.id
     except IntegrityError:
         # Another process (a second dev stack, a parallel test) seeded it at the same moment.
@@ -71,3 +77,16 @@ def _load_venues(session: Session, association_id: int) -> None:
         session.add(Venue(association_id=association_id, municipality_id=municipality.id, name=row["naam"],
                           address=row["adres"]))
     session.flush()
+
+
+def _load_staff(session: Session, association_id: int) -> None:
+    for email, name, role in DEMO_STAFF:
+        add_staff(session, association_id, email, role, name)
+
+
+def _ensure_staff(sessions: SessionFactory, association_id: int) -> None:
+    try:
+        with session_scope(sessions) as session:
+            _load_staff(session, association_id)
+    except IntegrityError:
+        log.info("demo staff added by another process at the same moment")

@@ -192,3 +192,45 @@ async def test_dashboard_shows_only_own_events_and_unknown_workflows(app, sessio
     assert "onbekend" in page.text  # no workflow runs for it
     assert "agenda goedgekeurd" in page.text and "Geheime vergadering" not in page.text and "geheim@x.test" not in page.text
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_staff_cli_adds_lists_and_removes(db_url, session_factory_, monkeypatch):
+    from typer.testing import CliRunner
+
+    from raadsbode.cli import app as cli_app
+    from raadsbode.settings import get_settings
+    from raadsbode.staff import roles_of
+    from tests.workspace_support import make_tenant as tenant_of
+
+    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")
+    get_settings.cache_clear()
+    tenant, runner = tenant_of(session_factory_), CliRunner()
+    try:
+        new = runner.invoke(cli_app, ["staff", "add", "-a", tenant.slug, "--email", "Nieuw@X.test", "--role", "editor"])
+        named = runner.invoke(cli_app, ["staff", "add", "-a", tenant.slug, "--email", "Nieuw@X.test", "--role", "editor",
+                                        "--name", "Nieuwe Redacteur"])
+        twice = runner.invoke(cli_app, ["staff", "add", "-a", tenant.slug, "--email", "nieuw@x.test", "--role", "editor"])
+        wrong = runner.invoke(cli_app, ["staff", "add", "-a", tenant.slug, "--email", "nieuw@x.test", "--role", "baas"])
+        listed = runner.invoke(cli_app, ["staff", "list", "-a", tenant.slug])
+        removed = runner.invoke(cli_app, ["staff", "remove", "-a", tenant.slug, "--email", tenant.email("secretary")])
+    finally:
+        get_settings.cache_clear()
+    assert new.exit_code == 1 and "geef ook een naam op" in new.output
+    assert named.exit_code == 0 and twice.exit_code == 0 and wrong.exit_code == 1 and "Onbekende rol" in wrong.output
+    assert "Nieuwe Redacteur" in listed.output and "nieuw@x.test" in listed.output
+    assert removed.exit_code == 0
+    with session_factory_() as s:
+        assert roles_of(s, tenant.association_id, tenant.people["secretary"]) == frozenset()
+
+
+def test_demo_has_a_secretary_admin_and_an_editor(session_factory_):
+    from raadsbode.demo import seed_demo
+    from raadsbode.staff import staff_by_email, roles_of
+
+    association_id = seed_demo(session_factory_)
+    with session_factory_() as s:
+        secretary = [m for m in staff_by_email(s, "t.dekker@vngflevoland.example") if m.association_id == association_id]
+        editor = [m for m in staff_by_email(s, "redactie@vngflevoland.example") if m.association_id == association_id]
+        assert roles_of(s, association_id, secretary[0].person_id) == {"secretary", "admin"}
+        assert roles_of(s, association_id, editor[0].person_id) == {"editor"}
