@@ -234,3 +234,38 @@ def test_demo_has_a_secretary_admin_and_an_editor(session_factory_):
         editor = [m for m in staff_by_email(s, "redactie@vngflevoland.example") if m.association_id == association_id]
         assert roles_of(s, association_id, secretary[0].person_id) == {"secretary", "admin"}
         assert roles_of(s, association_id, editor[0].person_id) == {"editor"}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_dashboard_shows_what_a_running_meeting_workflow_says(app, session_factory_, settings, temporal_env, sink):
+    import asyncio
+
+    from models.meeting_messages import CancelMeeting, StatusQuery
+    from raadsbode.meetings import create_meeting, meeting_handle, start_meeting_workflow
+    from raadsbode.staff import add_staff, start_session
+    from tests.links_support import make_board
+    from worker import build_worker
+    from workflows.meeting import MeetingWorkflow
+
+    board = make_board(session_factory_, with_meeting=False)
+    starts = utcnow().replace(microsecond=0) + timedelta(days=30)
+    with session_scope(session_factory_) as s:
+        add_staff(s, board.association_id, f"secretary@{board.slug}.test", "secretary")
+        meeting = create_meeting(s, association_id=board.association_id, body_id=board.body_id, kind="board",
+                                 title="Bestuur met workflow", starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                 venue_id=board.venue_id, policy={})
+        cookie, _ = start_session(s, board.people["secretary"], board.association_id)
+    async with build_worker(temporal_env.client, settings):
+        await start_meeting_workflow(temporal_env.client, settings, meeting.id, board.slug)
+        handle = meeting_handle(temporal_env.client, meeting.id)
+        for _ in range(50):
+            try:
+                await handle.query(MeetingWorkflow.status, StatusQuery())
+                break
+            except Exception:  # noqa: BLE001 - not yet started
+                await asyncio.sleep(0.1)
+        async with client_for(app, cookie) as client:
+            page = await client.get("/werkruimte")
+        await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting(reason="test"))  # leave nothing running
+    assert page.status_code == 200 and "Bestuur met workflow" in page.text
+    assert "Agenda in voorbereiding" in page.text and "Wacht op" in page.text and "onbekend" not in page.text

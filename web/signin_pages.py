@@ -18,7 +18,7 @@ from models.ledger import AuditEvent
 from models.org import Association, Person, normalise_email
 from raadsbode.associations import email_problem
 from raadsbode.settings import Settings
-from raadsbode.staff import end_session, find_session, roles_of, staff_by_email, start_session
+from raadsbode.staff import end_session, find_session, purge_expired, roles_of, staff_by_email, start_session
 from raadsbode.tokens import TokenGrant, TokenRefused, csrf_for, hash_token, look_up, mark_used
 from web.auth import SESSION_COOKIE, SIGNIN_PATH, clear_session_cookie, safe_next, set_session_cookie
 from web.deps import RendererDep, SessionDep, SettingsDep
@@ -110,6 +110,7 @@ def _sign_in(session: Session, settings: Settings, request: Request, token: str,
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:
         end_session(session, previous)
+    purge_expired(session)  # sign-ins are rare: a cheap moment to clear old sessions
     raw, _ = start_session(session, grant.person_id, grant.association_id)
     person = session.get(Person, grant.person_id)
     _audit(session, grant.association_id, person.email, "staff-signin", f"person-{person.id}", f"token {grant.token_id}")
