@@ -269,3 +269,14 @@ async def test_dashboard_shows_what_a_running_meeting_workflow_says(app, session
         await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting(reason="test"))  # leave nothing running
     assert page.status_code == 200 and "Bestuur met workflow" in page.text
     assert "Agenda in voorbereiding" in page.text and "Wacht op" in page.text and "onbekend" not in page.text
+
+
+async def test_navigation_shows_only_what_the_role_may_use(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    pages = {}
+    for role in ("secretary", "editor", "admin"):
+        async with client_for(app, session_cookie(session_factory_, tenant, role)) as client:
+            pages[role] = (await client.get("/werkruimte")).text
+    assert "Leden en bestuur" in pages["secretary"] and ">Nieuwsbrief<" not in pages["secretary"]
+    assert "Leden en bestuur" not in pages["editor"] and ">Nieuwsbrief<" in pages["editor"]
+    assert "Leden en bestuur" in pages["admin"] and ">Nieuwsbrief<" in pages["admin"]
