@@ -25,19 +25,31 @@ class RateLimiter:
 
 
 class GroupCommitter:
-    """Collects marks from every connection; one transaction commits all that arrived meanwhile."""
+    """Collects marks from every connection; one transaction commits all that arrived meanwhile.
 
-    def __init__(self, ledger: NewsletterLedger) -> None:
+    A round waits (at most `gather` seconds after its first waiter) until every connection that is
+    sending has asked, so one commit covers a message per connection instead of one message: the
+    per-connection commit is what bounds duplicates after a crash, its count is what the ledger costs.
+    """
+
+    def __init__(self, ledger: NewsletterLedger, connections: int = 1, gather: float = 0.005) -> None:
         self.ledger = ledger
+        self.connections, self.gather = connections, gather
         self.marks = Marks()
         self.waiters: list[asyncio.Future] = []
         self.running = False
+        self.full: asyncio.Future | None = None  # set when every sending connection waits
 
     def add(self, *, sent: int | None = None, failure: Failure | None = None) -> None:
         if sent is not None:
             self.marks.sent.append(sent)
         if failure is not None:
             self.marks.failures.append(failure)
+
+    def leave(self) -> None:
+        """A connection is done: rounds stop waiting for it."""
+        self.connections -= 1
+        self._check_full()
 
     async def flush(self, sending: int | None = None) -> None:
         """Return once everything added so far (and `sending`) is committed."""
@@ -47,14 +59,26 @@ class GroupCommitter:
             return
         waiter = asyncio.get_running_loop().create_future()
         self.waiters.append(waiter)
+        self._check_full()
         if not self.running:
             self.running = True
             asyncio.create_task(self._commit_rounds())
         await waiter
 
+    def _check_full(self) -> None:
+        if self.full is not None and not self.full.done() and len(self.waiters) >= self.connections:
+            self.full.set_result(None)
+
+    async def _gathered(self) -> None:
+        if len(self.waiters) < self.connections and self.gather > 0:
+            self.full = asyncio.get_running_loop().create_future()
+            await asyncio.wait({self.full}, timeout=self.gather)  # no task per wait, unlike wait_for
+            self.full = None
+
     async def _commit_rounds(self) -> None:
         try:
             while self.waiters:
+                await self._gathered()
                 marks, waiters, self.marks, self.waiters = self.marks, self.waiters, Marks(), []
                 try:
                     if marks:

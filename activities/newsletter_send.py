@@ -77,7 +77,9 @@ class BatchSender:
         self.pending = deque(entries)
         self.by_position.update((e[0], e) for e in entries)
         self.feed_lock = asyncio.Lock()
-        await asyncio.gather(*(self._connection() for _ in range(max(1, min(connections, len(entries))))))
+        count = max(1, min(connections, len(entries)))
+        self.committer.connections = count
+        await asyncio.gather(*(self._connection() for _ in range(count)))
 
     async def _next_job(self) -> Job | None:
         async with self.feed_lock:
@@ -125,23 +127,28 @@ class BatchSender:
         try:
             while (job := await self._next_job()) is not None:
                 await self.limiter.wait()
-                await self.committer.flush(sending=job.row_id)  # also commits `previous` as sent
+                # Commit `previous` as sent (and `job` as sending) while MAIL and RCPT travel; DATA waits for it.
+                committed = asyncio.ensure_future(self.committer.flush(sending=job.row_id))
+                accepted = await self._send(smtp, job, committed)
+                await committed
                 if previous is not None:
                     self.watermark.done(previous.position)
-                previous = job if await self._send(smtp, job) else None
+                previous = job if accepted else None
             await self.committer.flush()
             if previous is not None:
                 self.watermark.done(previous.position)
         finally:
+            self.committer.leave()
             await close_quietly(smtp)
 
-    async def _send(self, smtp: aiosmtplib.SMTP, job: Job) -> bool:
+    async def _send(self, smtp: aiosmtplib.SMTP, job: Job, committed: asyncio.Future) -> bool:
         """True when the server accepted the message (its `sent` mark is queued)."""
         try:
             if not smtp.is_connected:
                 await smtp.connect()
             await smtp.mail(self.envelope_from)
             await smtp.rcpt(job.email)
+            await committed  # the previous message is on record before this one can be accepted
             await smtp.data(job.data)
         except aiosmtplib.SMTPResponseException as exc:
             await reset_quietly(smtp)
