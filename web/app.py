@@ -20,6 +20,9 @@ from web.registration_pages import router as registration_router
 from web.signin_pages import router as signin_router
 from web.workspace_home import router as workspace_home_router
 from web.member_pages import router as member_pages_router
+from web.ws_meetings import router as ws_meetings_router
+from web.ws_meeting_actions import router as ws_meeting_actions_router
+from web.ws_agenda import router as ws_agenda_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -48,6 +51,9 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(signin_router)
     app.include_router(workspace_home_router)
     app.include_router(member_pages_router)
+    app.include_router(ws_meetings_router)
+    app.include_router(ws_meeting_actions_router)
+    app.include_router(ws_agenda_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 

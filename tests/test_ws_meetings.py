@@ -1,0 +1,157 @@
+"""Meetings in the workspace: plan a board meeting, the agenda editor, sign-off state, resend, own approval,
+the chair's link, the convocation; reschedule and cancel; roles, CSRF and tenant isolation."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.e2e_support import board_tenant, link_of, meeting_day, meetings_of, sent_kinds, venue_ids, wait_for_mail, \
+    wait_until
+from tests.links_support import csrf_of as link_csrf_of
+from tests.links_support import form_fields
+from tests.workspace_support import add_meeting, client_for, signed_in_session
+from web.app import create_app
+from worker import build_worker
+
+BASE = "/werkruimte/vergaderingen"
+
+
+@pytest.fixture
+def app(settings, temporal_env):
+    return create_app(settings, temporal_env.client)
+
+
+@pytest.fixture
+async def running(settings, temporal_env, sink):
+    async with build_worker(temporal_env.client, settings):
+        yield temporal_env.client
+
+
+def signed_in(app, sessions, tenant, role="secretary"):
+    cookie, csrf = signed_in_session(sessions, tenant, role)
+    return client_for(app, cookie), csrf
+
+
+async def plan(web, csrf, **fields) -> object:
+    data = {"csrf_token": csrf, "title": "Bestuursvergadering juni", "date": meeting_day(30), "start": "14:00",
+            "end": "16:00", "venue_id": "", "notice_days": "60"} | fields
+    return await web.post(f"{BASE}/nieuw", data=data)
+
+
+async def test_plan_a_board_meeting_with_errors_in_place(app, running, session_factory_, settings):
+    tenant = board_tenant(session_factory_)
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        form = await web.get(f"{BASE}/nieuw")
+        bad = await plan(web, csrf, date="", end="13:00", notice_days="0", title="Typte ik dit")
+        assert meetings_of(session_factory_, tenant) == []
+        good = await plan(web, csrf, venue_id=str(venue_ids(session_factory_, tenant)[1]))
+        page = await web.get(good.headers["location"])
+        listed = await web.get(BASE)
+        found = await web.get(BASE, params={"zoek": "DRONTEN"})
+        none = await web.get(BASE, params={"zoek": "bestaat-niet"})
+    assert form.status_code == 200 and 'type="date"' in form.text and 'aria-current="page">Vergaderingen' in form.text
+    assert bad.status_code == 422 and 'id="fout-date"' in bad.text and 'id="fout-notice_days"' in bad.text
+    assert 'value="Typte ik dit"' in bad.text
+    assert good.status_code == 303
+    [meeting] = meetings_of(session_factory_, tenant)
+    assert good.headers["location"].startswith(f"{BASE}/{meeting.id}")
+    assert "Workflow: <strong>loopt</strong>" in page.text and "Gemeentehuis Dronten" in page.text
+    assert "De vergadering is aangemaakt" in page.text and "Uitnodiging uiterlijk (oproeptermijn)" in page.text
+    assert "Bestuursvergadering juni" in listed.text and "1–1 van 1" in listed.text
+    assert "1–1 van 1" in found.text and "Niets gevonden" in none.text
+
+
+async def test_agenda_editor_signoff_resend_and_convocation(app, running, session_factory_, settings, sink):
+    tenant = board_tenant(session_factory_)
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        meeting_id = int((await plan(web, csrf)).headers["location"].split("/")[-1].split("?")[0])
+        url = f"{BASE}/{meeting_id}/agenda"
+        fields = form_fields((await web.get(url)).text)
+        assert [fields[f"title_{i}"] for i in range(5)] == ["Opening en vaststelling agenda", "Mededelingen",
+                                                             "Ingekomen en uitgaande stukken", "Rondvraag", "Sluiting"]
+        added = form_fields((await web.post(url, data=fields | {"action": "add"})).text)
+        assert added["row_count"] == "6" and added["number_5"] == "6"
+        added |= {"title_5": "Begroting 2027", "kind_5": "decision", "presenter_5": "Penningmeester",
+                  "documents_5": "Begroting | niet-een-link"}
+        moved = form_fields((await web.post(url, data=added | {"action": "up-5"})).text)
+        assert moved["title_4"] == "Begroting 2027" and moved["number_4"] == "5" and moved["title_5"] == "Sluiting"
+        dropped = form_fields((await web.post(url, data=moved | {"action": "delete-1"})).text)
+        assert dropped["row_count"] == "5" and dropped["title_1"] == "Ingekomen en uitgaande stukken"
+        assert dropped["number_3"] == "4" and dropped["title_3"] == "Begroting 2027"
+        refused = await web.post(url, data=dropped | {"action": "submit"})
+        assert refused.status_code == 422 and "moet met http:// of https:// beginnen" in refused.text
+        assert 'value="Penningmeester"' in refused.text
+        fixed = form_fields(refused.text) | {"documents_3": "Begroting | https://example.org/begroting.pdf",
+                                              "action": "submit"}
+        submitted = await web.post(url, data=fixed)
+        again = await web.post(url, data=fixed)  # a double submit: same submission id, one version
+        assert submitted.status_code == 303 and again.status_code == 303
+        chair_mail = (await wait_for_mail(sink, tenant.email("chair"), "Agenda ter ondertekening"))[0]
+        page = await web.get(f"{BASE}/{meeting_id}")
+        assert "versie 1" in page.text and "Mw. A. Voorzitter" in page.text and "nog niet getekend" in page.text
+        resent = await web.post(f"{BASE}/{meeting_id}/ondertekening/opnieuw", data={
+            "csrf_token": csrf, "person_id": str(tenant.people["chair"]), "purpose": "agenda-signoff"})
+        assert resent.status_code == 303
+        chair_mails = await wait_for_mail(sink, tenant.email("chair"), "Agenda ter ondertekening", count=2)
+        assert link_of(chair_mails[-1]) != link_of(chair_mail)
+        signed = await web.post(f"{BASE}/{meeting_id}/ondertekening/goedkeuren",
+                                data={"csrf_token": csrf, "purpose": "agenda-signoff"})
+        assert signed.status_code == 303
+        chair_link = f"/l/{link_of(chair_mails[-1])}"
+        approval = await web.get(chair_link)
+        decided = await web.post(chair_link, data={"csrf": link_csrf_of(approval.text), "decision": "approve"})
+        assert decided.status_code == 200, decided.text
+        await wait_for_mail(sink, tenant.email("contact0"), "Uitnodiging vergadering")
+        await wait_until(lambda: "meeting-convocation" in sent_kinds(session_factory_, meeting_id), what="convocation")
+        for _ in range(50):  # the workflow records the convocation just after its email is in the ledger
+            final = await web.get(f"{BASE}/{meeting_id}")
+            if "Uitnodiging verstuurd" in final.text:
+                break
+            await asyncio.sleep(0.2)
+    kinds = sent_kinds(session_factory_, meeting_id)
+    assert kinds.count("agenda-signoff-resend-v1") == 1 and "agenda-signoff-request" in kinds
+    assert "Uitnodiging met agenda verstuurd" in final.text and "Ondertekenlink opnieuw verstuurd" in final.text
+    assert "Uitnodiging verstuurd" in final.text  # the phase
+
+
+async def test_reschedule_and_cancel(app, running, session_factory_, settings, sink):
+    tenant = board_tenant(session_factory_)
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        meeting_id = int((await plan(web, csrf)).headers["location"].split("/")[-1].split("?")[0])
+        bad = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data={
+            "csrf_token": csrf, "date": "gisteren", "start": "10:00", "end": "12:00", "reason": "Zaal bezet"})
+        moved = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data={
+            "csrf_token": csrf, "date": meeting_day(31), "start": "10:00", "end": "12:00", "reason": "Zaal bezet"})
+        unconfirmed = await web.post(f"{BASE}/{meeting_id}/annuleren", data={"csrf_token": csrf, "cancel_reason": "Geen punten"})
+        cancelled = await web.post(f"{BASE}/{meeting_id}/annuleren", data={
+            "csrf_token": csrf, "cancel_reason": "Geen punten", "confirm": "ja"})
+    assert bad.status_code == 422 and 'id="fout-date"' in bad.text and "Zaal bezet" in bad.text
+    assert moved.status_code == 200 and "De vergadering is verplaatst naar" in moved.text
+    assert unconfirmed.status_code == 422 and 'id="fout-confirm"' in unconfirmed.text and "Geen punten" in unconfirmed.text
+    assert cancelled.status_code == 200 and "De vergadering is geannuleerd" in cancelled.text
+    assert str(meetings_of(session_factory_, tenant)[0].status) == "cancelled"
+
+
+async def test_roles_csrf_and_other_associations(app, session_factory_):
+    tenant, other = board_tenant(session_factory_), board_tenant(session_factory_, name="Andere vereniging")
+    theirs = add_meeting(session_factory_, other, "Hun vergadering")
+    ours = add_meeting(session_factory_, tenant, "Onze vergadering")
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        gets = [await web.get(f"{BASE}/{theirs}"), await web.get(f"{BASE}/{theirs}/agenda")]
+        posts = [await web.post(f"{BASE}/{theirs}{path}", data={"csrf_token": csrf, "confirm": "ja", "action": "submit"})
+                 for path in ("/agenda", "/annuleren", "/verplaatsen", "/verslag", "/starten", "/ondertekening/opnieuw")]
+        listed = await web.get(BASE, params={"toon": "alle"})
+        no_csrf = await web.post(f"{BASE}/{ours}/annuleren", data={"confirm": "ja"})
+    async with client_for(app, signed_in_session(session_factory_, tenant, "editor")[0]) as editor:
+        forbidden = await editor.get(BASE)
+    async with client_for(app) as anonymous:
+        redirected = await anonymous.get(f"{BASE}/{ours}")
+    assert [r.status_code for r in gets + posts] == [404] * 8
+    assert "Onze vergadering" in listed.text and "Hun vergadering" not in listed.text
+    assert no_csrf.status_code == 403 and forbidden.status_code == 403
+    assert redirected.status_code == 303 and redirected.headers["location"].startswith("/inloggen?next=")

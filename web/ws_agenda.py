@@ -1,0 +1,123 @@
+"""The agenda editor (/werkruimte/vergaderingen/{id}/agenda): add, edit, move up/down and delete items, then
+submit the version to the meeting's workflow (which sends it for sign-off).
+
+No JavaScript: every button posts the whole form with an `action` (add, up-N, down-N, delete-N, check,
+submit) and the page comes back with the rows rearranged, so nothing typed is lost. The draft lives in the
+form until it is submitted; a submitted version is stored by the workflow (raadsbode/agenda.py rules).
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from models.meeting_messages import SubmitAgenda
+from models.meetings import Meeting, MeetingKind
+from raadsbode.agenda import KIND_LABELS, draft_items, latest_agenda
+from raadsbode.alv import alv_handle
+from raadsbode.meetings import meeting_handle
+from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page
+from web.deps import RendererDep, SessionDep, get_temporal
+from web.forms import MAX_FORM_ROWS, AgendaRow, agenda_from_rows, field_text, rows_from_form, rows_from_items
+from web.link_actions import run_update, submission_id_of
+from web.link_data import off_loop
+from web.ws_meetings import BASE
+from web.ws_status import ALV_KINDS
+from workflows.alv import AlvWorkflow
+from workflows.meeting import MeetingWorkflow
+
+router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
+MAX_NOTE = 2000
+EDITABLE = (MeetingKind.board, MeetingKind.alv, MeetingKind.extra_alv, MeetingKind.committee)
+
+
+def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
+    meeting = owned_or_404(session, Meeting, meeting_id, staff)
+    if meeting.kind not in EDITABLE:
+        raise HTTPException(409, detail="Deze soort bijeenkomst heeft geen agenda om in te dienen.")
+    return meeting
+
+
+def _page(renderer, staff: StaffContext, meeting: Meeting, rows: list[AgendaRow], *, errors: list[str] | None = None,  # noqa: ANN001
+          note: str = "", version: int = 0, status_code: int = 200, submission_id: str = "") -> HTMLResponse:
+    return workspace_page(renderer, "web/ws_agenda.html.j2", staff, status_code=status_code, nav="vergaderingen",
+                          meeting=meeting, rows=rows, errors=errors or [], note=note, version=version,
+                          kinds=list(KIND_LABELS.items()), submission_id=submission_id or uuid.uuid4().hex)
+
+
+def _open(session: Session, meeting_id: int, staff: StaffContext) -> tuple[Meeting, list[AgendaRow], int]:
+    meeting = _meeting(session, meeting_id, staff)
+    latest = latest_agenda(session, meeting_id)
+    return meeting, rows_from_items(draft_items(session, meeting_id), extra=0), latest[0] if latest else 0
+
+
+@router.get("/{meeting_id}/agenda", response_class=HTMLResponse)
+def editor(meeting_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
+    meeting, rows, version = _open(session, meeting_id, staff)
+    return _page(renderer, staff, meeting, rows, version=version)
+
+
+def _sequential(rows: list[AgendaRow]) -> bool:
+    filled = [row for row in rows if not row.is_blank()]
+    return all(row.number == str(i) for i, row in enumerate(filled, start=1))
+
+
+def _renumber(rows: list[AgendaRow]) -> None:
+    for i, row in enumerate((row for row in rows if not row.is_blank()), start=1):
+        row.number = str(i)
+
+
+def rearrange(rows: list[AgendaRow], action: str) -> list[AgendaRow]:
+    """Apply one editor button; numbers 1..n stay 1..n in the new order (other numbering is left alone)."""
+    verb, _, raw = action.partition("-")
+    index = int(raw) if raw.isdigit() and int(raw) < len(rows) else None
+    sequential = _sequential(rows)
+    rows = list(rows)
+    if verb == "add" and len(rows) < MAX_FORM_ROWS:
+        rows = [row for row in rows if not row.is_blank()] + [AgendaRow()]
+    elif verb == "delete" and index is not None:
+        rows.pop(index)
+    elif verb == "up" and index:
+        rows[index - 1], rows[index] = rows[index], rows[index - 1]
+    elif verb == "down" and index is not None and index + 1 < len(rows):
+        rows[index], rows[index + 1] = rows[index + 1], rows[index]
+    if sequential and verb in ("delete", "up", "down"):
+        _renumber(rows)
+    if verb == "add" and sequential:
+        rows[-1].number = str(sum(1 for row in rows if not row.is_blank()) + 1)
+    return rows
+
+
+def _form_rows(form: Mapping) -> list[AgendaRow]:
+    rows = rows_from_form(form)
+    return rows or [AgendaRow()]
+
+
+@router.post("/{meeting_id}/agenda", response_class=HTMLResponse)
+async def edit(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
+    meeting = await off_loop(session, _meeting, meeting_id, staff)
+    form = await request.form()
+    action, note = field_text(form, "action", 20), field_text(form, "note", MAX_NOTE + 1)
+    rows, submission = _form_rows(form), submission_id_of(form)
+    if action not in ("submit", "check"):
+        return _page(renderer, staff, meeting, rearrange(rows, action), note=note, submission_id=submission)
+    items, errors = agenda_from_rows(rows)
+    if len(note) > MAX_NOTE:
+        errors.append(f"De toelichting is te lang (hoogstens {MAX_NOTE} tekens).")
+    if errors or action == "check":
+        return _page(renderer, staff, meeting, rows, errors=errors, note=note, submission_id=submission,
+                     status_code=422 if errors else 200)
+    client = await get_temporal(request)
+    submit = SubmitAgenda(submitted_by_person_id=staff.person_id, items=items, note=note)
+    update_id = f"agenda-{meeting_id}-{submission}"  # a double submit stores one version
+    if meeting.kind in ALV_KINDS:
+        call = alv_handle(client, meeting_id).execute_update(AlvWorkflow.submit_agenda, submit, id=update_id)
+    else:
+        call = meeting_handle(client, meeting_id).execute_update(MeetingWorkflow.submit_agenda, submit, id=update_id)
+    _, problem = await run_update(call)
+    if problem:
+        return _page(renderer, staff, meeting, rows, errors=[problem], note=note, submission_id=submission, status_code=409)
+    return RedirectResponse(f"{BASE}/{meeting_id}?melding=agenda", status_code=303)

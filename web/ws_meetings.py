@@ -1,0 +1,143 @@
+"""Meetings in the workspace (/werkruimte/vergaderingen, secretary or admin): the list (paginated, searchable),
+a new board meeting (its workflow starts at once), one meeting's page, and starting a planned meeting's workflow.
+
+Async handlers read the database through `off_loop`, so no pooled connection is held while Temporal answers."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from models.meeting_messages import PHASE_LABELS, MeetingStatusView
+from models.meetings import Meeting, MeetingKind
+from models.org import Body, Venue
+from models.types import utcnow
+from raadsbode.alv_motions import motion_views
+from raadsbode.meetings import MeetingError, create_meeting
+from raadsbode.settings import Settings
+from web import ws_data as data
+from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page
+from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
+from web.link_data import off_loop
+from web.listing import page_number, paginate, search, search_text
+from web.meeting_forms import MeetingForm, meeting_form_from, notice_days, parse_times
+from web.ws_status import ALV_KINDS, RUNNING, WORKFLOW_LABELS, board_status, client_or_none, \
+    start_workflow, workflow_state
+
+BASE = "/werkruimte/vergaderingen"
+router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
+NOTICES = {"gestart": "De vergadering is aangemaakt en de workflow is gestart.", "workflow": "De workflow is gestart.",
+           "agenda": "De agenda is ingediend en gaat ter ondertekening naar de voorzitter en de secretaris.",
+           "opnieuw": "De ondertekenlink is opnieuw verstuurd.", "getekend": "U heeft de agenda goedgekeurd.",
+           "verslag": "Het verslag is ingediend en gaat ter ondertekening naar de voorzitter."}
+
+
+@router.get("", response_class=HTMLResponse)
+def meeting_list(staff: StaffDep, session: SessionDep, renderer: RendererDep, zoek: str = "", pagina: str = "",
+                 toon: str = "komend") -> HTMLResponse:
+    show = toon if toon in ("komend", "alle") else "komend"
+    query = search(data.meetings_query(staff.association_id, show), zoek, Meeting.title, Body.name, Venue.name)
+    page = paginate(query, page_number(pagina), session=session)
+    return workspace_page(renderer, "web/ws_meetings.html.j2", staff, nav="vergaderingen", page=page,
+                          zoek=search_text(zoek), toon=show, kinds=data.KIND_LABELS, statuses=data.STATUS_LABELS)
+
+
+def _new_page(session: Session, renderer, staff: StaffContext, form: MeetingForm, status_code: int = 200):  # noqa: ANN001
+    venues = [(str(v.id), v.name) for v in data.venues(session, staff.association_id)]
+    return workspace_page(renderer, "web/ws_meeting_new.html.j2", staff, status_code=status_code,
+                          nav="vergaderingen", form=form, venues=venues)
+
+
+@router.get("/nieuw", response_class=HTMLResponse)
+def new_meeting(staff: StaffDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
+    return _new_page(session, renderer, staff, MeetingForm())
+
+
+def _create(session: Session, staff: StaffContext, settings: Settings, form: MeetingForm) -> int | None:
+    """The new board meeting's id (committed), or None with the errors on the form."""
+    body = data.board_body(session, staff.association_id)
+    if body is None:
+        form.errors["form"] = "Deze vereniging heeft geen dagelijks bestuur."
+    days = notice_days(form)
+    times = parse_times(form, settings.timezone, utcnow())
+    if times and times.venue_id is not None and times.venue_id not in {v.id for v in data.venues(session, staff.association_id)}:
+        form.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
+    if len(form.title) > 300:
+        form.errors["title"] = "De titel is te lang (hoogstens 300 tekens)."
+    if form.errors or times is None or body is None or days is None:
+        return None
+    try:
+        meeting = create_meeting(session, association_id=staff.association_id, body_id=body.id, kind="board",
+                                 title=form.title, starts_at=times.starts_at, ends_at=times.ends_at,
+                                 venue_id=times.venue_id, policy={"convocation_before": f"{days}d"})
+    except MeetingError as err:
+        form.errors["form"] = str(err)
+        return None
+    session.commit()
+    return meeting.id
+
+
+@router.post("/nieuw", response_class=HTMLResponse)
+async def create(request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep, settings: SettingsDep):
+    form = meeting_form_from(await request.form())
+    meeting_id = await off_loop(session, _create, staff, settings, form)
+    if meeting_id is None:
+        return await off_loop(session, _new_page, renderer, staff, form, 422)
+    await start_workflow(await get_temporal(request), settings, meeting_id, "board", staff.association_slug)
+    return RedirectResponse(f"{BASE}/{meeting_id}?melding=gestart", status_code=303)
+
+
+def _context(session: Session, meeting_id: int, staff: StaffContext) -> dict:
+    meeting = owned_or_404(session, Meeting, meeting_id, staff)
+    body, venue = session.get(Body, meeting.body_id), session.get(Venue, meeting.venue_id or -1)
+    ctx = {"meeting": meeting, "body_name": body.name if body else "", "venue": venue,
+           "past": data.past_steps(session, meeting_id), "planned": data.planned_steps(session, meeting),
+           "attendance": data.attendance(session, meeting), "minutes": data.minutes_versions(session, meeting_id),
+           "agendas": data.agenda_versions(session, meeting_id), "venues": data.venues(session, staff.association_id),
+           "motions": motion_views(session, meeting_id) if meeting.kind in ALV_KINDS else [],
+           "kind_label": data.KIND_LABELS.get(str(meeting.kind), str(meeting.kind)), "now": utcnow()}
+    ctx["venue_options"] = [(str(v.id), v.name) for v in ctx["venues"]]
+    return ctx  # off_loop closes the session: the rows stay readable (no lazy loads in the template)
+
+
+async def render_meeting(request: Request, session: Session, renderer, staff: StaffContext, meeting_id: int, *,  # noqa: ANN001
+                         forms: dict | None = None, notice: str = "", error: str = "", status_code: int = 200):
+    """The meeting page; `forms` carries a form with errors (reschedule, cancel, minutes) back in place."""
+    ctx = await off_loop(session, _context, meeting_id, staff)
+    client = await client_or_none(request)
+    state = await workflow_state(client, meeting_id)
+    status = await board_status(client, meeting_id) if state == RUNNING and ctx["meeting"].kind == MeetingKind.board else None
+    forms = {"reschedule": MeetingForm(), "cancel": MeetingForm(), "minutes": None, **(forms or {})}
+    return workspace_page(renderer, "web/ws_meeting.html.j2", staff, status_code=status_code, nav="vergaderingen",
+                          workflow=state, workflow_label=WORKFLOW_LABELS[state], forms=forms, notice=notice,
+                          error=error, submission_id=uuid.uuid4().hex, **_status_context(status), **ctx)
+
+
+def _status_context(status: MeetingStatusView | None) -> dict:
+    if status is None:
+        return {"status": None, "phase_label": "", "deadline": None, "signoff_purpose": "agenda-signoff"}
+    held = status.phase in ("held", "minutes_signoff", "closed")
+    return {"status": status, "phase_label": PHASE_LABELS.get(status.phase, status.phase),
+            "deadline": datetime.fromisoformat(status.next_deadline_iso) if status.next_deadline_iso else None,
+            "signoff_purpose": "minutes-signoff" if held else "agenda-signoff"}
+
+
+@router.get("/{meeting_id}", response_class=HTMLResponse)
+async def meeting_page(meeting_id: int, request: Request, staff: StaffDep, session: SessionDep, renderer: RendererDep,
+                       melding: str = "") -> HTMLResponse:
+    return await render_meeting(request, session, renderer, staff, meeting_id, notice=NOTICES.get(melding, ""))
+
+
+def _kind_of(session: Session, meeting_id: int, staff: StaffContext) -> str:
+    return str(owned_or_404(session, Meeting, meeting_id, staff).kind)
+
+
+@router.post("/{meeting_id}/starten", response_class=HTMLResponse)
+async def start(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, settings: SettingsDep):
+    kind = await off_loop(session, _kind_of, meeting_id, staff)
+    await start_workflow(await get_temporal(request), settings, meeting_id, kind, staff.association_slug)
+    return RedirectResponse(f"{BASE}/{meeting_id}?melding=workflow", status_code=303)
+
