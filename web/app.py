@@ -23,6 +23,7 @@ from web.member_pages import router as member_pages_router
 from web.ws_meetings import router as ws_meetings_router
 from web.ws_meeting_actions import router as ws_meeting_actions_router
 from web.ws_agenda import router as ws_agenda_router
+from web.ws_planning import router as ws_planning_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(ws_meetings_router)
     app.include_router(ws_meeting_actions_router)
     app.include_router(ws_agenda_router)
+    app.include_router(ws_planning_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 
