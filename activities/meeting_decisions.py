@@ -1,4 +1,5 @@
-"""A sign-off decision from a link: claim the single-use token, write the audit event, pick the emails."""
+"""A sign-off decision from a link: claim the single-use token and write the audit event (one transaction,
+run as a local activity while the update waits), and later, from the run loop, pick the emails."""
 from __future__ import annotations
 
 from sqlmodel import Session
@@ -8,7 +9,7 @@ from activities.meeting_notices import changes_requested, decision_confirmation
 from activities.meeting_store import audit, get_meeting, person_email, subject_ref
 from models.ledger import ActionToken
 from models.meeting_activity_messages import DecisionRecord
-from models.meeting_state import CHAIR_SLOT
+from models.meeting_state import CHAIR_SLOT, DecisionMail
 from models.messages import OutboundEmail
 from models.org import MemberRole
 from raadsbode import tokens
@@ -40,12 +41,11 @@ def _thanks(purpose: str, version: int, decision: str) -> str:
     return f"Dank u. Uw verzoek om wijzigingen in {what} (versie {version}) is naar de secretaris gestuurd."
 
 
-def decision_emails(mm: MeetingMail, rec: DecisionRecord) -> list[OutboundEmail]:
+def decision_emails(mm: MeetingMail, d: DecisionMail) -> list[OutboundEmail]:
     """The chair (or deputy) gets a confirmation; a request for changes goes to the secretary."""
-    d = rec.decision
     person = mm.person(d.person_id)
     outs = []
-    if rec.slot == CHAIR_SLOT and not mm.already_sent(f"{d.purpose}-confirmation", d.version, person):
+    if d.slot == CHAIR_SLOT and not mm.already_sent(f"{d.purpose}-confirmation", d.version, person):
         outs.append(decision_confirmation(mm, person, d.purpose, d.version, d.decision))
     secretary = mm.role_holder(MemberRole.secretary)
     if d.decision == "request_changes" and secretary and not mm.already_sent(f"{d.purpose}-changes", d.version, secretary):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.meeting_messages import CancelMeeting, Reschedule, RsvpInput, SignoffDecision, SubmitAgenda, SubmitMinutes
+from models.meeting_state import DecisionMail
 
 
 @dataclass
@@ -61,6 +62,12 @@ class DecisionRecord:
     meeting_id: int
     decision: SignoffDecision
     slot: str  # chair / secretary
+
+
+@dataclass
+class DecisionMailRequest:
+    meeting_id: int
+    mail: DecisionMail
 
 
 @dataclass

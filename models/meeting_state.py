@@ -32,6 +32,19 @@ class SignoffRound:
 
 
 @dataclass
+class DecisionMail:
+    """A recorded sign-off decision whose emails (the chair's confirmation, the changes requested to the
+    secretary) the run loop still has to send; the update answers before they go out."""
+
+    person_id: int
+    purpose: str
+    version: int
+    decision: str
+    slot: str
+    comment: str = ""
+
+
+@dataclass
 class MeetingState:
     starts_at_iso: str = ""
     ends_at_iso: str = ""
@@ -50,3 +63,4 @@ class MeetingState:
     closed: bool = False
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending
+    decision_mail: list[DecisionMail] = field(default_factory=list)  # oldest first

@@ -66,16 +66,20 @@ def submission_id_of(form: Mapping) -> str:
 async def post_signoff(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
     decision, comment, error = decision_from_form(form)
     page = await off_loop(session, views.signoff, link, error, comment, 400 if error else 200)
-    if error or page.template != "link_signoff.html.j2" or page.ctx["decided"]:
-        return page  # a form error, a newer version, or already decided: shown, nothing sent
     grant = link.grant
+    if error or page.template != "link_signoff.html.j2":
+        return page  # a form error or a newer version: shown, nothing sent
+    if page.ctx["decided"] and grant.used_decision != decision:
+        return page  # decided otherwise already: shown, nothing sent
+    # The same decision again (a double click, a retried POST) goes to the same update id: the workflow
+    # answers it once, and records it if a crash came between claiming the token and the answer.
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.decide,
         SignoffDecision(token_id=grant.token_id, person_id=grant.person_id, purpose=grant.purpose,
                         version=grant.version, decision=decision, comment=comment, source=source),
         id=f"token-{grant.token_id}"))  # a double click or a retried POST is the same update: one decision
     if problem:
-        return views.message(link.meeting, "Niet verwerkt", problem, 409)
+        return page if page.ctx["decided"] else views.message(link.meeting, "Niet verwerkt", problem, 409)
     heading = "Dank u wel" if result.accepted else "Niet verwerkt"
     return views.message(link.meeting, heading, result.message, 200 if result.accepted else 409)
 

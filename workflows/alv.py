@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.alv_messages import (AlvInput, AlvRegistration, AlvRegistrationRecord, AlvRegistrationResult, AlvResult,
                                      AlvState, AlvStatusView, StoreDecisions, SubmitDecisions)
-    from models.meeting_activity_messages import CancelRequest, DecisionRecord, MeetingRef, StoreAgenda
+    from models.meeting_activity_messages import CancelRequest, MeetingRef, StoreAgenda
     from models.meeting_messages import (CancelMeeting, ChangeResult, RsvpInput, RsvpResult, SignoffDecision,
                                          SignoffDecisionResult, StatusQuery, SubmitAgenda, SubmitAgendaResult, SubmitMinutes)
     from models.meeting_state import SignoffRound
@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import alv_schedule as schedule
     from workflows import meeting_checks as checks
     from workflows.alv_steps import AlvSteps
+    from workflows.signoff import record_decision
 
 
 @workflow.defn
@@ -117,15 +118,9 @@ class AlvWorkflow(AlvSteps):
 
     @workflow.update
     async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
-        r = self._round(d.purpose)
-        slot = checks.slot_for(self.info, r, d.person_id) or ""
-        result = await self._send(MeetingActivities.record_decision, DecisionRecord(self._mid, d, slot))
-        if result.accepted and r is self._round(d.purpose) and slot not in r.signed_by:
-            if d.decision == "approve":
-                r.signed_by[slot] = d.person_id
-                r.completed_at_iso = workflow.now().isoformat() if r.complete else ""
-            else:
-                r.changes_requested = True
+        assert self.info is not None  # the validator requires it
+        result = await record_decision(self._mid, self.info, self._round, self.s.decision_mail, d)
+        if result.accepted:
             self._changed()
         return result
 

@@ -10,6 +10,7 @@ from raadsbode.alv_policy import AlvPolicy
 from workflows.meeting_schedule import AT_ONCE, parse_time
 
 STEP_LABELS = {
+    "decision_mail": "Bevestiging van de ondertekening versturen",
     "save_the_date": "Save the date en oproep voor moties naar alle leden",
     "motions_closed": "Termijn moties sluit; overzicht naar de secretaris",
     "agenda_round": "Agenda ter ondertekening naar voorzitter en secretaris",
@@ -34,6 +35,11 @@ def rounds(s: AlvState) -> tuple[SignoffRound, SignoffRound]:
 
 
 def timeline(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
+    first = [(AT_ONCE, "decision_mail")] if s.decision_mail else []  # the signer waits for the confirmation
+    return first + _by_phase(s, p)
+
+
+def _by_phase(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
     starts, ends = parse_time(s.starts_at_iso), parse_time(s.ends_at_iso)
     agenda, decisions = rounds(s)
     if not s.held:

@@ -14,7 +14,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.meeting_activity_messages import (
-        CalendarChange, CancelRequest, DecisionRecord, RescheduleRequest, RsvpRecord, StoreAgenda, StoreMinutes,
+        CalendarChange, CancelRequest, RescheduleRequest, RsvpRecord, StoreAgenda, StoreMinutes,
     )
     from models.meeting_messages import (
         CancelMeeting, ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import meeting_schedule as schedule
     from workflows.meeting_steps import MeetingSteps
     from workflows.policy import MeetingPolicy
+    from workflows.signoff import record_decision
 
 
 @workflow.defn
@@ -109,15 +110,8 @@ class MeetingWorkflow(MeetingSteps):
 
     @workflow.update
     async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
-        r = self._round(d.purpose)
-        slot = checks.slot_for(self._info(), r, d.person_id) or ""
-        result = await self._send(MeetingActivities.record_decision, DecisionRecord(self._mid, d, slot))
-        if result.accepted and r is self._round(d.purpose) and slot not in r.signed_by:
-            if d.decision == "approve":
-                r.signed_by[slot] = d.person_id
-                r.completed_at_iso = workflow.now().isoformat() if r.complete else ""
-            else:
-                r.changes_requested = True
+        result = await record_decision(self._mid, self._info(), self._round, self.s.decision_mail, d)
+        if result.accepted:
             self._changed()
         return result
 

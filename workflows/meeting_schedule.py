@@ -15,6 +15,7 @@ from workflows.policy import MeetingPolicy
 AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
 
 STEP_LABELS = {
+    "decision_mail": "Bevestiging van de ondertekening versturen",
     "agenda_request": "Verzoek om de agenda op te stellen naar de secretaris",
     "agenda_round": "Agenda ter ondertekening versturen",
     "agenda_reminder": "Herinnering om de agenda te ondertekenen",
@@ -37,6 +38,12 @@ def parse_time(iso: str) -> datetime:
 
 
 def timeline(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:
+    # A decision's emails go first: the person who just signed waits for the confirmation.
+    first = [(AT_ONCE, "decision_mail")] if s.decision_mail else []
+    return first + _by_phase(s, p, info)
+
+
+def _by_phase(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:
     starts, ends = parse_time(s.starts_at_iso), parse_time(s.ends_at_iso)
     steps: list[tuple[datetime, str]] = []
     if not s.held:
