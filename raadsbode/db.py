@@ -69,5 +69,5 @@ def migrate(url: str) -> None:
         db = make_url(url).database
         if db and db != ":memory:":
             Path(db).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "heads")  # parallel branches are merged later; heads keeps both applied
+    command.upgrade(cfg, "heads")  # "heads": a branch added before its merge revision still applies
     log.info("database at newest revision")
