@@ -24,6 +24,7 @@ from web.ws_meetings import router as ws_meetings_router
 from web.ws_meeting_actions import router as ws_meeting_actions_router
 from web.ws_agenda import router as ws_agenda_router
 from web.ws_planning import router as ws_planning_router
+from web.ws_newsletter import router as ws_newsletter_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(ws_meeting_actions_router)
     app.include_router(ws_agenda_router)
     app.include_router(ws_planning_router)
+    app.include_router(ws_newsletter_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 
