@@ -28,6 +28,7 @@ async def shoot(page, name: str) -> None:  # noqa: ANN001
     await page.set_viewport_size(DESKTOP)
     await page.screenshot(path=str(SHOTS / f"{name}_desktop.png"), full_page=True)
     await page.set_viewport_size(PHONE)
+    await asyncio.sleep(0.3)  # let a framed preview lay out again
     await page.screenshot(path=str(SHOTS / f"{name}_phone.png"), full_page=True)
     assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1, name
     await page.set_viewport_size(DESKTOP)

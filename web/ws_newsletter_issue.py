@@ -35,6 +35,7 @@ PREVIEW_HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'un
                    "X-Frame-Options": "SAMEORIGIN", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                    "Referrer-Policy": "no-referrer"}
 MAX_COMMENT = 2000
+STARTED = "De nieuwsbrief wordt samengesteld; de proef komt zo in uw mailbox en hieronder."
 
 
 def _issue(session: Session, issue_id: int, staff: StaffContext) -> NewsletterIssue:
@@ -57,6 +58,8 @@ async def render_issue_page(request: Request, session: Session, renderer, staff:
     issue = await off_loop(session, _issue, issue_id, staff)
     progress = await _progress(request, staff, issue.period)
     state = progress.state if progress else ""
+    if notice == STARTED and state not in ("", "composing"):
+        notice = ""  # the page was reloaded later: the proof is there
     return pages.render_page(
         renderer, "web/ws_newsletter_issue.html.j2", status_code=status_code,
         headers={**WORKSPACE_HEADERS, "Content-Security-Policy": ISSUE_CSP}, staff=staff, nav="nieuwsbrief",
@@ -68,8 +71,7 @@ async def render_issue_page(request: Request, session: Session, renderer, staff:
 @router.get("/uitgaven/{issue_id}", response_class=HTMLResponse)
 async def issue_page(issue_id: int, request: Request, staff: StaffDep, session: SessionDep, renderer: RendererDep,
                      melding: str = "") -> HTMLResponse:
-    notice = {"gestart": "De nieuwsbrief wordt samengesteld; de proef komt zo in uw mailbox en hieronder."}.get(melding, "")
-    return await render_issue_page(request, session, renderer, staff, issue_id, notice=notice)
+    return await render_issue_page(request, session, renderer, staff, issue_id, notice=STARTED if melding == "gestart" else "")
 
 
 def _preview_html(session: Session, issue_id: int, staff: StaffContext, renderer) -> str:  # noqa: ANN001
