@@ -20,7 +20,7 @@ from activities.meeting_decisions import claim_decision, decision_emails
 from activities.meeting_mail import MeetingMail
 from models.ledger import SendStatus
 from models.meeting_activity_messages import (
-    CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionMailRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
+    CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
     RescheduleOutcome, RescheduleRequest, RsvpRecord, SendSummary, SignoffRequest, StatusChange, StoreAgenda,
     StoreMinutes, VersionStored,
 )
@@ -34,7 +34,7 @@ T = TypeVar("T")
 class MeetingActivities:
     ACTIVITY_NAMES: tuple[str, ...] = (
         "load_meeting", "store_agenda", "store_minutes", "record_rsvp", "reschedule_meeting", "cancel_meeting",
-        "set_meeting_status", "claim_decision", "send_decision_mail", "send_signoff_requests", "send_notice", "send_convocation",
+        "set_meeting_status", "record_decision", "send_signoff_requests", "send_notice", "send_convocation",
         "send_calendar_change",
     )
 
@@ -106,14 +106,14 @@ class MeetingActivities:
     # --- decisions and emails ------------------------------------------------------------------
 
     @activity.defn
-    def claim_decision(self, rec: DecisionRecord) -> SignoffDecisionResult:
-        """Run as a local activity inside the `decide` update: one short transaction, no email."""
-        accepted, message = self._tx(claim_decision, rec)
+    async def record_decision(self, rec: DecisionRecord) -> SignoffDecisionResult:
+        """File a decision the workflow has recorded: claim the token, audit, then the emails it triggers."""
+        accepted, message = await asyncio.to_thread(self._tx, claim_decision, rec)
+        if accepted:
+            await self._deliver(rec.meeting_id, lambda mm: decision_emails(mm, rec))
+        else:
+            activity.logger.warning("meeting %s: token %s not claimed: %s", rec.meeting_id, rec.decision.token_id, message)
         return SignoffDecisionResult(accepted=accepted, message=message)
-
-    @activity.defn
-    async def send_decision_mail(self, req: DecisionMailRequest) -> SendSummary:
-        return await self._deliver(req.meeting_id, lambda mm: decision_emails(mm, req.mail))
 
     @activity.defn
     async def send_signoff_requests(self, req: SignoffRequest) -> SendSummary:

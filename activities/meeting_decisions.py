@@ -1,5 +1,5 @@
-"""A sign-off decision from a link: claim the single-use token and write the audit event (one transaction,
-run as a local activity while the update waits), and later, from the run loop, pick the emails."""
+"""A sign-off decision the workflow recorded: claim the single-use token, write the audit event (one
+transaction, repeatable: a claim by the same decision is ours), pick the emails."""
 from __future__ import annotations
 
 from sqlmodel import Session
@@ -9,7 +9,8 @@ from activities.meeting_notices import changes_requested, decision_confirmation
 from activities.meeting_store import audit, get_meeting, person_email, subject_ref
 from models.ledger import ActionToken
 from models.meeting_activity_messages import DecisionRecord
-from models.meeting_state import CHAIR_SLOT, DecisionMail
+from models.meeting_messages import signoff_thanks
+from models.meeting_state import CHAIR_SLOT
 from models.messages import OutboundEmail
 from models.org import MemberRole
 from raadsbode import tokens
@@ -27,25 +28,19 @@ def claim_decision(session: Session, rec: DecisionRecord) -> tuple[bool, str]:
         session.refresh(token)
         if token.used_decision != d.decision:
             return False, "Deze link is al gebruikt."
-        return True, _thanks(d.purpose, d.version, d.decision)  # our own earlier attempt claimed it
+        return True, signoff_thanks(d.purpose, d.version, d.decision)  # our own earlier attempt claimed it
     audit(session, meeting, f"{d.purpose}:{d.decision}", person_email(session, d.person_id),
           {"version": d.version, "comment": d.comment, "slot": rec.slot, "token_id": token.id},
           source=f"token {token.id} from {d.source or 'onbekend'}")
-    return True, _thanks(d.purpose, d.version, d.decision)
+    return True, signoff_thanks(d.purpose, d.version, d.decision)
 
 
-def _thanks(purpose: str, version: int, decision: str) -> str:
-    what = "de agenda" if purpose == "agenda-signoff" else "het verslag"
-    if decision == "approve":
-        return f"Dank u. U heeft {what} (versie {version}) goedgekeurd."
-    return f"Dank u. Uw verzoek om wijzigingen in {what} (versie {version}) is naar de secretaris gestuurd."
-
-
-def decision_emails(mm: MeetingMail, d: DecisionMail) -> list[OutboundEmail]:
+def decision_emails(mm: MeetingMail, rec: DecisionRecord) -> list[OutboundEmail]:
     """The chair (or deputy) gets a confirmation; a request for changes goes to the secretary."""
+    d = rec.decision
     person = mm.person(d.person_id)
     outs = []
-    if d.slot == CHAIR_SLOT and not mm.already_sent(f"{d.purpose}-confirmation", d.version, person):
+    if rec.slot == CHAIR_SLOT and not mm.already_sent(f"{d.purpose}-confirmation", d.version, person):
         outs.append(decision_confirmation(mm, person, d.purpose, d.version, d.decision))
     secretary = mm.role_holder(MemberRole.secretary)
     if d.decision == "request_changes" and secretary and not mm.already_sent(f"{d.purpose}-changes", d.version, secretary):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.meeting_activity_messages import MeetingInfo
-from models.meeting_state import DecisionMail, SignoffRound
+from models.meeting_state import PendingDecision, SignoffRound
 
 # --- inbox -------------------------------------------------------------------------------------
 
@@ -80,7 +80,7 @@ class AlvState:
     closed: bool = False
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending / represented
-    decision_mail: list[DecisionMail] = field(default_factory=list)  # sign-off emails still to send, oldest first
+    pending_decisions: list[PendingDecision] = field(default_factory=list)  # recorded, not yet filed; oldest first
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.meeting_messages import CancelMeeting, Reschedule, RsvpInput, SignoffDecision, SubmitAgenda, SubmitMinutes
-from models.meeting_state import DecisionMail
 
 
 @dataclass
@@ -62,12 +61,6 @@ class DecisionRecord:
     meeting_id: int
     decision: SignoffDecision
     slot: str  # chair / secretary
-
-
-@dataclass
-class DecisionMailRequest:
-    meeting_id: int
-    mail: DecisionMail
 
 
 @dataclass

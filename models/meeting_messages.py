@@ -69,6 +69,14 @@ class SignoffDecision:
     source: str = ""  # client address, for the audit log
 
 
+def signoff_thanks(purpose: str, version: int, decision: str) -> str:
+    """What the person sees once their decision is recorded."""
+    what = "de agenda" if purpose == "agenda-signoff" else "het verslag"
+    if decision == "approve":
+        return f"Dank u. U heeft {what} (versie {version}) goedgekeurd."
+    return f"Dank u. Uw verzoek om wijzigingen in {what} (versie {version}) is naar de secretaris gestuurd."
+
+
 @dataclass
 class SignoffDecisionResult:
     accepted: bool

@@ -32,16 +32,18 @@ class SignoffRound:
 
 
 @dataclass
-class DecisionMail:
-    """A recorded sign-off decision whose emails (the chair's confirmation, the changes requested to the
-    secretary) the run loop still has to send; the update answers before they go out."""
+class PendingDecision:
+    """A sign-off decision the workflow has recorded (the update answered) and the run loop still has to
+    file: claim the token, write the audit event, send the confirmation or the request for changes."""
 
+    token_id: int
     person_id: int
     purpose: str
     version: int
     decision: str
     slot: str
     comment: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -63,4 +65,4 @@ class MeetingState:
     closed: bool = False
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending
-    decision_mail: list[DecisionMail] = field(default_factory=list)  # oldest first
+    pending_decisions: list[PendingDecision] = field(default_factory=list)  # oldest first

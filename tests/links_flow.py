@@ -83,6 +83,17 @@ async def approve(web: httpx.AsyncClient, raw: str) -> httpx.Response:
     return await web.post(f"/l/{raw}", data={"csrf": csrf_of(page), "decision": "approve"})
 
 
+async def wait_filed(sessions: SessionFactory, raw: str, timeout: float = 15) -> None:
+    """Until the workflow has filed the decision made with this link (token claimed, audit event written):
+    the update answers first, the run loop files it a moment later (workflows/signoff.py)."""
+    for _ in range(int(timeout / 0.05)):
+        with sessions() as s:
+            if s.exec(select(ActionToken.used_at).where(ActionToken.token_hash == hash_token(raw))).one() is not None:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the decision was not filed")
+
+
 async def history_length(client, board: Board) -> int:
     return len((await meeting_handle(client, board.meeting_id).fetch_history()).events)
 

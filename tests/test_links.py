@@ -12,7 +12,7 @@ from raadsbode.meetings import meeting_handle
 
 from raadsbode.db import session_scope
 from raadsbode.tokens import csrf_for, hash_token, mark_used, revoke
-from tests.links_flow import (approve, history_length, settled_history_length, start_flow, to_signoff,
+from tests.links_flow import (approve, history_length, settled_history_length, start_flow, to_signoff, wait_filed,
                               wait_for_link)
 from tests.links_support import (add_agenda_version, add_minutes, client_for, csrf_of, form_fields, issue,
                                  make_board, snapshot)
@@ -236,6 +236,7 @@ async def test_links_from_the_emails_draft_and_approve(app, running, session_fac
 
         approved = await approve(web, flow.links["chair", "agenda-signoff"])
         assert approved.status_code == 200 and "goedgekeurd" in approved.text
+        await wait_filed(session_factory_, flow.links["chair", "agenda-signoff"])
         decided = await web.get(f"/l/{flow.links['chair', 'agenda-signoff']}")
         assert "al besloten" in decided.text and "Mw. A. Voorzitter" in decided.text
         with session_factory_() as s:
@@ -259,6 +260,7 @@ async def test_two_concurrent_approvals_make_one_decision(app, running, session_
     accepted = [e for e in history.events if e.HasField("workflow_execution_update_accepted_event_attributes")
                 and e.workflow_execution_update_accepted_event_attributes.protocol_instance_id == f"token-{_token_id(session_factory_, raw)}"]
     assert len(accepted) == 1
+    await wait_filed(session_factory_, raw)
     with session_factory_() as s:
         actions = s.exec(select(AuditEvent.action).where(AuditEvent.association_id == flow.board.association_id)).all()
     assert actions.count("agenda-signoff:approve") == 1

@@ -71,13 +71,13 @@ async def post_signoff(session: Session, client: Client, link: Link, form: Mappi
         return page  # a form error or a newer version: shown, nothing sent
     if page.ctx["decided"] and grant.used_decision != decision:
         return page  # decided otherwise already: shown, nothing sent
-    # The same decision again (a double click, a retried POST) goes to the same update id: the workflow
-    # answers it once, and records it if a crash came between claiming the token and the answer.
+    # The same decision again (a double click, a retried POST, a page that was read just before the token
+    # row caught up with the workflow) goes to the same update id: the workflow answers it once.
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.decide,
         SignoffDecision(token_id=grant.token_id, person_id=grant.person_id, purpose=grant.purpose,
                         version=grant.version, decision=decision, comment=comment, source=source),
-        id=f"token-{grant.token_id}"))  # a double click or a retried POST is the same update: one decision
+        id=f"token-{grant.token_id}"))
     if problem:
         return page if page.ctx["decided"] else views.message(link.meeting, "Niet verwerkt", problem, 409)
     heading = "Dank u wel" if result.accepted else "Niet verwerkt"

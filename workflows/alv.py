@@ -119,9 +119,8 @@ class AlvWorkflow(AlvSteps):
     @workflow.update
     async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
         assert self.info is not None  # the validator requires it
-        result = await record_decision(self._mid, self.info, self._round, self.s.decision_mail, d)
-        if result.accepted:
-            self._changed()
+        result = record_decision(self.info, self._round(d.purpose), self.s.pending_decisions, d)
+        self._changed()  # the run loop files it: token, audit event, emails
         return result
 
     @decide.validator

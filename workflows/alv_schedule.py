@@ -10,7 +10,7 @@ from raadsbode.alv_policy import AlvPolicy
 from workflows.meeting_schedule import AT_ONCE, parse_time
 
 STEP_LABELS = {
-    "decision_mail": "Bevestiging van de ondertekening versturen",
+    "file_decision": "Ondertekening vastleggen en bevestigen",
     "save_the_date": "Save the date en oproep voor moties naar alle leden",
     "motions_closed": "Termijn moties sluit; overzicht naar de secretaris",
     "agenda_round": "Agenda ter ondertekening naar voorzitter en secretaris",
@@ -35,7 +35,7 @@ def rounds(s: AlvState) -> tuple[SignoffRound, SignoffRound]:
 
 
 def timeline(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
-    first = [(AT_ONCE, "decision_mail")] if s.decision_mail else []  # the signer waits for the confirmation
+    first = [(AT_ONCE, "file_decision")] if s.pending_decisions else []  # token, audit event, confirmation
     return first + _by_phase(s, p)
 
 

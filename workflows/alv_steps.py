@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from raadsbode.alv_policy import AlvPolicy
     from workflows.alv_schedule import rounds
     from workflows.meeting_steps import DB_RETRY, DB_TIMEOUT, SEND_RETRY, SEND_TIMEOUT, STEP_RETRY_DELAY
-    from workflows.signoff import send_decision_mail
+    from workflows.signoff import file_decision
 
 
 class AlvSteps:
@@ -85,8 +85,8 @@ class AlvSteps:
                          SignoffRequest(self._mid, r.purpose, r.version, unsigned, reminder=True))
         r.reminder_sent = True
 
-    async def _step_decision_mail(self) -> None:
-        await send_decision_mail(self._send, self._mid, self.s.decision_mail)
+    async def _step_file_decision(self) -> None:
+        await file_decision(self._send, self._mid, self.s.pending_decisions)
 
     async def _step_save_the_date(self) -> None:
         await self._batched("save-the-date", 0)

@@ -110,9 +110,8 @@ class MeetingWorkflow(MeetingSteps):
 
     @workflow.update
     async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
-        result = await record_decision(self._mid, self._info(), self._round, self.s.decision_mail, d)
-        if result.accepted:
-            self._changed()
+        result = record_decision(self._info(), self._round(d.purpose), self.s.pending_decisions, d)
+        self._changed()  # the run loop files it: token, audit event, emails
         return result
 
     @decide.validator

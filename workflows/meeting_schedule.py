@@ -15,7 +15,7 @@ from workflows.policy import MeetingPolicy
 AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
 
 STEP_LABELS = {
-    "decision_mail": "Bevestiging van de ondertekening versturen",
+    "file_decision": "Ondertekening vastleggen en bevestigen",
     "agenda_request": "Verzoek om de agenda op te stellen naar de secretaris",
     "agenda_round": "Agenda ter ondertekening versturen",
     "agenda_reminder": "Herinnering om de agenda te ondertekenen",
@@ -38,8 +38,8 @@ def parse_time(iso: str) -> datetime:
 
 
 def timeline(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:
-    # A decision's emails go first: the person who just signed waits for the confirmation.
-    first = [(AT_ONCE, "decision_mail")] if s.decision_mail else []
+    # A recorded decision is filed first: its token, audit event and the confirmation the signer waits for.
+    first = [(AT_ONCE, "file_decision")] if s.pending_decisions else []
     return first + _by_phase(s, p, info)
 
 

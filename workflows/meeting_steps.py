@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
     from workflows.meeting_schedule import parse_time
     from workflows.policy import MeetingPolicy
-    from workflows.signoff import send_decision_mail
+    from workflows.signoff import file_decision
 
 T = TypeVar("T")
 DB_TIMEOUT = timedelta(seconds=30)
@@ -67,8 +67,8 @@ class MeetingSteps:
     async def _notice(self, kind: str, version: int = 0) -> None:
         await self._send(MeetingActivities.send_notice, Notice(self._mid, kind, version))
 
-    async def _step_decision_mail(self) -> None:
-        await send_decision_mail(self._send, self._mid, self.s.decision_mail)
+    async def _step_file_decision(self) -> None:
+        await file_decision(self._send, self._mid, self.s.pending_decisions)
 
     async def _step_agenda_request(self) -> None:
         if not self.s.agenda_version:  # a secretary who already drafted needs no request
