@@ -18,6 +18,8 @@ from models.meetings import Meeting
 from models.org import Membership, MemberRole, Person, normalise_email
 from raadsbode import cli_meeting_input as parse
 from raadsbode.associations import AssociationError, get_association_by_slug
+from raadsbode.cli_alv import start_by_hand
+from raadsbode.cli_meeting_kinds import WRONG_BODY, general_meeting_kind, other_status
 from raadsbode.db import SessionFactory, make_engine, migrate, session_factory, session_scope
 from raadsbode.meetings import MeetingError, create_meeting, meeting_handle, start_meeting_workflow
 from raadsbode.settings import get_settings
@@ -61,16 +63,25 @@ def start(
     end_at: str = typer.Option(None, "--end", help="End: \"2026-12-15 16:00\" or \"16:00\" (default: 2 hours)."),
     venue: str = typer.Option(None, help="Venue name, e.g. \"Stadhuis Lelystad\"."),
     title: str = typer.Option("", help="Title (default: \"Vergadering <body>\")."),
+    kind: str = typer.Option(None, help="board or committee (default: the body's); alv and extra-alv start an "
+                                        "ALV (as `raadsbode alv start`); network: use `raadsbode network start`."),
+    reason: str = typer.Option("", help="Why an extra ALV is called (required with --kind extra-alv)."),
 ) -> None:
     """Start a meeting's workflow. Any policy duration may follow, e.g. --convocation-before 7d."""
     settings = get_settings()
     try:
         policy = parse.policy_options(ctx.args)
+        general = general_meeting_kind(kind)
+        if general:  # an ALV has its own workflow; the ALV command creates and starts it
+            start_by_hand(association, start_at, end_at, reason, general, venue, title, policy)
+            return
         with session_scope(_sessions()) as session:
             found = get_association_by_slug(session, association)
             tz = found.timezone or settings.timezone
             starts = parse.parse_local(start_at, tz)
             the_body = parse.find_body(session, found.id, body)
+            if parse.meeting_kind(the_body) in ("alv", "network"):
+                _fail(WRONG_BODY[parse.meeting_kind(the_body)])
             meeting = create_meeting(
                 session, association_id=found.id, body_id=the_body.id, kind=parse.meeting_kind(the_body),
                 title=title, starts_at=starts, ends_at=parse.end_time(starts, end_at, tz),
@@ -134,7 +145,12 @@ def minutes(meeting_id: int, file: Path, by: str = typer.Option(None, help="E-ma
 
 @meeting_app.command("status")
 def status(meeting_id: int) -> None:
-    """Phase, agenda version, who has signed, the next deadline and the registrations."""
+    """Phase, agenda version, who has signed, the next deadline and the registrations (any kind of meeting)."""
+    show_other = other_status(_sessions(), meeting_id)
+    if show_other is not None:  # an ALV or a network meeting runs its own workflow with its own status
+        show_other(meeting_id)
+        return
+
     async def go() -> MeetingStatusView:
         return await meeting_handle(await connect(get_settings()), meeting_id).query(MeetingWorkflow.status, StatusQuery())
     view: MeetingStatusView = _run(go())
