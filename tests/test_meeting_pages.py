@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models import Meeting
+from models.org import Body, BodyKind
 from raadsbode.meetings import meeting_handle
 from tests.links_support import client_for, csrf_of, make_board
 from web.app import create_app
@@ -134,3 +135,22 @@ async def test_start_follow_move_and_cancel_a_meeting(app, session_factory_, set
         assert cancelled.status_code == 200 and "geannuleerd" in cancelled.text
         with session_factory_() as s:
             assert str(s.get(Meeting, meeting_id).status) == "cancelled"
+
+
+async def test_new_meeting_form_starts_board_meetings_only_and_points_elsewhere(app, session_factory_):
+    """An ALV runs its own workflow: the form does not offer the general meeting and refuses it if posted."""
+    board = make_board(session_factory_, with_meeting=False)
+    with session_factory_() as s:  # make_board makes only the board
+        alv_body = Body(association_id=board.association_id, kind=BodyKind.general_meeting,
+                        name="Algemene Ledenvergadering")
+        s.add(alv_body)
+        s.commit()
+    async with client_for(app) as client:
+        page = await client.get(f"/secretariaat/vergaderingen/nieuw?vereniging={board.slug}")
+        refused = await client.post("/secretariaat/vergaderingen",
+                                    data=new_meeting_form(board, csrf_of(page.text), body_id=str(alv_body.id)))
+    assert f'<option value="{alv_body.id}"' not in page.text and f'<option value="{board.body_id}"' in page.text
+    assert 'href="/werkruimte/jaarplanning"' in page.text and "raadsbode alv start" in page.text
+    assert refused.status_code == 400 and "jaarplanning" in refused.text
+    with session_factory_() as s:
+        assert s.exec(select(func.count()).select_from(Meeting).where(Meeting.body_id == alv_body.id)).one() == 0

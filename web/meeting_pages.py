@@ -8,7 +8,7 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.meeting_messages import CancelMeeting
 from models.meetings import Meeting
@@ -29,6 +29,14 @@ from web.meeting_status import load_status
 from workflows.meeting import MeetingWorkflow
 
 router = APIRouter(prefix="/secretariaat")
+# Board and committee meetings run MeetingWorkflow, which this form starts. An ALV or a network meeting has
+# its own workflow, started elsewhere (the year planning, the ALV and network commands).
+FORM_BODY_KINDS = ("board", "committee")
+OTHER_BODY_KINDS = {
+    "general_meeting": "Een algemene ledenvergadering plant u in de jaarplanning (/werkruimte/jaarplanning); "
+                       "een extra ALV start het secretariaat met 'raadsbode alv start'.",
+    "network": "Een netwerkbijeenkomst start het secretariaat met 'raadsbode network start'.",
+}
 # No token in these URLs, so the Referer may go to our own origin (and the browser sends a real Origin).
 REFERRER_POLICY = "same-origin"
 
@@ -69,8 +77,9 @@ def _new_form_page(session: Session, renderer, settings: Settings, mf: MeetingFo
         except AssociationError as err:
             mf.errors["association"] = str(err)
     bodies = venues = []
-    if association is not None:
-        bodies = session.exec(select(Body).where(Body.association_id == association.id).order_by(Body.name)).all()
+    if association is not None:  # this form starts board and committee meetings only (see _create)
+        bodies = session.exec(select(Body).where(Body.association_id == association.id,
+                                                 col(Body.kind).in_(FORM_BODY_KINDS)).order_by(Body.name)).all()
         venues = session.exec(select(Venue).where(Venue.association_id == association.id).order_by(Venue.name)).all()
     return _page(renderer, "meeting_new.html.j2", status_code, form=mf, csrf=_csrf(settings),
                  associations=list_associations(session), association=association, bodies=bodies, venues=venues)
@@ -88,6 +97,8 @@ def _create(session: Session, settings: Settings, mf: MeetingForm) -> tuple[Meet
     body = session.get(Body, int(mf.body_id)) if mf.body_id.isdigit() else None
     if body is None or body.association_id != association.id:
         mf.errors["body_id"] = "Kies een orgaan van deze vereniging."
+    elif str(body.kind) not in FORM_BODY_KINDS:  # an ALV or network meeting runs another workflow
+        mf.errors["body_id"] = OTHER_BODY_KINDS.get(str(body.kind), "Kies het dagelijks bestuur of een commissie.")
     days = notice_days(mf)
     times = parse_times(mf, settings.timezone, utcnow())
     if mf.errors or times is None or body is None:
