@@ -133,14 +133,22 @@ def _duration_nl(mm: MeetingMail) -> str:
     return f"{seconds} seconden"
 
 
+SOURCE_LABELS = {"link": "via de link", "itip": "via de agenda-uitnodiging", "secretary": "door het secretariaat"}
+
+
 def _answers(mm: MeetingMail) -> dict[int, str]:
-    rows = mm.session.exec(select(Attendance).where(Attendance.meeting_id == mm.meeting.id)).all()
-    return {row.person_id: str(row.response) for row in rows}
+    return {row.person_id: str(row.response) for row in _attendance(mm)}
+
+
+def _attendance(mm: MeetingMail) -> list[Attendance]:
+    return list(mm.session.exec(select(Attendance).where(Attendance.meeting_id == mm.meeting.id)).all())
 
 
 def attendance_overview(mm: MeetingMail, version: int) -> list[OutboundEmail]:
-    answers = _answers(mm)
-    people = [{"name": p.name, "answer": RESPONSE_LABELS.get(answers.get(p.id, "none"), "nog geen antwoord")}
+    rows = {row.person_id: row for row in _attendance(mm)}
+    answers = {person_id: str(row.response) for person_id, row in rows.items()}
+    people = [{"name": p.name, "answer": RESPONSE_LABELS.get(answers.get(p.id, "none"), "nog geen antwoord"),
+               "via": SOURCE_LABELS.get(rows[p.id].source, "") if p.id in rows else ""}
               for p in recipients(mm.members)]
     counts = {key: sum(1 for p in recipients(mm.members) if answers.get(p.id, "none") == key) for key in RESPONSE_LABELS}
     return [mm.email("meeting-attendance-overview", version, _secretary(mm), "meeting_attendance_overview",

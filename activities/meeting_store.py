@@ -121,10 +121,17 @@ def record_rsvp(session: Session, meeting_id: int, rsvp: RsvpInput) -> None:
                                                 Attendance.person_id == rsvp.person_id)).first()
     row = row or Attendance(meeting_id=meeting_id, person_id=rsvp.person_id)
     row.response, row.updated_at = Response(rsvp.response), utcnow()
-    row.source = "link" if rsvp.token_id else "secretary"
+    row.source = _rsvp_source(rsvp)
     session.add(row)
     source = f"token {rsvp.token_id} from {rsvp.source}" if rsvp.token_id else (rsvp.source or "cli")
     audit(session, meeting, "rsvp", person_email(session, rsvp.person_id), {"response": rsvp.response}, source)
+
+
+def _rsvp_source(rsvp: RsvpInput) -> str:
+    """link, itip (a calendar reply read from the inbox: RsvpInput.source "itip <message>") or secretary."""
+    if rsvp.token_id:
+        return "link"
+    return "itip" if rsvp.source.startswith("itip") else "secretary"
 
 
 def reschedule(session: Session, meeting_id: int, change: Reschedule) -> Meeting | str:
