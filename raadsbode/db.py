@@ -62,6 +62,8 @@ def migrate(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
+    # Alembic narrates every plugin and revision at INFO; a secretary's console needs only our one line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
