@@ -59,11 +59,11 @@ def session_scope(factory: SessionFactory) -> Iterator[Session]:
 
 def migrate(url: str) -> None:
     """Bring the schema to the newest Alembic revision."""
+    # Alembic narrates every plugin (on import) and revision at INFO; the console needs only our one line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic import command
     from alembic.config import Config
 
-    # Alembic narrates every plugin and revision at INFO; a secretary's console needs only our one line.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
