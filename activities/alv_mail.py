@@ -129,7 +129,7 @@ def secretary(mm: MeetingMail) -> Person:
 def motions_closed(mm: MeetingMail, version: int) -> list[OutboundEmail]:
     person = secretary(mm)
     motions = motion_views(mm.session, mm.meeting.id)
-    page = f"{mm.deps.settings.public_base_url}/secretariaat/vergaderingen/{mm.meeting.id}/moties"
+    page = f"{mm.deps.settings.public_base_url}/werkruimte/vergaderingen/{mm.meeting.id}/moties"
     return [_email(mm, "motions-closed", version, person, f"Termijn moties gesloten: {mm.meeting.title}",
                    "Termijn voor moties gesloten", paragraphs=[
                        f"De termijn voor moties en agendavoorstellen is gesloten. Er zijn {len(motions)} ingediend.",

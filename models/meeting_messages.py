@@ -20,6 +20,8 @@ PHASE_LABELS = {
     "closed": "Afgerond",
     "cancelled": "Geannuleerd",
 }
+# MeetingStatusView.signers[].role, as a person reads it.
+SIGNER_ROLE_LABELS = {"chair": "voorzitter", "deputy_chair": "loco-voorzitter", "secretary": "secretaris"}
 
 @dataclass
 class MeetingInput:

@@ -11,7 +11,7 @@ from raadsbode.db import make_engine, session_factory
 from raadsbode.settings import Settings, get_settings
 from web.links import router as links_router
 from web.newsletter_pages import router as newsletter_router
-from web.meeting_pages import router as meeting_pages_router
+from web.secretariat_redirects import router as secretariat_redirects_router
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
 from web.motion_pages import router as motion_router
@@ -25,6 +25,7 @@ from web.ws_meeting_actions import router as ws_meeting_actions_router
 from web.ws_agenda import router as ws_agenda_router
 from web.ws_planning import router as ws_planning_router
 from web.ws_newsletter import router as ws_newsletter_router
+from web.ws_motions import router as ws_motions_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -49,13 +50,14 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(registration_router)
     app.include_router(network_router)
     app.include_router(newsletter_router)
-    app.include_router(meeting_pages_router)
+    app.include_router(secretariat_redirects_router)
     app.include_router(signin_router)
     app.include_router(workspace_home_router)
     app.include_router(member_pages_router)
     app.include_router(ws_meetings_router)
     app.include_router(ws_meeting_actions_router)
     app.include_router(ws_agenda_router)
+    app.include_router(ws_motions_router)
     app.include_router(ws_planning_router)
     app.include_router(ws_newsletter_router)
     if settings.is_dev:

@@ -11,7 +11,7 @@ from typing import Any
 
 from temporalio.client import Client
 
-from models.meeting_messages import PHASE_LABELS, StatusQuery
+from models.meeting_messages import PHASE_LABELS, SIGNER_ROLE_LABELS, StatusQuery
 from models.meetings import Meeting, MeetingKind
 from models.newsletter import NewsletterIssue
 from raadsbode import newsletter_control
@@ -20,7 +20,6 @@ from raadsbode.cli_network import PHASES as NETWORK_PHASES
 from raadsbode.meetings import meeting_handle
 from raadsbode.alv import alv_handle
 from raadsbode.network import network_handle
-from web.meeting_status import ROLE_LABELS
 from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
 from workflows.network_meeting import NetworkMeetingWorkflow
@@ -65,7 +64,7 @@ def _deadline(iso: str | None) -> datetime | None:
 
 
 def _board_line(base: dict, view: Any) -> MeetingLine:
-    open_signers = [f"{s.name} ({ROLE_LABELS.get(s.role, s.role)})" for s in view.signers if not s.signed]
+    open_signers = [f"{s.name} ({SIGNER_ROLE_LABELS.get(s.role, s.role)})" for s in view.signers if not s.signed]
     waiting = view.next_step + (f"; nog niet getekend: {', '.join(open_signers)}" if open_signers else "")
     return MeetingLine(**base, phase=PHASE_LABELS.get(view.phase, view.phase),
                        next_deadline=_deadline(view.next_deadline_iso), waiting_on=waiting, answered=True)

@@ -1,21 +1,20 @@
-"""Motions and agenda proposals: `/motie/{token}` (a member's personal link: GET shows the form, only the
-POST stores) and `/secretariaat/vergaderingen/{id}/moties` (the secretary sees and admits them)."""
+"""Motions and agenda proposals through a member's personal link, `/motie/{token}`: GET shows the form, only the
+POST stores. The secretary sees and admits them in the workspace (web/ws_motions.py)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from models.meetings import Meeting
 from models.types import utcnow
 from raadsbode.alv_links import AlvLink, resolve_alv_link
 from raadsbode.alv_motions import (KIND_LABELS, MotionError, MotionForm, check_form, closing_at, motion_views,
-                                   municipalities, set_motion_status, submit_motion)
+                                   municipalities, submit_motion)
 from raadsbode.tokens import csrf_for, hash_token
 from web.deps import RendererDep, SessionDep, SettingsDep
 from web.forms import field_text
-from web.link_security import SECRETARY_CSRF_LABEL, post_allowed, render_page
+from web.link_security import post_allowed, render_page
 from web.link_views import refused
 
 router = APIRouter()
@@ -73,29 +72,3 @@ async def motion_submit(token: str, request: Request, session: SessionDep, rende
                        text=f"Uw {KIND_LABELS[str(motion.kind)].lower()} '{motion.title}' is ingediend. "
                             "De secretaris beoordeelt hem en zet hem zo nodig op de agenda.")
 
-
-@router.get("/secretariaat/vergaderingen/{meeting_id}/moties", response_class=HTMLResponse)
-def motions_overview(meeting_id: int, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise HTTPException(404)
-    return render_page(renderer, "motion_list.html.j2", referrer_policy="same-origin", meeting=meeting,
-                       motions=motion_views(session, meeting_id), closes=closing_at(session, meeting),
-                       csrf=csrf_for(settings.secret_key, SECRETARY_CSRF_LABEL))
-
-
-@router.post("/secretariaat/vergaderingen/{meeting_id}/moties", response_class=HTMLResponse)
-async def motion_status(meeting_id: int, request: Request, session: SessionDep, renderer: RendererDep,
-                        settings: SettingsDep) -> HTMLResponse:
-    form = await request.form()
-    if not post_allowed(request, settings, SECRETARY_CSRF_LABEL, field_text(form, "csrf", 200), allow_null_origin=False):
-        raise HTTPException(403)
-    status, motion_id = field_text(form, "status", 20), field_text(form, "motion", 12)
-    if status not in ("admitted", "not_admitted", "withdrawn", "submitted") or not motion_id.isdigit():
-        raise HTTPException(400, "Kies een motie en een beoordeling.")
-    try:
-        set_motion_status(session, meeting_id, int(motion_id), status)
-        session.commit()
-    except MotionError as err:
-        raise HTTPException(404, str(err)) from None
-    return motions_overview(meeting_id, session, renderer, settings)

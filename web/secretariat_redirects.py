@@ -1,0 +1,35 @@
+"""The old secretary URLs under /secretariaat, kept only as redirects (303) to the workspace page that does the
+same: the pages there had no sign-in; the workspace has sign-in, roles, CSRF and tenant isolation. Links in
+emails already sent (the motions overview) and bookmarks keep working. Nothing here reads or changes data."""
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+
+router = APIRouter(prefix="/secretariaat/vergaderingen")
+WORKSPACE_MEETINGS = "/werkruimte/vergaderingen"
+METHODS = ["GET", "HEAD"]
+
+
+def _to(path: str) -> RedirectResponse:
+    return RedirectResponse(WORKSPACE_MEETINGS + path, status_code=303)
+
+
+@router.api_route("", methods=METHODS)
+def meeting_list() -> RedirectResponse:
+    return _to("")
+
+
+@router.api_route("/nieuw", methods=METHODS)
+def new_meeting() -> RedirectResponse:
+    return _to("/nieuw")
+
+
+@router.api_route("/{meeting_id}", methods=METHODS)
+def meeting_page(meeting_id: int) -> RedirectResponse:
+    return _to(f"/{meeting_id}")
+
+
+@router.api_route("/{meeting_id}/moties", methods=METHODS)
+def motions(meeting_id: int) -> RedirectResponse:
+    return _to(f"/{meeting_id}/moties")

@@ -1,0 +1,60 @@
+"""An ALV's motions and agenda proposals in the workspace (/werkruimte/vergaderingen/{id}/moties, secretary or
+admin): read what members submitted through their personal links, and admit each to the agenda or not.
+
+Moved here from /secretariaat (which had no sign-in); the member's own form stays at /motie/{token}."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session
+
+from models.meetings import Meeting
+from raadsbode.alv_motions import MotionError, closing_at, motion_views, set_motion_status
+from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page
+from web.deps import RendererDep, SessionDep
+from web.forms import field_text
+from web.ws_meetings import BASE
+from web.ws_status import ALV_KINDS
+
+router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
+STATUS_LABELS = {"submitted": "ingediend", "admitted": "op de agenda", "not_admitted": "niet toegelaten",
+                 "withdrawn": "ingetrokken"}
+NOTICES = {"beoordeeld": "De beoordeling is opgeslagen."}
+
+
+def _context(session: Session, meeting_id: int, staff: StaffContext) -> dict:
+    meeting = owned_or_404(session, Meeting, meeting_id, staff)
+    is_alv = meeting.kind in ALV_KINDS
+    return {"meeting": meeting, "is_alv": is_alv, "statuses": STATUS_LABELS,
+            "motions": motion_views(session, meeting_id) if is_alv else [],
+            "closes": closing_at(session, meeting) if is_alv else None}
+
+
+def _page(session: Session, renderer, staff: StaffContext, meeting_id: int, *, notice: str = "",  # noqa: ANN001
+          error: str = "", status_code: int = 200) -> HTMLResponse:
+    return workspace_page(renderer, "web/motion_list.html.j2", staff, status_code=status_code, nav="vergaderingen",
+                          notice=notice, error=error, **_context(session, meeting_id, staff))
+
+
+@router.get("/{meeting_id}/moties", response_class=HTMLResponse)
+def motions_overview(meeting_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep,
+                     melding: str = "") -> HTMLResponse:
+    return _page(session, renderer, staff, meeting_id, notice=NOTICES.get(melding, ""))
+
+
+@router.post("/{meeting_id}/moties", response_class=HTMLResponse)
+async def judge_motion(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
+                       renderer: RendererDep):
+    """Admit a motion to the agenda, or not (or set it back); another association's meeting answers 404."""
+    form = await request.form()
+    meeting = owned_or_404(session, Meeting, meeting_id, staff)
+    status, motion_id = field_text(form, "status", 20), field_text(form, "motion", 12)
+    if meeting.kind not in ALV_KINDS or status not in STATUS_LABELS or not motion_id.isdigit():
+        return _page(session, renderer, staff, meeting_id, status_code=422, error="Kies een motie en een beoordeling.")
+    try:
+        set_motion_status(session, meeting_id, int(motion_id), status)
+        session.commit()
+    except MotionError as err:
+        session.rollback()
+        return _page(session, renderer, staff, meeting_id, status_code=404, error=str(err))
+    return RedirectResponse(f"{BASE}/{meeting_id}/moties?melding=beoordeeld", status_code=303)
