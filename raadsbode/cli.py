@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import typer
 
@@ -33,5 +35,21 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+def main() -> None:
+    """Console entry point. A finished command leaves with os._exit after flushing: the Temporal client's
+    Rust threads can crash CPython's finalisation (temporalio/sdk-python#300), turning success into SIGSEGV."""
+    try:
+        app()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if isinstance(exc.code, str):
+            sys.stderr.write(exc.code + "\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    app()
+    main()
