@@ -27,11 +27,13 @@ from raadsbode.alv_cycle import cycle_handle, trigger_cycle, upsert_cycle_schedu
 from raadsbode.alv_planning import add_planning_entry
 from raadsbode.alv_motions import draft_alv_agenda, motion_views, set_motion_status
 from raadsbode.db import session_scope
+from raadsbode.staff import add_staff, start_session
 from sqlmodel import select
-from tests.alv_support import calendars_in, links_in, make_association
+from tests.alv_support import calendars_in, links_in, make_association, text_of
 from tests.itip_samples import gmail_reply, outlook_reply
 from tests.links_support import client_for, csrf_of
 from web.app import create_app
+from web.auth import SESSION_COOKIE
 from worker import build_worker
 from workflows.alv import AlvWorkflow
 from workflows.inbox import InboxWorkflow
@@ -59,6 +61,14 @@ def kinds_to(sink, address: str) -> list[str]:  # noqa: ANN001
 
 def first_mail(sink, address: str, subject_part: str):  # noqa: ANN001, ANN201
     return next((m for m in sink.to(address) if subject_part in str(m["Subject"])), None)
+
+
+def _staff_cookie(sessions, association_id: int, email: str) -> str:  # noqa: ANN001
+    """A signed-in workspace session of the person with `email` as secretary (the sign-in flow has its own tests)."""
+    with session_scope(sessions) as s:
+        role = add_staff(s, association_id, email, "secretary")
+        raw, _ = start_session(s, role.person_id, association_id)
+    return f"{SESSION_COOKIE}={raw}"
 
 
 async def post_form(client, path: str, **fields):  # noqa: ANN001, ANN201
@@ -122,12 +132,14 @@ async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, con
                            municipality=str(a.towns["Almere"]), cosigners=[str(a.towns["Urk"]), str(a.towns["Dronten"])])
     assert done.status_code == 200 and "is ingediend" in done.text
     # 3. After the closing date: refused with a clear message; the secretary is told.
-    await wait_for(lambda: first_mail(sink, secretary, "Termijn moties gesloten"), what="motions closed")
+    closed = await wait_for(lambda: first_mail(sink, secretary, "Termijn moties gesloten"), what="motions closed")
     late = await web.post(motion_path, data={"csrf": csrf_of(page.text), "kind": "motion", "title": "Te laat",
                                              "text": "...", "municipality": str(a.towns["Almere"])})
     assert late.status_code == 409 and "termijn voor moties en agendavoorstellen is gesloten" in late.text
     assert "is gesloten op" in (await web.get(motion_path)).text
-    overview = await web.get(f"/secretariaat/vergaderingen/{meeting_id}/moties")
+    overview_path = f"/werkruimte/vergaderingen/{meeting_id}/moties"  # the workspace: the secretary signs in
+    assert overview_path in text_of(closed)
+    overview = await web.get(overview_path, headers={"cookie": _staff_cookie(sessions, a.association_id, secretary)})
     assert "Lokale energie" in overview.text and "Dronten, Urk" in overview.text and "Te laat" not in overview.text
     # 4. Agenda with the admitted motion, signed off by chair and secretary through the board's link pages.
     with session_scope(sessions) as s:
