@@ -6,7 +6,6 @@ rsvp, submit_minutes, cancel), so the existing link pages and the inbox work on 
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from temporalio import workflow
@@ -16,9 +15,9 @@ with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.alv_messages import (AlvInput, AlvRegistration, AlvRegistrationRecord, AlvRegistrationResult, AlvResult,
                                      AlvState, AlvStatusView, StoreDecisions, SubmitDecisions)
-    from models.meeting_activity_messages import CancelRequest, MeetingRef, StoreAgenda
-    from models.meeting_messages import (CancelMeeting, ChangeResult, RsvpInput, RsvpResult, SignoffDecision,
-                                         SignoffDecisionResult, StatusQuery, SubmitAgenda, SubmitAgendaResult, SubmitMinutes)
+    from models.meeting_activity_messages import CancelRequest, MeetingRef
+    from models.meeting_messages import (CancelMeeting, ChangeResult, RsvpInput, RsvpResult, StatusQuery,
+                                         SubmitAgendaResult, SubmitMinutes)
     from models.meeting_state import SignoffRound
     from raadsbode.alv_decisions import entries_from_lines
     from raadsbode.alv_policy import AlvPolicy
@@ -26,7 +25,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows import alv_schedule as schedule
     from workflows import meeting_checks as checks
     from workflows.alv_steps import AlvSteps
-    from workflows.signoff import record_decision
 
 
 @workflow.defn
@@ -36,9 +34,7 @@ class AlvWorkflow(AlvSteps):
         self.inp, self.s, self.alv = inp, inp.state or AlvState(), None
         schedule.rounds(self.s)
         self.policy = AlvPolicy()
-        self._lock = asyncio.Lock()
-        self._retry_at: datetime | None = None
-        self._wake = False
+        self._start_runtime()
 
     @workflow.run
     async def run(self, inp: AlvInput) -> AlvResult:
@@ -47,44 +43,20 @@ class AlvWorkflow(AlvSteps):
         if not self.s.starts_at_iso:
             self.s.starts_at_iso, self.s.ends_at_iso = alv.meeting.starts_at_iso, alv.meeting.ends_at_iso
         self.alv = alv
-        while not (self.s.cancelled or self.s.closed):
-            now = workflow.now()
-            pending = self._retry_at is not None and now < self._retry_at
-            step = None if pending else schedule.due_step(self.s, self.policy, now)
-            if step:
-                await self._run_step(step)
-                continue
-            if workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(AlvInput(inp.meeting_id, inp.association_slug, inp.policy, inp.batch_size, self.s))
-            await self._sleep_until_next(now)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._run_until_done()
         return AlvResult(inp.meeting_id, schedule.phase(self.s))
 
-    async def _sleep_until_next(self, now: datetime) -> None:
-        upcoming = schedule.next_moment(self.s, self.policy, now)
-        moments = [m for m in (upcoming[0] if upcoming else None, self._retry_at) if m and m > now]
-        self._wake = False
-        try:
-            await workflow.wait_condition(lambda: self._wake, timeout=(min(moments) - now) if moments else None)
-        except asyncio.TimeoutError:
-            pass
+    def _due_step(self, now: datetime) -> str | None:
+        return schedule.due_step(self.s, self.policy, now)
 
-    def _changed(self) -> None:
-        self._wake = True
+    def _next_moment(self, now: datetime) -> tuple[datetime, str] | None:
+        return schedule.next_moment(self.s, self.policy, now)
 
-    # --- agenda, decision list and their sign-off ------------------------------------------------
+    def _continued_input(self) -> AlvInput:
+        i = self.inp
+        return AlvInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s)
 
-    @workflow.update
-    async def submit_agenda(self, inp: SubmitAgenda) -> SubmitAgendaResult:
-        stored = await self._db(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp))
-        self.s.agenda_version = max(self.s.agenda_version, stored.version)
-        self._changed()
-        return SubmitAgendaResult(version=stored.version)
-
-    @submit_agenda.validator
-    def _validate_agenda(self, inp: SubmitAgenda) -> None:
-        checks.check_agenda(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+    # --- decision list and its sign-off (submit_agenda and decide: workflows/meeting_base.py) ---
 
     @workflow.update
     async def submit_decisions(self, inp: SubmitDecisions) -> SubmitAgendaResult:
@@ -115,18 +87,6 @@ class AlvWorkflow(AlvSteps):
         if purpose not in ("agenda-signoff", "minutes-signoff"):
             raise ValueError("Onbekend soort ondertekening.")
         return agenda if purpose == "agenda-signoff" else decisions
-
-    @workflow.update
-    async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
-        assert self.info is not None  # the validator requires it
-        result = record_decision(self.info, self._round(d.purpose), self.s.pending_decisions, d)
-        self._changed()  # the run loop files it: token, audit event, emails
-        return result
-
-    @decide.validator
-    def _validate_decide(self, d: SignoffDecision) -> None:
-        info = checks.require_ready(self.info, self.s)
-        checks.check_decision(info, self.s, workflow.now(), d, self._round(d.purpose))
 
     # --- registration --------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from models.alv_messages import AlvState
 from models.meeting_state import SignoffRound
 from raadsbode.alv_policy import AlvPolicy
-from workflows.meeting_schedule import AT_ONCE, parse_time
+from workflows.meeting_schedule import AT_ONCE, earliest_after, first_due, parse_time
 
 STEP_LABELS = {
     "file_decision": "Ondertekening vastleggen en bevestigen",
@@ -76,12 +76,11 @@ def _before(s: AlvState, p: AlvPolicy, starts: datetime, agenda: SignoffRound) -
 
 
 def due_step(s: AlvState, p: AlvPolicy, now: datetime) -> str | None:
-    return next((step for at, step in timeline(s, p) if at <= now), None)
+    return first_due(timeline(s, p), now)
 
 
 def next_moment(s: AlvState, p: AlvPolicy, now: datetime) -> tuple[datetime, str] | None:
-    future = [(at, step) for at, step in timeline(s, p) if at > now]
-    return min(future, key=lambda entry: entry[0]) if future else None
+    return earliest_after(timeline(s, p), now)
 
 
 def phase(s: AlvState) -> str:

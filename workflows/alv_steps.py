@@ -2,56 +2,29 @@
 activities (sign-off requests, decisions); audience-wide emails go in batches through AlvActivities."""
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
-
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.alv_activities import AlvActivities
     from activities.meeting_activities import MeetingActivities
     from models.alv_messages import AlvBatch, AlvInfo, AlvInput, AlvNotice, AlvState, Publish
-    from models.meeting_activity_messages import MeetingInfo, SignoffRequest, StatusChange
+    from models.meeting_activity_messages import MeetingInfo, SignoffRequest
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
     from raadsbode.alv_policy import AlvPolicy
     from workflows.alv_schedule import rounds
-    from workflows.meeting_steps import DB_RETRY, DB_TIMEOUT, SEND_RETRY, SEND_TIMEOUT, STEP_RETRY_DELAY
-    from workflows.signoff import file_decision
+    from workflows.meeting_base import ScheduledMeeting
 
 
-class AlvSteps:
+class AlvSteps(ScheduledMeeting):
     inp: AlvInput
     s: AlvState
     alv: AlvInfo | None
     policy: AlvPolicy
-    _lock: asyncio.Lock
-    _retry_at: datetime | None
-
-    async def _db(self, fn, arg):  # noqa: ANN001, ANN202
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
-
-    async def _send(self, fn, arg):  # noqa: ANN001, ANN202
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT, retry_policy=SEND_RETRY)
-
-    @property
-    def _mid(self) -> int:
-        return self.inp.meeting_id
+    LOG_NAME = "ALV"
 
     @property
     def info(self) -> MeetingInfo | None:
         return self.alv.meeting if self.alv else None
-
-    async def _run_step(self, step: str) -> None:
-        async with self._lock:
-            if self.s.cancelled:
-                return
-            try:
-                await getattr(self, f"_step_{step}")()
-                self._retry_at = None
-            except ActivityError as err:
-                workflow.logger.warning("ALV %s: step %s failed, retrying later: %s", self._mid, step, err)
-                self._retry_at = workflow.now() + STEP_RETRY_DELAY
 
     async def _batched(self, kind: str, version: int) -> int:
         """Send an audience-wide email in batches: a few activities, whatever the audience's size."""
@@ -67,8 +40,7 @@ class AlvSteps:
         await self._send(AlvActivities.send_alv_notice, AlvNotice(self._mid, kind, version))
 
     def _officers(self) -> list[tuple[str, int]]:
-        info = self.info
-        assert info is not None
+        info = self._info()
         pairs = [(CHAIR_SLOT, info.chair_id), (SECRETARY_SLOT, info.secretary_id)]
         return [(slot, pid) for slot, pid in pairs if pid]
 
@@ -84,9 +56,6 @@ class AlvSteps:
         await self._send(MeetingActivities.send_signoff_requests,
                          SignoffRequest(self._mid, r.purpose, r.version, unsigned, reminder=True))
         r.reminder_sent = True
-
-    async def _step_file_decision(self) -> None:
-        await file_decision(self._send, self._mid, self.s.pending_decisions)
 
     async def _step_save_the_date(self) -> None:
         await self._batched("save-the-date", 0)
@@ -115,10 +84,6 @@ class AlvSteps:
     async def _step_attendance_list(self) -> None:
         await self._notice("attendance-list")
         self.s.attendance_list_sent = True
-
-    async def _step_held(self) -> None:
-        await self._db(MeetingActivities.set_meeting_status, StatusChange(self._mid, "held"))
-        self.s.held = True
 
     async def _step_decisions_request(self) -> None:
         if not self.s.decisions_version:

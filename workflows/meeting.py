@@ -1,12 +1,11 @@
 """The board meeting workflow (id meeting-<id>): agenda, sign-off, convocation, changes, attendance, minutes.
 
-The run loop executes whichever scheduled step is due (workflows/meeting_schedule.py) and otherwise
-sleeps until the next moment or until an update changes the state. Updates validate before anything
+The run loop (workflows/meeting_base.py) executes whichever scheduled step is due (workflows/meeting_schedule.py)
+and otherwise sleeps until the next moment or until an update changes the state. Updates validate before anything
 reaches history (workflows/meeting_checks.py); their handlers do the work through activities.
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from temporalio import workflow
@@ -14,18 +13,17 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.meeting_activity_messages import (
-        CalendarChange, CancelRequest, RescheduleRequest, RsvpRecord, StoreAgenda, StoreMinutes,
+        CalendarChange, CancelRequest, RescheduleRequest, RsvpRecord, StoreMinutes,
     )
     from models.meeting_messages import (
         CancelMeeting, ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
-        SignerState, SignoffDecision, SignoffDecisionResult, StatusQuery, SubmitAgenda, SubmitAgendaResult, SubmitMinutes,
+        SignerState, StatusQuery, SubmitAgendaResult, SubmitMinutes,
     )
     from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
     from workflows import meeting_checks as checks
     from workflows import meeting_schedule as schedule
     from workflows.meeting_steps import MeetingSteps
     from workflows.policy import MeetingPolicy
-    from workflows.signoff import record_decision
 
 
 @workflow.defn
@@ -36,9 +34,7 @@ class MeetingWorkflow(MeetingSteps):
         self.s = inp.state or MeetingState()
         self.info = None
         self.policy = MeetingPolicy()
-        self._lock = asyncio.Lock()
-        self._retry_at: datetime | None = None
-        self._wake = False
+        self._start_runtime()
 
     @workflow.run
     async def run(self, inp: MeetingInput) -> MeetingResult:
@@ -48,47 +44,19 @@ class MeetingWorkflow(MeetingSteps):
             self.s.starts_at_iso, self.s.ends_at_iso = info.starts_at_iso, info.ends_at_iso
             self.s.ical_sequence = info.ical_sequence
         self.info = info
-        while not (self.s.cancelled or self.s.closed):
-            now = workflow.now()
-            step = schedule.due_step(self.s, self.policy, info, now) if not self._retry_pending(now) else None
-            if step:
-                await self._run_step(step)
-                continue
-            if workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(MeetingInput(inp.meeting_id, inp.association_slug, inp.policy, self.s))
-            await self._sleep_until_next(now)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._run_until_done()
         return MeetingResult(meeting_id=inp.meeting_id, final_phase=schedule.phase(self.s))
 
-    def _retry_pending(self, now: datetime) -> bool:
-        return self._retry_at is not None and now < self._retry_at
+    def _due_step(self, now: datetime) -> str | None:
+        return schedule.due_step(self.s, self.policy, self._info(), now)
 
-    async def _sleep_until_next(self, now: datetime) -> None:
-        upcoming = schedule.next_moment(self.s, self.policy, self._info(), now)
-        moments = [m for m in (upcoming[0] if upcoming else None, self._retry_at) if m and m > now]
-        self._wake = False
-        try:
-            timeout = (min(moments) - now) if moments else None
-            await workflow.wait_condition(lambda: self._wake, timeout=timeout)
-        except asyncio.TimeoutError:
-            pass
+    def _next_moment(self, now: datetime) -> tuple[datetime, str] | None:
+        return schedule.next_moment(self.s, self.policy, self._info(), now)
 
-    def _changed(self) -> None:
-        self._wake = True
+    def _continued_input(self) -> MeetingInput:
+        return MeetingInput(self.inp.meeting_id, self.inp.association_slug, self.inp.policy, self.s)
 
-    # --- agenda and minutes ------------------------------------------------------------------
-
-    @workflow.update
-    async def submit_agenda(self, inp: SubmitAgenda) -> SubmitAgendaResult:
-        stored = await self._db(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp))
-        self.s.agenda_version = max(self.s.agenda_version, stored.version)
-        self._changed()
-        return SubmitAgendaResult(version=stored.version)
-
-    @submit_agenda.validator
-    def _validate_agenda(self, inp: SubmitAgenda) -> None:
-        checks.check_agenda(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
+    # --- agenda (submit_agenda and decide: workflows/meeting_base.py) and minutes ---------------
 
     @workflow.update
     async def submit_minutes(self, inp: SubmitMinutes) -> SubmitAgendaResult:
@@ -107,17 +75,6 @@ class MeetingWorkflow(MeetingSteps):
         if purpose == "minutes-signoff":
             return self.s.minutes_round
         raise ValueError("Onbekend soort ondertekening.")
-
-    @workflow.update
-    async def decide(self, d: SignoffDecision) -> SignoffDecisionResult:
-        result = record_decision(self._info(), self._round(d.purpose), self.s.pending_decisions, d)
-        self._changed()  # the run loop files it: token, audit event, emails
-        return result
-
-    @decide.validator
-    def _validate_decide(self, d: SignoffDecision) -> None:
-        info = checks.require_ready(self.info, self.s)
-        checks.check_decision(info, self.s, workflow.now(), d, self._round(d.purpose))
 
     # --- attendance and changes ----------------------------------------------------------------
 

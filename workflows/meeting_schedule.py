@@ -91,14 +91,23 @@ def _round_steps(r: SignoffRound, p: MeetingPolicy, info: MeetingInfo, prefix: s
     return steps
 
 
+def first_due(steps: list[tuple[datetime, str]], now: datetime) -> str | None:
+    """The first step of a timeline (priority order) whose moment has come."""
+    return next((step for at, step in steps if at <= now), None)
+
+
+def earliest_after(steps: list[tuple[datetime, str]], now: datetime) -> tuple[datetime, str] | None:
+    """The earliest step of a timeline due after `now`, if any."""
+    future = [(at, step) for at, step in steps if at > now]
+    return min(future, key=lambda entry: entry[0]) if future else None
+
+
 def due_step(s: MeetingState, p: MeetingPolicy, info: MeetingInfo, now: datetime) -> str | None:
-    return next((step for at, step in timeline(s, p, info) if at <= now), None)
+    return first_due(timeline(s, p, info), now)
 
 
 def next_moment(s: MeetingState, p: MeetingPolicy, info: MeetingInfo, now: datetime) -> tuple[datetime, str] | None:
-    """The earliest step due after `now`, if any."""
-    future = [(at, step) for at, step in timeline(s, p, info) if at > now]
-    return min(future, key=lambda entry: entry[0]) if future else None
+    return earliest_after(timeline(s, p, info), now)
 
 
 def phase(s: MeetingState) -> str:

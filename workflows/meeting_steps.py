@@ -1,74 +1,29 @@
 """The meeting workflow's scheduled steps and its activity calls (a base class of MeetingWorkflow).
 
-Every activity call has an explicit start-to-close timeout and a bounded retry policy. A step whose
-activity finally fails is tried again later instead of failing the meeting's workflow.
+A step's activities run through ScheduledMeeting (workflows/meeting_base.py): explicit timeouts, bounded
+retries, and a step whose activity finally fails is tried again later.
 """
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
-
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import ConvocationRequest, MeetingInfo, MeetingRef, Notice, SignoffRequest, StatusChange
+    from models.meeting_activity_messages import ConvocationRequest, MeetingInfo, MeetingRef, Notice, SignoffRequest
     from models.meeting_messages import MeetingInput
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
+    from workflows.meeting_base import ScheduledMeeting
     from workflows.meeting_schedule import parse_time
     from workflows.policy import MeetingPolicy
-    from workflows.signoff import file_decision
-
-T = TypeVar("T")
-DB_TIMEOUT = timedelta(seconds=30)
-DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30), maximum_attempts=8)
-SEND_TIMEOUT = timedelta(minutes=5)
-SEND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=5), maximum_attempts=12)
-STEP_RETRY_DELAY = timedelta(minutes=10)
 
 
-class MeetingSteps:
+class MeetingSteps(ScheduledMeeting):
     inp: MeetingInput
     s: MeetingState
-    info: MeetingInfo | None
     policy: MeetingPolicy
-    _lock: asyncio.Lock
-    _retry_at: datetime | None
-
-    async def _db(self, fn: Callable[[Any, Any], T], arg: Any) -> T:
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
-
-    async def _send(self, fn: Callable[[Any, Any], Awaitable[T]], arg: Any) -> T:
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT, retry_policy=SEND_RETRY)
-
-    @property
-    def _mid(self) -> int:
-        return self.inp.meeting_id
-
-    async def _run_step(self, step: str) -> None:
-        async with self._lock:  # never interleave with a reschedule or cancellation in progress
-            if self.s.cancelled:
-                return
-            try:
-                await getattr(self, f"_step_{step}")()
-                self._retry_at = None
-            except ActivityError as err:
-                workflow.logger.warning("meeting %s: step %s failed, retrying later: %s", self._mid, step, err)
-                self._retry_at = workflow.now() + STEP_RETRY_DELAY
-
-    def _info(self) -> MeetingInfo:
-        assert self.info is not None
-        return self.info
 
     async def _notice(self, kind: str, version: int = 0) -> None:
         await self._send(MeetingActivities.send_notice, Notice(self._mid, kind, version))
-
-    async def _step_file_decision(self) -> None:
-        await file_decision(self._send, self._mid, self.s.pending_decisions)
 
     async def _step_agenda_request(self) -> None:
         if not self.s.agenda_version:  # a secretary who already drafted needs no request
@@ -144,10 +99,6 @@ class MeetingSteps:
     async def _step_reminder(self) -> None:
         await self._notice("attendance-reminder", self.s.ical_sequence)
         self.s.reminder_sent = True
-
-    async def _step_held(self) -> None:
-        await self._db(MeetingActivities.set_meeting_status, StatusChange(self._mid, "held"))
-        self.s.held = True
 
     async def _step_minutes_request(self) -> None:
         if not self.s.minutes_version:

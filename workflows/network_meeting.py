@@ -19,12 +19,12 @@ with workflow.unsafe.imports_passed_through():
     from models.meeting_activity_messages import CancelRequest, MeetingRef, StatusChange
     from models.meeting_messages import CancelMeeting, ChangeResult, StatusQuery
     from raadsbode.alv_policy import NetworkPolicy
-    from workflows.meeting_schedule import parse_time
-    from workflows.meeting_steps import DB_RETRY, DB_TIMEOUT, SEND_RETRY, SEND_TIMEOUT
+    from workflows.activity_calls import ActivityCalls
+    from workflows.meeting_schedule import first_due, parse_time
 
 
 @workflow.defn
-class NetworkMeetingWorkflow:
+class NetworkMeetingWorkflow(ActivityCalls):
     @workflow.init
     def __init__(self, inp: NetworkInput) -> None:
         self.inp, self.s = inp, inp.state or NetworkState()
@@ -61,7 +61,7 @@ class NetworkMeetingWorkflow:
         return steps + [(starts, "held")]
 
     def _due(self, now: datetime) -> str | None:
-        return next((step for at, step in self._timeline() if at <= now), None)
+        return first_due(self._timeline(), now)
 
     async def _sleep(self, now: datetime) -> None:
         upcoming = min(at for at, _ in self._timeline())
@@ -163,9 +163,3 @@ class NetworkMeetingWorkflow:
     def _phase(self) -> str:
         s = self.s
         return "cancelled" if s.cancelled else "held" if s.held else "open" if s.announced else "planned"
-
-    async def _db(self, fn, arg):  # noqa: ANN001, ANN202
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
-
-    async def _send(self, fn, arg):  # noqa: ANN001, ANN202
-        return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT, retry_policy=SEND_RETRY)
