@@ -6,9 +6,7 @@ are covered without touching this file):
 - list pages never show another association's data;
 - without a session every GET goes to the sign-in page and every other method gets 401.
 
-And over EVERY route of the app: a route is either public by design (its prefix is in PUBLIC_PREFIXES, with
-the reason) or staff-protected: without a session its GET ends at the sign-in page or 404, any other method
-gets 401/403/404. So a page without sign-in cannot be added silently.
+Every other route of the app is checked in test_route_guard.py (public by design, or staff-protected).
 
 A route with a path parameter this file cannot fill fails with a message saying where to add it.
 """
@@ -36,53 +34,19 @@ PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 PERIOD = "2031-05"
 
 
-# Reachable without signing in, by design. Prefixes of route paths as registered (with their {parameters});
-# a prefix covers the path itself and everything below it.
-PUBLIC_PREFIXES = {
-    "/health": "liveness probe for the process manager",
-    "/inloggen": "the sign-in form and the emailed sign-in link",
-    "/uitloggen": "sign out: ends only the session of its own cookie, with that session's CSRF token",
-    "/l/{token}": "the link pages of the emails (agenda, sign-off, RSVP, minutes): the token is the credential",
-    "/motie/{token}": "a member's motion form, through a personal link",
-    "/aanmelden/{token}": "ALV registration, through a personal link",
-    "/netwerk/afmelden/{token}": "cancelling a network meeting registration, through a personal link",
-    "/openbaar/{slug}": "the public side: meetings, decision lists, calendar feed, network meeting registration",
-    "/nieuwsbrief/{slug}/aanmelden": "newsletter subscription (double opt-in)",
-    "/nieuwsbrief/bevestigen/{token}": "newsletter confirmation, through the emailed link",
-    "/nieuwsbrief/afmelden/{key}": "one-click unsubscribe",
-    "/nieuwsbrief/redactie/{token}": "the editor's proof approval, through the emailed link",
-}
-DEV_ONLY_PREFIXES = {"/dev/outbox": "the dev stack's outbox viewer"}
-
-
-def app_routes(app) -> list[tuple[str, str]]:
-    """(method, path) of every HTTP route, also those of routers included in routers (HEAD goes with GET)."""
+def workspace_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every /werkruimte route, also those of routers included in routers."""
     found = set()
     for route in app.routes:
         contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
         for ctx in contexts:
-            path, methods = getattr(ctx, "path", ""), getattr(ctx, "methods", None)
-            if not methods:  # a mount or websocket: this file cannot check it, so it may not slip by
-                found.add(("?", path))
-            found.update((method, path) for method in (methods or ()) if method != "HEAD")
+            path = getattr(ctx, "path", "")
+            if path == "/werkruimte" or path.startswith("/werkruimte/"):
+                found.update((method, path) for method in (getattr(ctx, "methods", None) or ()) if method != "HEAD")
     return sorted(found)
 
 
-def under(path: str, prefixes) -> bool:  # noqa: ANN001 - a dict or set of prefixes
-    return any(path == prefix or path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
-
-
-def workspace_routes(app) -> list[tuple[str, str]]:
-    """(method, path) of every /werkruimte route."""
-    return [(method, path) for method, path in app_routes(app) if under(path, ["/werkruimte"])]
-
-
-DEV_APP = create_app(Settings(environment="dev", database_url="sqlite://"))
-ROUTES = workspace_routes(DEV_APP)
-ALL_ROUTES = app_routes(DEV_APP)
-NOT_PUBLIC = [r for r in ALL_ROUTES if not under(r[1], PUBLIC_PREFIXES) and not under(r[1], DEV_ONLY_PREFIXES)]
-# /werkruimte routes have the stricter check below (test_every_route_needs_a_session); these are all the others.
-OTHER_NOT_PUBLIC = [r for r in NOT_PUBLIC if r not in ROUTES and r[0] != "?"]
+ROUTES = workspace_routes(create_app(Settings(environment="dev", database_url="sqlite://")))
 WITH_PARAMS = [r for r in ROUTES if PARAM.search(r[1])]
 LISTS = [path for method, path in ROUTES if method == "GET" and not PARAM.search(path)]
 
@@ -218,46 +182,3 @@ async def test_every_route_needs_a_session(app, session_factory_, two_tenants, m
         assert answer.status_code == 303 and answer.headers["location"].startswith("/inloggen?next=")
     else:
         assert answer.status_code == 401, f"{method} {path} without a session: {answer.status_code}"
-
-
-def test_the_walk_finds_every_route_and_the_allow_list_is_tight():
-    assert ("GET", "/werkruimte/vergaderingen/{meeting_id}/moties") in NOT_PUBLIC
-    assert ("GET", "/secretariaat/vergaderingen/{meeting_id}") in OTHER_NOT_PUBLIC  # old URLs: redirects only
-    assert [route for route in ALL_ROUTES if route[0] == "?"] == [], "a route this file cannot check"
-    unused = [prefix for prefix in {**PUBLIC_PREFIXES, **DEV_ONLY_PREFIXES} if not any(under(p, [prefix]) for _, p in ALL_ROUTES)]
-    assert unused == [], f"public prefixes without a route any more: remove them from PUBLIC_PREFIXES: {unused}"
-
-
-def test_dev_only_routes_are_not_there_in_production():
-    production = create_app(Settings(environment="production", database_url="sqlite://", secret_key="s" * 40,
-                                     public_base_url="https://raadsbode.test"))
-    assert [path for _, path in app_routes(production) if under(path, DEV_ONLY_PREFIXES)] == []
-
-
-async def _get_without_session(client, path: str):  # noqa: ANN001, ANN202
-    """The answer at the end of local redirects that do not go to sign-in (an old URL redirects to its new page)."""
-    answer = await client.get(path)
-    for _ in range(3):
-        location = answer.headers.get("location", "")
-        if answer.status_code not in (301, 302, 303, 307, 308) or not location.startswith("/") \
-                or location.startswith(("//", "/inloggen")):
-            break
-        answer = await client.get(location)
-    return answer
-
-
-@pytest.mark.parametrize(("method", "path"), OTHER_NOT_PUBLIC)
-async def test_every_route_not_public_by_design_needs_staff(app, session_factory_, two_tenants, method, path):
-    (mine, my_values), _ = two_tenants
-    async with client_for(app) as client:
-        if method == "GET":
-            answer = await _get_without_session(client, fill(path, my_values))
-        else:
-            answer = await client.request(method, fill(path, my_values), data={})
-    advice = (f"{method} {path} answers {answer.status_code} without a session. Put it behind StaffDep / require_role "
-              f"(web/auth.py), or, if it is public by design, add its prefix to PUBLIC_PREFIXES with the reason.")
-    if method == "GET":
-        signin = answer.status_code == 303 and answer.headers["location"].startswith("/inloggen?next=")
-        assert signin or answer.status_code == 404, advice
-    else:
-        assert answer.status_code in (401, 403, 404), advice

@@ -49,8 +49,10 @@ async def judge_motion(meeting_id: int, request: Request, staff: CsrfDep, sessio
     form = await request.form()
     meeting = owned_or_404(session, Meeting, meeting_id, staff)
     status, motion_id = field_text(form, "status", 20), field_text(form, "motion", 12)
-    if meeting.kind not in ALV_KINDS or status not in STATUS_LABELS or not motion_id.isdigit():
-        return _page(session, renderer, staff, meeting_id, status_code=422, error="Kies een motie en een beoordeling.")
+    problem = ("Moties horen bij een algemene ledenvergadering." if meeting.kind not in ALV_KINDS else
+               "Kies een motie en een beoordeling." if status not in STATUS_LABELS or not motion_id.isdigit() else "")
+    if problem:
+        return _page(session, renderer, staff, meeting_id, status_code=422, error=problem)
     try:
         set_motion_status(session, meeting_id, int(motion_id), status)
         session.commit()
