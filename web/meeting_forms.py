@@ -1,4 +1,4 @@
-"""Parsing of the secretary's forms: a new meeting, a new time or place. Times are local wall-clock."""
+"""Parsing of the workspace's meeting forms: a new board meeting, a new time or place. Times are local wall-clock."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,15 +10,12 @@ from models.meeting_messages import Reschedule
 from web.forms import field_text
 
 MAX_NOTICE_DAYS = 90
-MEETING_KIND_OF_BODY = {"board": "board", "general_meeting": "alv", "committee": "committee", "network": "network"}
 
 
 @dataclass
 class MeetingForm:
     """The fields as typed (strings), and per field a Dutch error."""
 
-    association: str = ""
-    body_id: str = ""
     date: str = ""
     start: str = "14:00"
     end: str = "16:00"
@@ -38,7 +35,7 @@ class MeetingTimes:
 
 def meeting_form_from(form: Mapping) -> MeetingForm:
     return MeetingForm(**{name: field_text(form, name, 300) for name in
-                          ("association", "body_id", "date", "start", "end", "venue_id", "title", "notice_days",
+                          ("date", "start", "end", "venue_id", "title", "notice_days",
                            "reason")})
 
 
