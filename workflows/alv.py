@@ -60,10 +60,7 @@ class AlvWorkflow(AlvSteps):
 
     @workflow.update
     async def submit_decisions(self, inp: SubmitDecisions) -> SubmitAgendaResult:
-        stored = await self._db(AlvActivities.store_decisions, StoreDecisions(self._mid, inp))
-        self.s.decisions_version = max(self.s.decisions_version, stored.version)
-        self._changed()
-        return SubmitAgendaResult(version=stored.version)
+        return await self._store_draft(AlvActivities.store_decisions, StoreDecisions(self._mid, inp), "decisions_version")
 
     @submit_decisions.validator
     def _validate_decisions(self, inp: SubmitDecisions) -> None:
@@ -126,8 +123,7 @@ class AlvWorkflow(AlvSteps):
 
     @cancel.validator
     def _validate_cancel(self, inp: CancelMeeting) -> None:
-        checks.require_ready(self.info, self.s)
-        checks.require_before_start(self.s, workflow.now())
+        self._require_cancellable()
 
     @workflow.query
     def status(self, _: StatusQuery) -> AlvStatusView:

@@ -60,10 +60,7 @@ class MeetingWorkflow(MeetingSteps):
 
     @workflow.update
     async def submit_minutes(self, inp: SubmitMinutes) -> SubmitAgendaResult:
-        stored = await self._db(MeetingActivities.store_minutes, StoreMinutes(self._mid, inp))
-        self.s.minutes_version = max(self.s.minutes_version, stored.version)
-        self._changed()
-        return SubmitAgendaResult(version=stored.version)
+        return await self._store_draft(MeetingActivities.store_minutes, StoreMinutes(self._mid, inp), "minutes_version")
 
     @submit_minutes.validator
     def _validate_minutes(self, inp: SubmitMinutes) -> None:
@@ -124,8 +121,7 @@ class MeetingWorkflow(MeetingSteps):
 
     @cancel.validator
     def _validate_cancel(self, inp: CancelMeeting) -> None:
-        checks.require_ready(self.info, self.s)
-        checks.require_before_start(self.s, workflow.now())
+        self._require_cancellable()
 
     # --- status ----------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ link pages and the inbox work on either workflow unchanged.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import MeetingInfo, StatusChange, StoreAgenda
+    from models.meeting_activity_messages import MeetingInfo, StatusChange, StoreAgenda, VersionStored
     from models.meeting_messages import SignoffDecision, SignoffDecisionResult, SubmitAgenda, SubmitAgendaResult
     from models.meeting_state import SignoffRound
     from workflows import meeting_checks as checks
@@ -95,6 +96,18 @@ class ScheduledMeeting(ActivityCalls):
     def _changed(self) -> None:
         self._wake = True
 
+    async def _store_draft(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
+                           version_field: str) -> SubmitAgendaResult:
+        """Store a new version of a draft (agenda, minutes, decision list) and raise the state's version of it."""
+        stored = await self._db(fn, arg)
+        setattr(self.s, version_field, max(getattr(self.s, version_field), stored.version))
+        self._changed()
+        return SubmitAgendaResult(version=stored.version)
+
+    def _require_cancellable(self) -> None:
+        checks.require_ready(self.info, self.s)
+        checks.require_before_start(self.s, workflow.now())
+
     def _info(self) -> MeetingInfo:
         assert self.info is not None  # loaded by the run before any step; validators require it
         return self.info
@@ -112,10 +125,7 @@ class ScheduledMeeting(ActivityCalls):
 
     @workflow.update
     async def submit_agenda(self, inp: SubmitAgenda) -> SubmitAgendaResult:
-        stored = await self._db(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp))
-        self.s.agenda_version = max(self.s.agenda_version, stored.version)
-        self._changed()
-        return SubmitAgendaResult(version=stored.version)
+        return await self._store_draft(MeetingActivities.store_agenda, StoreAgenda(self._mid, inp), "agenda_version")
 
     @submit_agenda.validator
     def _validate_agenda(self, inp: SubmitAgenda) -> None:
