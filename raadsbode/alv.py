@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from models.alv import MeetingDetails
 from models.alv_messages import AlvInput, AlvResult
 from models.meetings import Meeting
 from models.org import BodyKind
-from raadsbode.alv_policy import EXTRA_ALV, normalise_alv_overrides
+from raadsbode.alv_policy import EXTRA_ALV, AlvPolicy
 from raadsbode.associations import body_of_kind
-from raadsbode.meetings import MeetingError, create_meeting, meeting_workflow_id
-from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
+from raadsbode.meetings import MeetingError, create_meeting, meeting_workflow_id, start_workflow_once
 from raadsbode.settings import Settings
 from workflows.alv import AlvWorkflow
+from workflows.policy import normalise_overrides
 
 TITLES = {"alv": "Algemene Ledenvergadering", "extra_alv": "Extra Algemene Ledenvergadering"}
 
@@ -34,40 +33,33 @@ def create_alv(session: Session, *, association_id: int, starts_at: datetime, en
     if kind == "extra_alv" and not reason.strip():
         raise MeetingError("Geef bij een extra ALV de reden op.")
     try:
-        overrides = normalise_alv_overrides({**(EXTRA_ALV if kind == "extra_alv" else {}), **(policy or {})})
+        overrides = normalise_overrides({**(EXTRA_ALV if kind == "extra_alv" else {}), **(policy or {})}, AlvPolicy)
     except ValueError as exc:
         raise MeetingError(str(exc)) from None
     body = body_of_kind(session, association_id, BodyKind.general_meeting)
-    meeting = create_meeting(session, association_id=association_id, body_id=body.id, kind=kind,
-                             title=title or TITLES[kind], starts_at=starts_at, ends_at=ends_at, venue_id=venue_id, policy={})
-    meeting.is_public = True
-    session.add(meeting)
-    if not _has_details(session, meeting.id):
-        session.add(MeetingDetails(meeting_id=meeting.id, reason=reason.strip()[:2000], policy_json=json.dumps(overrides)))
+    details = MeetingDetails(reason=reason.strip()[:2000], policy_json=json.dumps(overrides))
+    return create_public_meeting(session, details, association_id=association_id, body_id=body.id, kind=kind,
+                                 title=title or TITLES[kind], starts_at=starts_at, ends_at=ends_at, venue_id=venue_id)
+
+
+def create_public_meeting(session: Session, details: MeetingDetails, **meeting: Any) -> Meeting:
+    """A public meeting (ALV, network meeting) with its details, both once: create_meeting returns the
+    existing meeting of that body at that time, which keeps its details. Caller commits."""
+    row = create_meeting(session, policy={}, **meeting)
+    row.is_public = True
+    session.add(row)
+    if session.exec(select(MeetingDetails.id).where(MeetingDetails.meeting_id == row.id)).first() is None:
+        details.meeting_id = row.id
+        session.add(details)
     session.flush()
-    return meeting
-
-
-def _has_details(session: Session, meeting_id: int) -> bool:
-    from sqlmodel import select
-
-    return session.exec(select(MeetingDetails.id).where(MeetingDetails.meeting_id == meeting_id)).first() is not None
+    return row
 
 
 async def start_alv_workflow(client: Client, settings: Settings, meeting_id: int, association_slug: str,
                              batch_size: int = 100) -> str:
     """Start the ALV's workflow once; a second call (running or finished) changes nothing."""
-    workflow_id = meeting_workflow_id(meeting_id)
-    try:
-        await client.start_workflow(
-            AlvWorkflow.run, AlvInput(meeting_id=meeting_id, association_slug=association_slug, batch_size=batch_size),
-            id=workflow_id, task_queue=settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes([SearchAttributePair(ASSOCIATION, association_slug),
-                                                     SearchAttributePair(MEETING_ID, meeting_id)]))
-    except WorkflowAlreadyStartedError:
-        pass
-    return workflow_id
+    inp = AlvInput(meeting_id=meeting_id, association_slug=association_slug, batch_size=batch_size)
+    return await start_workflow_once(client, settings, AlvWorkflow.run, inp)
 
 
 def alv_handle(client: Client, meeting_id: int) -> WorkflowHandle[AlvWorkflow, AlvResult]:

@@ -12,9 +12,10 @@ from temporalio.client import (Client, Schedule, ScheduleActionStartWorkflow, Sc
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
 from models.alv_messages import AlvCycleInput
-from raadsbode.alv_policy import normalise_alv_overrides
+from raadsbode.alv_policy import AlvPolicy
 from raadsbode.search_attributes import ASSOCIATION
 from workflows.alv_cycle import AlvCycleWorkflow
+from workflows.policy import normalise_overrides
 
 MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
              "november", "december"]
@@ -70,7 +71,7 @@ async def upsert_cycle_schedule(client: Client, task_queue: str, association_id:
                                 slots: CycleSlots | None = None, policy: dict[str, str] | None = None,
                                 batch_size: int = 100) -> str:
     """Create the association's ALV schedule, or replace its calendar and input when it exists (paused stays paused)."""
-    inp = AlvCycleInput(association_id, slug, normalise_alv_overrides(policy or {}), batch_size)
+    inp = AlvCycleInput(association_id, slug, normalise_overrides(policy or {}, AlvPolicy), batch_size)
     schedule = cycle_schedule(task_queue, inp, slots or CycleSlots())
     try:
         await client.create_schedule(schedule_id(slug), schedule)

@@ -6,32 +6,13 @@ Pure code: safe inside workflows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import timedelta
 
-from workflows.policy import format_duration, parse_duration
+from workflows.policy import Durations
 
 EXTRA_ALV = {"save_the_date_before": "4w", "motions_close_before": "3w", "convocation_before": "2w",
              "reminder_before": "5d"}  # an extra ALV is called at short notice
-
-
-class Durations:
-    """Shared by the policies below: named durations, layered from strings like "8w" or "40s"."""
-
-    @classmethod
-    def keys(cls) -> list[str]:
-        return [f.name for f in fields(cls)]  # type: ignore[arg-type]
-
-    @classmethod
-    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True):  # noqa: ANN206
-        values: dict[str, timedelta] = {}
-        for n, layer in enumerate(layers):
-            strict = strict_last and n == len(layers) - 1
-            values.update(parse_alv_overrides(layer or {}, strict, cls))
-        return cls(**values)
-
-    def as_strings(self) -> dict[str, str]:
-        return {name: format_duration(getattr(self, name)) for name in self.keys()}
 
 
 @dataclass(frozen=True)
@@ -54,24 +35,3 @@ class NetworkPolicy(Durations):
     registration_closes_before: timedelta = timedelta(days=1)
     reminder_before: timedelta = timedelta(days=2)  # to everyone registered
 
-
-def parse_alv_overrides(raw: dict[str, str], strict: bool = True, policy: type[Durations] = AlvPolicy) -> dict[str, timedelta]:
-    """Known keys parsed; unknown keys are an error when strict (input), skipped otherwise (a body's policy)."""
-    known, errors, parsed = set(policy.keys()), [], {}
-    for key, value in raw.items():
-        name = key.replace("-", "_")
-        if name not in known:
-            if strict:
-                errors.append(f"Onbekende termijn '{key}' (bekend: {', '.join(sorted(known))}).")
-            continue
-        try:
-            parsed[name] = parse_duration(value)
-        except ValueError as exc:
-            errors.append(f"{key}: {exc}")
-    if errors:
-        raise ValueError(" ".join(errors))
-    return parsed
-
-
-def normalise_alv_overrides(raw: dict[str, str], policy: type[Durations] = AlvPolicy) -> dict[str, str]:
-    return {name: format_duration(value) for name, value in parse_alv_overrides(raw, True, policy).items()}

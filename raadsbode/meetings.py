@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
@@ -102,16 +104,22 @@ def _policy(policy: dict[str, str]) -> dict[str, str]:
 
 
 async def start_meeting_workflow(client: Client, settings: Settings, meeting_id: int, association_slug: str) -> str:
-    """Start the meeting's workflow once; a second call (running or finished) changes nothing."""
-    workflow_id = meeting_workflow_id(meeting_id)
+    """Start the board meeting's workflow once; a second call (running or finished) changes nothing."""
+    inp = MeetingInput(meeting_id=meeting_id, association_slug=association_slug)
+    return await start_workflow_once(client, settings, MeetingWorkflow.run, inp)
+
+
+async def start_workflow_once(client: Client, settings: Settings, run: Callable[..., Awaitable[Any]], inp: Any) -> str:
+    """Start a meeting's workflow (`run` of the board, ALV or network workflow; `inp` names the meeting and
+    its association) as `meeting-<id>`, once: a second call, running or finished, changes nothing."""
+    workflow_id = meeting_workflow_id(inp.meeting_id)
     try:
         await client.start_workflow(
-            MeetingWorkflow.run, MeetingInput(meeting_id=meeting_id, association_slug=association_slug),
-            id=workflow_id, task_queue=settings.temporal_task_queue,
+            run, inp, id=workflow_id, task_queue=settings.temporal_task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes([
-                SearchAttributePair(ASSOCIATION, association_slug), SearchAttributePair(MEETING_ID, meeting_id),
+                SearchAttributePair(ASSOCIATION, inp.association_slug), SearchAttributePair(MEETING_ID, inp.meeting_id),
             ]),
         )
     except WorkflowAlreadyStartedError:

@@ -7,18 +7,17 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from models.alv import MeetingDetails
 from models.alv_messages import NetworkInput, NetworkResult
 from models.meetings import Meeting
 from models.org import Body, BodyKind
-from raadsbode.alv_policy import NetworkPolicy, normalise_alv_overrides
-from raadsbode.meetings import MeetingError, create_meeting, meeting_workflow_id
-from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
+from raadsbode.alv import create_public_meeting
+from raadsbode.alv_policy import NetworkPolicy
+from raadsbode.meetings import MeetingError, meeting_workflow_id, start_workflow_once
 from raadsbode.settings import Settings
 from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.policy import normalise_overrides
 
 NETWORK_BODY_NAME = "Netwerkbijeenkomsten"
 
@@ -43,35 +42,20 @@ def create_network_meeting(session: Session, *, association_id: int, title: str,
     if capacity is not None and capacity < 1:
         raise MeetingError("Het aantal plaatsen moet minstens 1 zijn.")
     try:
-        overrides = normalise_alv_overrides(policy or {}, NetworkPolicy)
+        overrides = normalise_overrides(policy or {}, NetworkPolicy)
     except ValueError as exc:
         raise MeetingError(str(exc)) from None
     body = network_body(session, association_id)
-    meeting = create_meeting(session, association_id=association_id, body_id=body.id, kind="network", title=title,
-                             starts_at=starts_at, ends_at=ends_at, venue_id=venue_id, policy={})
-    meeting.is_public = True
-    session.add(meeting)
-    if session.exec(select(MeetingDetails.id).where(MeetingDetails.meeting_id == meeting.id)).first() is None:
-        session.add(MeetingDetails(meeting_id=meeting.id, capacity=capacity, description=description.strip()[:4000],
-                                   policy_json=json.dumps(overrides)))
-    session.flush()
-    return meeting
+    details = MeetingDetails(capacity=capacity, description=description.strip()[:4000], policy_json=json.dumps(overrides))
+    return create_public_meeting(session, details, association_id=association_id, body_id=body.id, kind="network",
+                                 title=title, starts_at=starts_at, ends_at=ends_at, venue_id=venue_id)
 
 
 async def start_network_workflow(client: Client, settings: Settings, meeting_id: int, association_slug: str,
                                  batch_size: int = 100) -> str:
     """Start the network meeting's workflow once; a second call changes nothing."""
-    workflow_id = meeting_workflow_id(meeting_id)
-    try:
-        await client.start_workflow(
-            NetworkMeetingWorkflow.run, NetworkInput(meeting_id, association_slug, batch_size=batch_size),
-            id=workflow_id, task_queue=settings.temporal_task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            search_attributes=TypedSearchAttributes([SearchAttributePair(ASSOCIATION, association_slug),
-                                                     SearchAttributePair(MEETING_ID, meeting_id)]))
-    except WorkflowAlreadyStartedError:
-        pass
-    return workflow_id
+    inp = NetworkInput(meeting_id, association_slug, batch_size=batch_size)
+    return await start_workflow_once(client, settings, NetworkMeetingWorkflow.run, inp)
 
 
 def network_handle(client: Client, meeting_id: int) -> WorkflowHandle[NetworkMeetingWorkflow, NetworkResult]:

@@ -31,8 +31,29 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+class Durations:
+    """A policy (the board's, the ALV's, a network meeting's): named durations, layered from strings like "8w"."""
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return [f.name for f in fields(cls)]  # type: ignore[arg-type]
+
+    @classmethod
+    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True, strict_all: bool = False):  # noqa: ANN206
+        """Defaults, then each layer on top. An unknown key is an error in a strict layer (typed input) and
+        skipped in the others (a body's policy may hold keys of other flows)."""
+        values: dict[str, timedelta] = {}
+        for n, layer in enumerate(layers):
+            strict = strict_all or (strict_last and n == len(layers) - 1)
+            values.update(parse_overrides(layer or {}, strict, cls))
+        return cls(**values)
+
+    def as_strings(self) -> dict[str, str]:
+        return {name: format_duration(getattr(self, name)) for name in self.keys()}
+
+
 @dataclass(frozen=True)
-class MeetingPolicy:
+class MeetingPolicy(Durations):
     # Before the meeting's start: when the secretary is asked to draft the agenda.
     agenda_request_before: timedelta = timedelta(days=21)
     # After a sign-off round starts: remind whoever has not signed yet.
@@ -51,29 +72,20 @@ class MeetingPolicy:
     minutes_link_valid: timedelta = timedelta(days=30)
 
     @classmethod
-    def keys(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-    @classmethod
     def from_overrides(cls, *layers: dict[str, str]) -> "MeetingPolicy":
-        """Defaults, then each layer on top (body, meeting, workflow input)."""
-        values: dict[str, timedelta] = {}
-        for layer in layers:
-            values.update(parse_overrides(layer or {}))
-        return cls(**values)
-
-    def as_strings(self) -> dict[str, str]:
-        return {name: format_duration(getattr(self, name)) for name in self.keys()}
+        """Defaults, then each layer on top (body, meeting, workflow input); an unknown key anywhere is an error."""
+        return cls.from_layers(*layers, strict_all=True)
 
 
-def parse_overrides(raw: dict[str, str]) -> dict[str, timedelta]:
-    """Validate a dict of overrides; unknown keys and bad durations give one Dutch error listing all."""
-    known = set(MeetingPolicy.keys())
-    errors, parsed = [], {}
+def parse_overrides(raw: dict[str, str], strict: bool = True,
+                    policy: type[Durations] = MeetingPolicy) -> dict[str, timedelta]:
+    """Known keys parsed; bad durations, and unknown keys when strict, give one Dutch error listing all."""
+    known, errors, parsed = set(policy.keys()), [], {}
     for key, value in raw.items():
         name = key.replace("-", "_")
         if name not in known:
-            errors.append(f"Onbekende termijn '{key}' (bekend: {', '.join(sorted(known))}).")
+            if strict:
+                errors.append(f"Onbekende termijn '{key}' (bekend: {', '.join(sorted(known))}).")
             continue
         try:
             parsed[name] = parse_duration(value)
@@ -84,6 +96,6 @@ def parse_overrides(raw: dict[str, str]) -> dict[str, timedelta]:
     return parsed
 
 
-def normalise_overrides(raw: dict[str, str]) -> dict[str, str]:
+def normalise_overrides(raw: dict[str, str], policy: type[Durations] = MeetingPolicy) -> dict[str, str]:
     """Validated overrides with canonical keys and spellings, for storing in policy_json."""
-    return {name: format_duration(value) for name, value in parse_overrides(raw).items()}
+    return {name: format_duration(value) for name, value in parse_overrides(raw, True, policy).items()}
