@@ -7,20 +7,18 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities import alv_store as store
 from activities.alv_mail import BATCH_BUILDERS, NOTICE_BUILDERS
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_mail import MeetingMail
-from activities.meeting_store import NotFound, get_meeting
+from activities.meeting_io import deliver_all, in_transaction
+from activities.meeting_store import get_meeting
 from models.alv_messages import (AlvBatch, AlvBatchResult, AlvInfo, AlvNotice, AlvRegistrationRecord,
                                  AlvRegistrationResult, Publish, StoreDecisions)
-from models.ledger import SendStatus
 from models.meeting_activity_messages import MeetingRef, SendSummary, VersionStored
 from models.messages import OutboundEmail
-from raadsbode.db import session_scope
 
 T = TypeVar("T")
 
@@ -34,11 +32,7 @@ class AlvActivities:
         self.mailer = Mailer(deps.settings, deps.sessions)
 
     def _tx(self, fn: Callable[..., T], *args: object) -> T:
-        try:
-            with session_scope(self.deps.sessions) as session:
-                return fn(session, *args)
-        except NotFound as exc:
-            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+        return in_transaction(self.deps.sessions, fn, *args)
 
     @activity.defn
     def load_alv(self, ref: MeetingRef) -> AlvInfo:
@@ -60,7 +54,7 @@ class AlvActivities:
     @activity.defn
     async def send_alv_batch(self, batch: AlvBatch) -> AlvBatchResult:
         outs, skipped, last, done = await asyncio.to_thread(self._tx, self._compose_batch, batch)
-        summary = await self.deliver(batch.meeting_id, outs)
+        summary = await deliver_all(self.mailer, f"ALV {batch.meeting_id}", outs)
         return AlvBatchResult(summary.sent, skipped, summary.failed, last, done)
 
     @activity.defn
@@ -68,7 +62,7 @@ class AlvActivities:
         build = NOTICE_BUILDERS[notice.kind]
         outs = await asyncio.to_thread(self._tx, lambda s: [o for o in build(MeetingMail(self.deps, s, notice.meeting_id),
                                                                              notice.version)])
-        return await self.deliver(notice.meeting_id, outs)
+        return await deliver_all(self.mailer, f"ALV {notice.meeting_id}", outs)
 
     def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:  # noqa: ANN001
         meeting = get_meeting(session, batch.meeting_id)
@@ -84,13 +78,3 @@ class AlvActivities:
             outs.append(build(mm, person, batch.version))
         last = people[-1].id if people else batch.after_person_id
         return outs, skipped, last, len(people) < batch.limit
-
-    async def deliver(self, meeting_id: int, outs: list[OutboundEmail]) -> SendSummary:
-        results = await self.mailer.deliver_many(outs) if outs else []
-        temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
-        if temporary:
-            raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")
-        failed = [r.business_key.rpartition("|")[2] for r in results if r.status == SendStatus.failed_permanent.value]
-        if failed:
-            activity.logger.warning("ALV %s: permanently refused for %s", meeting_id, ", ".join(failed))
-        return SendSummary(sent=len(results) - len(failed), failed=failed)

@@ -10,15 +10,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities import meeting_notices as notices
 from activities import meeting_store as store
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_decisions import claim_decision, decision_emails
+from activities.meeting_io import deliver_all, in_transaction
 from activities.meeting_mail import MeetingMail
-from models.ledger import SendStatus
 from models.meeting_activity_messages import (
     CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
     RescheduleOutcome, RescheduleRequest, RsvpRecord, SendSummary, SignoffRequest, StatusChange, StoreAgenda,
@@ -26,7 +25,6 @@ from models.meeting_activity_messages import (
 )
 from models.meeting_messages import RsvpResult, SignoffDecisionResult
 from models.messages import OutboundEmail
-from raadsbode.db import session_scope
 
 T = TypeVar("T")
 
@@ -43,11 +41,7 @@ class MeetingActivities:
         self.mailer = Mailer(deps.settings, deps.sessions)
 
     def _tx(self, fn: Callable[..., T], *args: object) -> T:
-        try:
-            with session_scope(self.deps.sessions) as session:
-                return fn(session, *args)
-        except store.NotFound as exc:
-            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+        return in_transaction(self.deps.sessions, fn, *args)
 
     def _compose(self, meeting_id: int, build: Callable[[MeetingMail], list[OutboundEmail]]) -> list[OutboundEmail]:
         """Build the emails (issuing their links) and commit, so every link works before it is sent."""
@@ -55,14 +49,7 @@ class MeetingActivities:
 
     async def _deliver(self, meeting_id: int, build: Callable[[MeetingMail], list[OutboundEmail]]) -> SendSummary:
         outs = await asyncio.to_thread(self._compose, meeting_id, build)
-        results = await self.mailer.deliver_many(outs) if outs else []
-        temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
-        if temporary:
-            raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")
-        failed = [r.business_key.rpartition("|")[2] for r in results if r.status == SendStatus.failed_permanent.value]
-        if failed:
-            activity.logger.warning("meeting %s: permanently refused for %s", meeting_id, ", ".join(failed))
-        return SendSummary(sent=len(results) - len(failed), failed=failed)
+        return await deliver_all(self.mailer, f"meeting {meeting_id}", outs)
 
     # --- database ------------------------------------------------------------------------------
 

@@ -7,20 +7,19 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities import network_store as store
-from activities.alv_activities import AlvActivities
 from activities.deps import Deps
+from activities.mailer import Mailer
+from activities.meeting_io import deliver_all, in_transaction
 from activities.meeting_mail import MeetingMail
-from activities.meeting_store import NotFound, get_meeting
+from activities.meeting_store import get_meeting
 from activities.network_mail import BATCH_BUILDERS, as_person, signup_email, signup_version
 from models.alv import NetworkSignup, SignupStatus
 from models.alv_messages import (NetworkBatch, NetworkBatchResult, NetworkCancelRecord, NetworkInfo, NetworkSignupRecord,
                                  NetworkSignupResult, SignupMail)
 from models.meeting_activity_messages import MeetingRef, SendSummary
 from models.messages import OutboundEmail
-from raadsbode.db import session_scope
 
 T = TypeVar("T")
 ACTIVE = (SignupStatus.registered, SignupStatus.waiting)
@@ -32,14 +31,10 @@ class NetworkActivities:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        self.alv = AlvActivities(deps)  # its ledgered delivery
+        self.mailer = Mailer(deps.settings, deps.sessions)
 
     def _tx(self, fn: Callable[..., T], *args: object) -> T:
-        try:
-            with session_scope(self.deps.sessions) as session:
-                return fn(session, *args)
-        except (NotFound, LookupError) as exc:
-            raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+        return in_transaction(self.deps.sessions, fn, *args, missing=(LookupError,))  # a sign-up of another meeting too
 
     @activity.defn
     def load_network(self, ref: MeetingRef) -> NetworkInfo:
@@ -56,13 +51,13 @@ class NetworkActivities:
     @activity.defn
     async def send_network_batch(self, batch: NetworkBatch) -> NetworkBatchResult:
         outs, last, done = await asyncio.to_thread(self._tx, self._compose_batch, batch)
-        summary = await self.alv.deliver(batch.meeting_id, outs)
+        summary = await deliver_all(self.mailer, f"network meeting {batch.meeting_id}", outs)
         return NetworkBatchResult(summary.sent, summary.failed, last, done)
 
     @activity.defn
     async def send_signup_mail(self, inp: SignupMail) -> SendSummary:
         outs = await asyncio.to_thread(self._tx, self._compose_signup, inp)
-        return await self.alv.deliver(inp.meeting_id, outs)
+        return await deliver_all(self.mailer, f"network meeting {inp.meeting_id}", outs)
 
     def _compose_batch(self, session, batch: NetworkBatch) -> tuple[list[OutboundEmail], int, bool]:  # noqa: ANN001
         mm = MeetingMail(self.deps, session, batch.meeting_id)

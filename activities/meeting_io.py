@@ -1,0 +1,41 @@
+"""What the meeting activities (board, ALV, network) share: a database transaction in which a missing
+row is a permanent error, and delivery through the ledger that tells temporary from permanent failures."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.mailer import Mailer
+from activities.meeting_store import NotFound
+from models.ledger import SendStatus
+from models.meeting_activity_messages import SendSummary
+from models.messages import OutboundEmail
+from raadsbode.db import SessionFactory, session_scope
+
+T = TypeVar("T")
+
+
+def in_transaction(sessions: SessionFactory, fn: Callable[..., T], *args: object,
+                   missing: tuple[type[Exception], ...] = (NotFound,)) -> T:
+    """fn(session, *args) in one transaction. A missing row won't appear by retrying: non-retryable."""
+    try:
+        with session_scope(sessions) as session:
+            return fn(session, *args)
+    except missing as exc:
+        raise ApplicationError(str(exc), type="NotFound", non_retryable=True) from exc
+
+
+async def deliver_all(mailer: Mailer, what: str, outs: list[OutboundEmail]) -> SendSummary:
+    """Send through the ledger. A temporary failure fails the activity, so its retry sends the rest (the
+    ledger skips what went out); a permanent refusal is logged and reported, not retried."""
+    results = await mailer.deliver_many(outs) if outs else []
+    temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
+    if temporary:
+        raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")
+    failed = [r.business_key.rpartition("|")[2] for r in results if r.status == SendStatus.failed_permanent.value]
+    if failed:
+        activity.logger.warning("%s: permanently refused for %s", what, ", ".join(failed))
+    return SendSummary(sent=len(results) - len(failed), failed=failed)
