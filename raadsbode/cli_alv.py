@@ -2,29 +2,23 @@
 register_alv_commands also mounts `raadsbode network ...` (raadsbode/cli_network.py)."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
+import functools
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from models.alv_labels import ALV_PHASE_LABELS
 from models.alv_messages import AlvStatusView
 from models.meeting_messages import StatusQuery
-from models.types import utcnow
 from raadsbode import cli_meeting_input as parse
 from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
-from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_alv_common import client, fail, run, sessions
-from raadsbode.db import session_scope
+from raadsbode.cli_alv_common import client, create_from_options, fail, local_time, run
 from raadsbode.meetings import MeetingError
 from raadsbode.settings import get_settings
 from workflows.alv import AlvWorkflow
 
 alv_app = typer.Typer(help="General meetings (ALV) by hand: an extra ALV at short notice.", no_args_is_help=True)
-PHASES = {"preparing": "In voorbereiding", "motions": "Termijn voor moties open", "agenda_signoff": "Agenda ter ondertekening",
-          "convened": "Uitnodiging verstuurd", "held": "Gehouden, besluitenlijst in voorbereiding",
-          "decisions_signoff": "Besluitenlijst ter ondertekening", "closed": "Afgerond", "cancelled": "Geannuleerd"}
 
 
 def register_alv_commands(app: typer.Typer) -> None:
@@ -58,26 +52,14 @@ def start_by_hand(association: str, start_at: str, end_at: str | None, reason: s
                   venue: str | None = None, title: str = "", policy: dict[str, str] | None = None) -> int:
     """Create the (extra) ALV and start its workflow; prints the result, exits 1 with a Dutch message on errors.
     `raadsbode meeting start --kind extra-alv` can delegate here."""
-    settings = get_settings()
-    try:
-        with session_scope(sessions()) as session:
-            found = get_association_by_slug(session, association)
-            tz = found.timezone or settings.timezone
-            starts = parse.parse_local(start_at, tz)
-            if starts <= utcnow():
-                raise MeetingError("De begintijd ligt in het verleden.")
-            meeting = create_alv(session, association_id=found.id, starts_at=starts,
-                                 ends_at=parse.end_time(starts, end_at, tz), kind=kind, reason=reason, title=title,
-                                 venue_id=parse.find_venue(session, found.id, venue), policy=policy or {})
-            meeting_id, slug, label = meeting.id, found.slug, meeting.title
-    except (MeetingError, AssociationError) as err:
-        fail(str(err))
+    create = functools.partial(create_alv, kind=kind, reason=reason, title=title, policy=policy or {})
+    created = create_from_options(association, start_at, end_at, venue, create)
 
     async def go() -> str:
-        return await start_alv_workflow(await client(), settings, meeting_id, slug)
+        return await start_alv_workflow(await client(), get_settings(), created.meeting_id, created.association_slug)
     workflow_id = run(go())
-    Console().print(f"{label} {meeting_id} gestart (workflow {workflow_id}).")
-    return meeting_id
+    Console().print(f"{created.title} {created.meeting_id} gestart (workflow {workflow_id}).")
+    return created.meeting_id
 
 
 @alv_app.command("status")
@@ -87,13 +69,12 @@ def status(meeting_id: int) -> None:
         return await alv_handle(await client(), meeting_id).query(AlvWorkflow.status, StatusQuery())
     view: AlvStatusView = run(go(), f"De workflow van vergadering {meeting_id}")
     table = Table("", "", title=f"ALV {meeting_id}", show_header=False)
-    table.add_row("Fase", PHASES.get(view.phase, view.phase))
+    table.add_row("Fase", ALV_PHASE_LABELS.get(view.phase, view.phase))
     table.add_row("Agendaversie", str(view.agenda_version or "nog geen"))
     table.add_row("Besluitenlijst", str(view.decisions_version or "nog geen"))
     table.add_row("Volgende stap", view.next_step)
     if view.next_deadline_iso:
-        when = datetime.fromisoformat(view.next_deadline_iso).astimezone(ZoneInfo(get_settings().timezone))
-        table.add_row("Wanneer", when.strftime("%d-%m-%Y %H:%M"))
+        table.add_row("Wanneer", local_time(view.next_deadline_iso))
     table.add_row("Aanmeldingen", f"komt {view.rsvp.get('attending', 0)}, vertegenwoordigd {view.rsvp.get('represented', 0)}, "
                   f"komt niet {view.rsvp.get('not_attending', 0)}, geen antwoord {view.rsvp.get('none', 0)}")
     Console().print(table)

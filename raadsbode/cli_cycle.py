@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from temporalio.client import ScheduleDescription
 
 from raadsbode import alv_cycle as cycle
@@ -15,6 +14,7 @@ from raadsbode import cli_meeting_input as parse
 from raadsbode.alv_planning import add_planning_entry, planned_alvs
 from raadsbode.associations import AssociationError, get_association_by_slug
 from raadsbode.cli_alv_common import client, fail, run, sessions
+from raadsbode.cli_schedule_table import schedule_table
 from raadsbode.db import session_scope
 from raadsbode.meetings import MeetingError
 from raadsbode.settings import get_settings
@@ -75,25 +75,12 @@ def show(association: str = ASSOCIATION) -> None:
     async def go() -> ScheduleDescription:
         return await cycle.cycle_handle(await client(), slug).describe()
     desc: ScheduleDescription = run(go(), _what(slug))
-    table = _description_table(slug, desc, ZoneInfo(tz))
+    table = schedule_table(f"ALV-schema {slug}", desc, ZoneInfo(tz), upcoming=2)
     with session_scope(sessions()) as session:
         for entry in planned_alvs(session, association_id):
             made = f" (vergadering {entry.meeting_id})" if entry.meeting_id else ""
             table.add_row("Gepland", entry.starts_at.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M") + made)
     Console().print(table)
-
-
-def _description_table(slug: str, desc: ScheduleDescription, tz: ZoneInfo) -> Table:
-    spec, state, info = desc.schedule.spec, desc.schedule.state, desc.info
-    table = Table("", "", title=f"ALV-schema {slug}", show_header=False)
-    table.add_row("Wanneer", ", ".join(c.comment or "" for c in spec.calendars) + f" ({spec.time_zone_name})")
-    table.add_row("Status", f"gepauzeerd ({state.note})" if state.paused else "actief")
-    for moment in info.next_action_times[:2]:
-        table.add_row("Volgende", moment.astimezone(tz).strftime("%d-%m-%Y %H:%M"))
-    for action in info.recent_actions[-3:]:
-        workflow_id = getattr(action.action, "workflow_id", "")
-        table.add_row("Gestart", f"{action.started_at.astimezone(tz).strftime('%d-%m-%Y %H:%M')} {workflow_id}")
-    return table
 
 
 @alv_cycle_app.command("pause")

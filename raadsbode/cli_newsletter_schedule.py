@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from temporalio.client import ScheduleDescription
 
 from raadsbode import newsletter_control as control
 from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PARALLEL, RATE, association, client, fail, policy, run
+from raadsbode.cli_schedule_table import schedule_table
 from raadsbode.settings import get_settings
 
 schedule_app = typer.Typer(help="The monthly schedule that starts each issue.", no_args_is_help=True)
@@ -60,21 +60,8 @@ def show(slug: str = typer.Argument(..., help="Slug of the association.")) -> No
     async def go() -> ScheduleDescription:
         return await (await client()).get_schedule_handle(control.schedule_id(slug)).describe()
     desc: ScheduleDescription = run(go(), _what(slug))
-    Console().print(_description_table(slug, desc))
-
-
-def _description_table(slug: str, desc: ScheduleDescription) -> Table:
-    spec, state, info = desc.schedule.spec, desc.schedule.state, desc.info
-    tz = ZoneInfo(spec.time_zone_name or "Europe/Amsterdam")
-    table = Table("", "", title=f"Nieuwsbriefschema {slug}", show_header=False)
-    table.add_row("Wanneer", ", ".join(c.comment for c in spec.calendars) + f" ({spec.time_zone_name})")
-    table.add_row("Status", "gepauzeerd" + (f" ({state.note})" if state.note else "") if state.paused else "actief")
-    for moment in info.next_action_times[:3]:
-        table.add_row("Volgende", moment.astimezone(tz).strftime("%d-%m-%Y %H:%M"))
-    for action in info.recent_actions[-3:]:
-        workflow_id = getattr(action.action, "workflow_id", "")
-        table.add_row("Gestart", f"{action.started_at.astimezone(tz).strftime('%d-%m-%Y %H:%M')} {workflow_id}")
-    return table
+    tz = ZoneInfo(desc.schedule.spec.time_zone_name or "Europe/Amsterdam")
+    Console().print(schedule_table(f"Nieuwsbriefschema {slug}", desc, tz))
 
 
 @schedule_app.command("pause")

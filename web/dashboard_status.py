@@ -11,12 +11,11 @@ from typing import Any
 
 from temporalio.client import Client
 
+from models.alv_labels import ALV_PHASE_LABELS, NETWORK_PHASE_LABELS
 from models.meeting_messages import PHASE_LABELS, SIGNER_ROLE_LABELS, StatusQuery
 from models.meetings import Meeting, MeetingKind
 from models.newsletter import NewsletterIssue
 from raadsbode import newsletter_control
-from raadsbode.cli_alv import PHASES as ALV_PHASES
-from raadsbode.cli_network import PHASES as NETWORK_PHASES
 from raadsbode.meetings import meeting_handle
 from raadsbode.alv import alv_handle
 from raadsbode.network import network_handle
@@ -71,14 +70,14 @@ def _board_line(base: dict, view: Any) -> MeetingLine:
 
 
 def _alv_line(base: dict, view: Any) -> MeetingLine:
-    return MeetingLine(**base, phase=ALV_PHASES.get(view.phase, view.phase),
+    return MeetingLine(**base, phase=ALV_PHASE_LABELS.get(view.phase, view.phase),
                        next_deadline=_deadline(view.next_deadline_iso), waiting_on=view.next_step, answered=True)
 
 
 def _network_line(base: dict, view: Any) -> MeetingLine:
     places = f"{view.registered} aangemeld" + (f" van {view.capacity}" if view.capacity else "")
     waiting = places + (f", {view.waiting} op de wachtlijst" if view.waiting else "")
-    return MeetingLine(**base, phase=NETWORK_PHASES.get(view.phase, view.phase),
+    return MeetingLine(**base, phase=NETWORK_PHASE_LABELS.get(view.phase, view.phase),
                        next_deadline=_deadline(view.next_deadline_iso), waiting_on=waiting, answered=True)
 
 
