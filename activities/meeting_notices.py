@@ -28,19 +28,31 @@ def _secretary(mm: MeetingMail) -> Person:
     return person
 
 
-def agenda_request(mm: MeetingMail) -> list[OutboundEmail]:
-    secretary = _secretary(mm)
-    if mm.already_sent("meeting-agenda-request", 0, secretary):
+def drafting_request(mm: MeetingMail, what: str, title: str) -> list[OutboundEmail]:
+    """Ask the secretary, once, to draft the agenda or the minutes (what: "agenda" or "minutes")."""
+    secretary, kind = _secretary(mm), f"meeting-{what}-request"
+    if mm.already_sent(kind, 0, secretary):
         return []
-    return [mm.email("meeting-agenda-request", 0, secretary, "meeting_agenda_request",
-                     f"Agenda opstellen: {mm.body.name}, {mm.when()}", link=mm.link("agenda-draft", 0, secretary))]
+    return [mm.email(kind, 0, secretary, f"meeting_{what}_request", f"{title} opstellen: {mm.body.name}, {mm.when()}",
+                     link=mm.link(f"{what}-draft", 0, secretary))]
 
 
-def _minutes(mm: MeetingMail, version: int) -> Minutes:
+def minutes_version(mm: MeetingMail, version: int) -> Minutes:
     return mm.session.exec(select(Minutes).where(Minutes.meeting_id == mm.meeting.id, Minutes.version == version)).one()
 
 
-def _signoff_subject(mm: MeetingMail, req: SignoffRequest) -> str:
+def signoff_content(mm: MeetingMail, purpose: str, version: int) -> dict:
+    """What a sign-off request shows: the agenda's items, or the minutes' text and decisions."""
+    content: dict = {"items": [], "minutes_text": "", "decisions": []}
+    if purpose == "agenda-signoff":
+        content["items"] = mm.agenda(version)
+    else:
+        minutes = minutes_version(mm, version)
+        content.update(minutes_text=minutes.text, decisions=json.loads(minutes.decisions_json))
+    return content
+
+
+def signoff_subject(mm: MeetingMail, req: SignoffRequest) -> str:
     what = "Agenda" if req.purpose == "agenda-signoff" else "Verslag"
     prefix = "Herinnering: " if req.reminder else ""
     return f"{prefix}{what} ter ondertekening (versie {req.version}): {mm.body.name}, {mm.when()}"
@@ -48,16 +60,11 @@ def _signoff_subject(mm: MeetingMail, req: SignoffRequest) -> str:
 
 def signoff_requests(mm: MeetingMail, req: SignoffRequest) -> list[OutboundEmail]:
     kind = f"{req.purpose}-{'reminder' if req.reminder else 'request'}"
-    content: dict = {"items": [], "minutes_text": "", "decisions": []}
-    if req.purpose == "agenda-signoff":
-        content["items"] = mm.agenda(req.version)
-    else:
-        minutes = _minutes(mm, req.version)
-        content.update(minutes_text=minutes.text, decisions=json.loads(minutes.decisions_json))
+    content = signoff_content(mm, req.purpose, req.version)
     outs = []
     for person in (mm.person(pid) for pid in req.person_ids):
         if not mm.already_sent(kind, req.version, person):
-            outs.append(mm.email(kind, req.version, person, "meeting_signoff_request", _signoff_subject(mm, req),
+            outs.append(mm.email(kind, req.version, person, "meeting_signoff_request", signoff_subject(mm, req),
                                  link=mm.link(req.purpose, req.version, person, single_use=True), version=req.version,
                                  purpose=req.purpose, reminder=req.reminder, in_place_of_chair=req.in_place_of_chair,
                                  **content))
@@ -162,26 +169,18 @@ def attendance_reminder(mm: MeetingMail, version: int) -> list[OutboundEmail]:
                      f"{mm.when()}") for p in attending if not mm.already_sent("meeting-reminder", version, p)]
 
 
-def minutes_request(mm: MeetingMail) -> list[OutboundEmail]:
-    secretary = _secretary(mm)
-    if mm.already_sent("meeting-minutes-request", 0, secretary):
-        return []
-    return [mm.email("meeting-minutes-request", 0, secretary, "meeting_minutes_request",
-                     f"Verslag opstellen: {mm.body.name}, {mm.when()}", link=mm.link("minutes-draft", 0, secretary))]
-
-
 def minutes_release(mm: MeetingMail, version: int) -> list[OutboundEmail]:
-    minutes = _minutes(mm, version)
+    minutes = minutes_version(mm, version)
     decisions = json.loads(minutes.decisions_json)
     return [mm.email("meeting-minutes", version, p, "meeting_minutes", f"Verslag vergadering {mm.body.name}, {mm.when()}",
                      minutes_text=minutes.text, decisions=decisions) for p in recipients(mm.members)]
 
 
 BUILDERS = {
-    "agenda-request": lambda mm, version: agenda_request(mm),
+    "agenda-request": lambda mm, version: drafting_request(mm, "agenda", "Agenda"),
     "notice-missed": lambda mm, version: notice_missed(mm),
     "attendance-overview": attendance_overview,
     "attendance-reminder": attendance_reminder,
-    "minutes-request": lambda mm, version: minutes_request(mm),
+    "minutes-request": lambda mm, version: drafting_request(mm, "minutes", "Verslag"),
     "minutes": minutes_release,
 }

@@ -30,12 +30,13 @@ def members(
         console().print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     if not report.ok:
-        _print_errors(report, file)
+        print_import_errors(report, file)
         raise typer.Exit(1)
     _print_counts(report)
 
 
-def _print_errors(report: ImportReport, file: Path) -> None:
+def print_import_errors(report: ImportReport, file: Path) -> None:
+    """The problems of a refused import, per line and column (members and subscribers alike)."""
     table = Table("Regel", "Kolom", "Probleem", title=f"{file.name}: {len(report.errors)} probleem/problemen")
     for error in report.errors:
         table.add_row(str(error.line), error.column, error.reason)

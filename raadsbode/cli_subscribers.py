@@ -9,7 +9,7 @@ from rich.table import Table
 from models.newsletter import SubscriberStatus
 from raadsbode.associations import AssociationError, get_association_by_slug
 from raadsbode.cli_association import console, open_sessions
-from raadsbode.cli_import import _print_errors  # the member import's error table, reused as is
+from raadsbode.cli_import import print_import_errors
 from raadsbode.db import session_scope
 from raadsbode.subscriber_import import SubscriberImportReport, export_subscribers, import_subscribers
 from raadsbode.subscribers import counts as subscriber_counts
@@ -40,7 +40,7 @@ def import_(
     sessions = open_sessions()
     report = import_subscribers(sessions, _association_id(sessions, association), file.read_bytes(), dry_run=dry_run)
     if not report.ok:
-        _print_errors(report, file)
+        print_import_errors(report, file)
         raise typer.Exit(1)
     _print_report(report)
 

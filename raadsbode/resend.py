@@ -8,7 +8,6 @@ A fresh single-use token is issued; the old link stays valid (the person may sti
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -17,7 +16,7 @@ from sqlmodel import Session, select
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_mail import MeetingMail
-from activities.meeting_notices import _minutes, _signoff_subject
+from activities.meeting_notices import signoff_content, signoff_subject
 from activities.meeting_store import audit
 from models.ledger import OutboundMessage
 from models.meeting_activity_messages import SignoffRequest
@@ -54,17 +53,12 @@ def compose_resend(session: Session, deps: Deps, req: ResendRequest) -> Outbound
     mm = MeetingMail(deps, session, req.meeting_id)
     person = mm.person(req.person_id)
     kind = resend_kind(req.purpose, req.version)
-    content: dict = {"items": [], "minutes_text": "", "decisions": []}
-    if req.purpose == "agenda-signoff":
-        content["items"] = mm.agenda(req.version)
-    else:
-        minutes = _minutes(mm, req.version)
-        content.update(minutes_text=minutes.text, decisions=json.loads(minutes.decisions_json))
+    content = signoff_content(mm, req.purpose, req.version)
     request = SignoffRequest(req.meeting_id, req.purpose, req.version, [person.id],
                              in_place_of_chair=req.in_place_of_chair)
     link = mm.link(req.purpose, req.version, person, single_use=True)
     out = mm.email(kind, _resends_so_far(session, mm, kind, person.email) + 1, person, "meeting_signoff_request",
-                   _signoff_subject(mm, request), link=link, version=req.version, purpose=req.purpose,
+                   signoff_subject(mm, request), link=link, version=req.version, purpose=req.purpose,
                    reminder=False, in_place_of_chair=req.in_place_of_chair, **content)
     audit(session, mm.meeting, "signoff-link-resent", req.actor,
           {"purpose": req.purpose, "version": req.version, "to": person.name}, source="werkruimte")

@@ -54,7 +54,8 @@ def issue_token(
     return raw
 
 
-def _grant(row: ActionToken) -> TokenGrant:
+def as_grant(row: ActionToken) -> TokenGrant:
+    """What a token row allows, without the row (also for a used or superseded token's page)."""
     return TokenGrant(row.id, row.association_id, row.purpose, row.subject_ref, row.version, row.person_id,
                       row.expires_at, row.used_at, row.used_decision)
 
@@ -67,7 +68,7 @@ def look_up(session: Session, raw: str, purposes: set[str], now: datetime | None
     row = session.exec(select(ActionToken).where(ActionToken.token_hash == hash_token(raw))).first()
     if row is None or row.revoked or row.purpose not in purposes or row.expires_at <= (now or utcnow()):
         raise TokenRefused()
-    return _grant(row)
+    return as_grant(row)
 
 
 def mark_used(session: Session, token_id: int, decision: str, now: datetime | None = None) -> bool:

@@ -16,7 +16,7 @@ from models.meetings import AgendaItem, AgendaVersion, Attendance, Meeting, Meet
 from models.minutes import Minutes
 from models.org import Association, Body, Person, Venue
 from models.types import utcnow
-from raadsbode.tokens import TokenGrant, _grant, hash_token
+from raadsbode.tokens import TokenGrant, as_grant, hash_token
 
 SIGNOFF_PURPOSES = ("agenda-signoff", "minutes-signoff")
 T = TypeVar("T")
@@ -145,7 +145,7 @@ def superseded_grant(session: Session, raw: str) -> tuple[TokenGrant, Meeting] |
     row = _row_by_raw_token(session, raw)
     if row is None or row.purpose not in SIGNOFF_PURPOSES or not row.revoked or row.expires_at <= utcnow():
         return None
-    grant = _grant(row)
+    grant = as_grant(row)
     meeting = meeting_for_grant(session, grant)
     if meeting is None or latest_version(session, grant.purpose, meeting.id) <= grant.version:
         return None
@@ -157,7 +157,7 @@ def closed_rsvp_meeting(session: Session, raw: str) -> Meeting | None:
     row = _row_by_raw_token(session, raw)
     if row is None or row.purpose != "rsvp" or row.revoked:
         return None
-    meeting = meeting_for_grant(session, _grant(row))
+    meeting = meeting_for_grant(session, as_grant(row))
     if meeting is not None and (meeting.starts_at <= utcnow() or meeting.status == MeetingStatus.cancelled):
         return meeting
     return None

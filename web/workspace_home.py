@@ -54,10 +54,11 @@ def _events(session: Session, association_id: int) -> list[dict]:
     rows = session.exec(select(AuditEvent).where(AuditEvent.association_id == association_id)
                         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(MAX_EVENTS)).all()
     return [{"at": e.at, "actor": e.actor, "subject": e.subject_ref, "detail": _detail(e.detail_json),
-             "action": _action_label(e.action)} for e in rows]
+             "action": audit_action_label(e.action)} for e in rows]
 
 
-def _action_label(action: str) -> str:
+def audit_action_label(action: str) -> str:
+    """An audit event's action as a person reads it (Dutch, lower case)."""
     purpose, _, decision = action.partition(":")
     if decision:  # sign-off decisions: "agenda-signoff:approve"
         what = {"agenda-signoff": "agenda", "minutes-signoff": "verslag", "decisions-signoff": "besluitenlijst"}

@@ -15,7 +15,7 @@ from models.meetings import AgendaVersion, Attendance, Meeting, MeetingKind
 from models.minutes import Minutes
 from models.org import Body, Person, Venue
 from models.types import utcnow
-from web.workspace_home import _action_label
+from web.workspace_home import audit_action_label
 from workflows.policy import MeetingPolicy
 
 KIND_LABELS = {"board": "Bestuursvergadering", "alv": "ALV", "extra_alv": "Extra ALV", "network": "Netwerkbijeenkomst",
@@ -77,7 +77,7 @@ def past_steps(session: Session, meeting_id: int) -> list[Step]:
     steps = [Step(at, _mail_label(kind), f"{count} e-mail{'s' if count != 1 else ''}") for kind, at, count in mails if at]
     events = session.exec(select(AuditEvent).where(AuditEvent.subject_ref == ref)
                           .order_by(col(AuditEvent.at)).limit(200)).all()
-    steps += [Step(e.at, ACTION_LABELS.get(e.action) or _action_label(e.action).capitalize(), e.actor) for e in events]
+    steps += [Step(e.at, ACTION_LABELS.get(e.action) or audit_action_label(e.action).capitalize(), e.actor) for e in events]
     return sorted(steps, key=lambda step: step.at)
 
 
