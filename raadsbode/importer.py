@@ -6,8 +6,11 @@ because people are matched on (association, e-mail) importing the same file twic
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -20,6 +23,7 @@ from raadsbode.import_csv import ImportError_, Sheet, SheetRow, read_sheet
 __all__ = ["ImportError_", "ImportReport", "Outcome", "import_members", "ensure_municipality", "upsert_person"]
 log = logging.getLogger(__name__)
 MAX_BYTES = 5_000_000
+TOO_LARGE = ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")
 MAX_LENGTHS = {"name": 200, "email": 254, "function": 100}
 COLUMN_ORDER = ("municipality", "name", "email", "function")
 
@@ -60,19 +64,31 @@ class MemberRow:
 def import_members(sessions: SessionFactory, association_id: int, data: bytes, *, dry_run: bool = False) -> ImportReport:
     """Validate every row first; write only when all rows are good (and not dry_run)."""
     if len(data) > MAX_BYTES:
-        return ImportReport(errors=[ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")])
+        return ImportReport(errors=[TOO_LARGE])
     sheet = read_sheet(data)
+    with association_session(sessions, association_id) as session:
+        members, errors = validate_rows(session, association_id, sheet)
+        report = ImportReport(errors=errors, rows=len(sheet.rows), dry_run=dry_run)
+        all_or_nothing(session, report, lambda: _write_members(session, association_id, members, report))
+    log.info("member import for association %s: %s", association_id, report)
+    return report
+
+
+@contextmanager
+def association_session(sessions: SessionFactory, association_id: int) -> Iterator[Session]:
+    """The transaction of an import into an association, which must exist."""
     with session_scope(sessions) as session:
         if session.get(Association, association_id) is None:
             raise AssociationError(f"Vereniging {association_id} bestaat niet.")
-        members, errors = validate_rows(session, association_id, sheet)
-        report = ImportReport(errors=errors, rows=len(sheet.rows), dry_run=dry_run)
-        if report.ok:
-            _write_members(session, association_id, members, report)
-        if dry_run or not report.ok:
-            session.rollback()
-    log.info("member import for association %s: %s", association_id, report)
-    return report
+        yield session
+
+
+def all_or_nothing(session: Session, report: Any, write: Callable[[], None]) -> None:
+    """Write only when every row is good (report.ok); keep it only when it is not a dry run."""
+    if report.ok:
+        write()
+    if report.dry_run or not report.ok:
+        session.rollback()
 
 
 def validate_rows(session: Session, association_id: int, sheet: Sheet) -> tuple[list[MemberRow], list[ImportError_]]:

@@ -16,12 +16,10 @@ from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from models.newsletter import Subscriber, SubscriberStatus, Suppression
-from models.org import Association
 from models.types import utcnow
-from raadsbode.associations import AssociationError
-from raadsbode.db import SessionFactory, session_scope
+from raadsbode.db import SessionFactory
 from raadsbode.import_csv import COLUMN_LABELS, ImportError_, Sheet, read_sheet
-from raadsbode.importer import MAX_BYTES
+from raadsbode.importer import MAX_BYTES, TOO_LARGE, all_or_nothing, association_session
 from raadsbode.subscribers import SubscriberError, check_name_and_email
 
 log = logging.getLogger(__name__)
@@ -51,17 +49,12 @@ def import_subscribers(sessions: SessionFactory, association_id: int, data: byte
                        dry_run: bool = False) -> SubscriberImportReport:
     """Validate every row first; write only when all rows are good (and not dry_run)."""
     if len(data) > MAX_BYTES:
-        return SubscriberImportReport(errors=[ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")])
+        return SubscriberImportReport(errors=[TOO_LARGE])
     sheet = read_sheet(data, required=REQUIRED)
     rows, errors = validate_rows(sheet)
     report = SubscriberImportReport(errors=errors, rows=len(sheet.rows), dry_run=dry_run)
-    with session_scope(sessions) as session:
-        if session.get(Association, association_id) is None:
-            raise AssociationError(f"Vereniging {association_id} bestaat niet.")
-        if report.ok:
-            _write(session, association_id, rows, report)
-        if dry_run or not report.ok:
-            session.rollback()
+    with association_session(sessions, association_id) as session:
+        all_or_nothing(session, report, lambda: _write(session, association_id, rows, report))
     log.info("subscriber import for association %s: %s", association_id, report)
     return report
 
