@@ -26,6 +26,7 @@ from web.ws_agenda import router as ws_agenda_router
 from web.ws_planning import router as ws_planning_router
 from web.ws_newsletter import router as ws_newsletter_router
 from web.ws_motions import router as ws_motions_router
+from web.ws_admin import router as ws_admin_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(ws_motions_router)
     app.include_router(ws_planning_router)
     app.include_router(ws_newsletter_router)
+    app.include_router(ws_admin_router)
     if settings.is_dev:
         from web.dev_outbox import router as dev_outbox_router
 

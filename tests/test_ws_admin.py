@@ -1,0 +1,78 @@
+"""Admin pages: staff roles, association settings and venues; admins only, field errors keep what was typed."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models.staff import StaffRole
+from tests.workspace_support import client_for, make_tenant, signed_in_session
+from web.app import create_app
+
+STAFF = "/werkruimte/beheer/medewerkers"
+
+
+@pytest.fixture
+def app(settings, temporal_env):
+    return create_app(settings, temporal_env.client)
+
+
+def roles_in(sessions, tenant) -> set[tuple[int, str]]:
+    with sessions() as s:
+        rows = s.exec(select(StaffRole).where(StaffRole.association_id == tenant.association_id)).all()
+        return {(r.person_id, str(r.role)) for r in rows}
+
+
+async def test_admin_pages_refuse_a_secretary_and_hide_the_menu(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    cookie, csrf = signed_in_session(session_factory_, tenant, "secretary")
+    async with client_for(app, cookie) as client:
+        home = await client.get("/werkruimte")
+        pages = [await client.get(path) for path in (STAFF,)]
+        post = await client.post(STAFF, data={"csrf_token": csrf, "email": "x@y.test", "name": "X", "role": "admin"})
+    assert ">Beheer<" not in home.text
+    assert all(page.status_code == 403 for page in pages) and post.status_code == 403
+    assert (tenant.people["secretary"], "admin") not in roles_in(session_factory_, tenant)
+
+
+async def test_admin_gives_and_takes_roles(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    async with client_for(app, cookie) as client:
+        listing = await client.get(STAFF)
+        existing = await client.post(STAFF, data={"csrf_token": csrf, "email": tenant.email("contact0").upper(),
+                                                  "name": "", "role": "editor"})
+        new = await client.post(STAFF, data={"csrf_token": csrf, "email": "nieuw@example.test",
+                                             "name": "Nieuwe Redacteur", "role": "editor"})
+        taken = await client.post(f"{STAFF}/{tenant.people['editor']}/intrekken", data={"csrf_token": csrf,
+                                                                                       "role": "editor"})
+        after = await client.get(taken.headers["location"])
+    assert listing.status_code == 200 and ">Beheer<" in listing.text and tenant.email("secretary") in listing.text
+    assert existing.status_code == 303 and new.status_code == 303 and taken.status_code == 303
+    roles = roles_in(session_factory_, tenant)
+    assert (tenant.people["contact0"], "editor") in roles and (tenant.people["editor"], "editor") not in roles
+    assert "nieuw@example.test" in after.text and "De rol is ingetrokken." in after.text
+
+
+async def test_grant_errors_keep_typed_values_and_write_nothing(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    before = roles_in(session_factory_, tenant)
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    async with client_for(app, cookie) as client:
+        bad_mail = await client.post(STAFF, data={"csrf_token": csrf, "email": "geen-adres", "name": "Typed Naam",
+                                                  "role": "secretary"})
+        no_name = await client.post(STAFF, data={"csrf_token": csrf, "email": "onbekend@example.test", "name": "",
+                                                 "role": "koning"})
+    assert bad_mail.status_code == 422 and 'id="fout-email"' in bad_mail.text and 'value="Typed Naam"' in bad_mail.text
+    assert no_name.status_code == 422 and 'id="fout-name"' in no_name.text and 'id="fout-role"' in no_name.text
+    assert 'value="onbekend@example.test"' in no_name.text
+    assert roles_in(session_factory_, tenant) == before
+
+
+async def test_admin_cannot_take_away_own_admin_role(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    async with client_for(app, cookie) as client:
+        refused = await client.post(f"{STAFF}/{tenant.people['admin']}/intrekken", data={"csrf_token": csrf,
+                                                                                        "role": "admin"})
+    assert refused.status_code == 422 and "eigen beheerdersrol" in refused.text
+    assert (tenant.people["admin"], "admin") in roles_in(session_factory_, tenant)
