@@ -9,6 +9,8 @@ from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 
 STAFF = "/werkruimte/beheer/medewerkers"
+SETTINGS = "/werkruimte/beheer/vereniging"
+VENUES = "/werkruimte/beheer/vereniging/zalen"
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ async def test_admin_pages_refuse_a_secretary_and_hide_the_menu(app, session_fac
     cookie, csrf = signed_in_session(session_factory_, tenant, "secretary")
     async with client_for(app, cookie) as client:
         home = await client.get("/werkruimte")
-        pages = [await client.get(path) for path in (STAFF,)]
+        pages = [await client.get(path) for path in (STAFF, SETTINGS, VENUES)]
         post = await client.post(STAFF, data={"csrf_token": csrf, "email": "x@y.test", "name": "X", "role": "admin"})
     assert ">Beheer<" not in home.text
     assert all(page.status_code == 403 for page in pages) and post.status_code == 403
@@ -76,3 +78,53 @@ async def test_admin_cannot_take_away_own_admin_role(app, session_factory_):
                                                                                         "role": "admin"})
     assert refused.status_code == 422 and "eigen beheerdersrol" in refused.text
     assert (tenant.people["admin"], "admin") in roles_in(session_factory_, tenant)
+
+
+def association_row(sessions, tenant):
+    from models.org import Association, Body
+
+    with sessions() as s:
+        association = s.get(Association, tenant.association_id)
+        bodies = s.exec(select(Body).where(Body.association_id == tenant.association_id)).all()
+        return association.name, association.mailbox_email, {str(b.kind): b.policy_json for b in bodies}
+
+
+async def test_settings_validate_in_place_and_store_normalised_durations(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    before = association_row(session_factory_, tenant)
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    form = {"csrf_token": csrf, "name": "VNG Nieuwland", "mailbox_email": "kapot", "board__convocation_before": "een week",
+            "alv__convocation_before": "5w"}
+    async with client_for(app, cookie) as client:
+        refused = await client.post(SETTINGS, data=form)
+        assert association_row(session_factory_, tenant) == before
+        saved = await client.post(SETTINGS, data=form | {"mailbox_email": " Post@Nieuwland.Test ",
+                                                         "board__convocation_before": "168h"})
+        shown = await client.get(saved.headers["location"])
+    assert refused.status_code == 422 and 'id="fout-mailbox_email"' in refused.text
+    assert 'id="fout-board__convocation_before"' in refused.text and 'value="een week"' in refused.text
+    assert 'value="VNG Nieuwland"' in refused.text and 'value="5w"' in refused.text
+    name, mailbox, policies = association_row(session_factory_, tenant)
+    assert (name, mailbox) == ("VNG Nieuwland", "post@nieuwland.test")
+    assert '"convocation_before": "1w"' in policies["board"] and '"convocation_before": "5w"' in policies["general_meeting"]
+    assert saved.status_code == 303 and "De instellingen zijn opgeslagen." in shown.text and 'value="1w"' in shown.text
+
+
+async def test_venues_list_add_and_edit(app, session_factory_):
+    tenant, other = make_tenant(session_factory_), make_tenant(session_factory_, name="Andere vereniging")
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    async with client_for(app, cookie) as client:
+        clash = await client.post(f"{VENUES}/nieuw", data={"csrf_token": csrf, "name": "Stadhuis Almere",
+                                                           "address": "Stadhuisplein 1", "municipality_id": ""})
+        foreign_town = await client.post(f"{VENUES}/nieuw", data={"csrf_token": csrf, "name": "Zaal",
+                                                                  "municipality_id": str(other.municipality_ids[0])})
+        added = await client.post(f"{VENUES}/nieuw", data={"csrf_token": csrf, "name": "Gemeentehuis Dronten",
+                                                           "address": "De Rede 1", "municipality_id": str(tenant.municipality_ids[1])})
+        edited = await client.post(f"{VENUES}/{tenant.venue_id}", data={"csrf_token": csrf, "name": "Stadhuis Almere, raadzaal",
+                                                                         "address": "Stadhuisplein 1", "municipality_id": ""})
+        listing = await client.get(VENUES)
+    assert clash.status_code == 422 and "al een locatie met deze naam" in clash.text and "Stadhuisplein 1" in clash.text
+    assert foreign_town.status_code == 422 and 'id="fout-municipality_id"' in foreign_town.text
+    assert added.status_code == 303 and edited.status_code == 303
+    assert "Gemeentehuis Dronten" in listing.text and "Stadhuis Almere, raadzaal" in listing.text and "Dronten" in listing.text
+    assert "1–2 van 2" in listing.text

@@ -1,0 +1,111 @@
+"""Admin: venues (/werkruimte/beheer/vereniging/zalen): list (paginated, searchable), add, edit name, address
+and municipality. A venue's name is unique within the association."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlmodel import Session, col, select
+
+from models.org import Municipality, Venue
+from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
+from web.deps import RendererDep, SessionDep
+from web.forms import field_text
+from web.listing import page_number, paginate, search, search_text
+from web.member_data import actor_of, municipalities
+from web.member_forms import FormState, audit
+
+BASE = "/werkruimte/beheer/vereniging/zalen"
+router = APIRouter(prefix=BASE)
+
+
+@router.get("", response_class=HTMLResponse)
+def venue_list(staff: StaffDep, session: SessionDep, renderer: RendererDep, zoek: str = "", pagina: str = "",
+               opgeslagen: str = "") -> HTMLResponse:
+    query = (select(Venue, Municipality.name).outerjoin(Municipality, Municipality.id == Venue.municipality_id)
+             .where(Venue.association_id == staff.association_id))
+    query = search(query, zoek, Venue.name, Venue.address, Municipality.name)
+    page = paginate(query.order_by(col(Venue.name), col(Venue.id)), page_number(pagina), session=session)
+    return workspace_page(renderer, "web/ws_admin_venues.html.j2", staff, nav="beheer", page=page,
+                          zoek=search_text(zoek), saved=bool(opgeslagen))
+
+
+def venue_form(data: Mapping) -> FormState:
+    return FormState(values={name: field_text(data, name, 400) for name in ("name", "address", "municipality_id")})
+
+
+def check_venue(session: Session, association_id: int, form: FormState, venue_id: int | None) -> None:
+    values = form.values
+    if not values.get("name"):
+        form.errors["name"] = "Vul de naam van de locatie in."
+    elif len(values["name"]) > 200:
+        form.errors["name"] = "Te lang: hoogstens 200 tekens."
+    else:
+        clash = session.exec(select(Venue.id).where(Venue.association_id == association_id,
+                                                    Venue.name == values["name"])).first()
+        if clash is not None and clash != venue_id:
+            form.errors["name"] = "Er is al een locatie met deze naam."
+    if len(values.get("address", "")) > 300:
+        form.errors["address"] = "Te lang: hoogstens 300 tekens."
+    raw = values.get("municipality_id", "")
+    town = session.get(Municipality, int(raw)) if raw.isdigit() else None
+    if raw and (town is None or town.association_id != association_id):
+        form.errors["municipality_id"] = "Kies een gemeente uit de lijst."
+
+
+def _form_page(renderer, staff: StaffContext, session: Session, form: FormState, venue: Venue | None = None,
+               status_code: int = 200, saved: bool = False) -> HTMLResponse:  # noqa: ANN001
+    towns = [(str(m.id), m.name) for m in municipalities(session, staff.association_id)]
+    return workspace_page(renderer, "web/ws_admin_venue_form.html.j2", staff, status_code=status_code, nav="beheer",
+                          form=form, venue=venue, towns=towns, saved=saved)
+
+
+def _save(session: Session, staff: StaffContext, form: FormState, venue: Venue | None) -> Venue | None:
+    check_venue(session, staff.association_id, form, venue.id if venue else None)
+    if not form.ok:
+        return None
+    venue = venue or Venue(association_id=staff.association_id, name="")
+    venue.name, venue.address = form.values["name"], form.values.get("address", "")
+    raw = form.values.get("municipality_id", "")
+    venue.municipality_id = int(raw) if raw else None
+    session.add(venue)
+    session.flush()
+    audit(session, staff.association_id, actor_of(session, staff), "venue-saved", f"venue-{venue.id}",
+          {"name": venue.name, "address": venue.address})
+    return venue
+
+
+@router.get("/nieuw", response_class=HTMLResponse)
+def new_venue(staff: StaffDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
+    return _form_page(renderer, staff, session, FormState())
+
+
+@router.post("/nieuw", response_class=HTMLResponse)
+async def create_venue(request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
+    form = venue_form(await request.form())
+    if _save(session, staff, form, None) is None:
+        session.rollback()
+        return _form_page(renderer, staff, session, form, status_code=422)
+    session.commit()
+    return RedirectResponse(f"{BASE}?opgeslagen=1", status_code=303)
+
+
+@router.get("/{venue_id}", response_class=HTMLResponse)
+def edit_venue(venue_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep,
+               opgeslagen: str = "") -> HTMLResponse:
+    venue = owned_or_404(session, Venue, venue_id, staff)
+    form = FormState(values={"name": venue.name, "address": venue.address,
+                             "municipality_id": str(venue.municipality_id or "")})
+    return _form_page(renderer, staff, session, form, venue, saved=bool(opgeslagen))
+
+
+@router.post("/{venue_id}", response_class=HTMLResponse)
+async def update_venue(venue_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
+    venue = owned_or_404(session, Venue, venue_id, staff)
+    form = venue_form(await request.form())
+    if _save(session, staff, form, venue) is None:
+        session.rollback()
+        return _form_page(renderer, staff, session, form, session.get(Venue, venue_id), status_code=422)
+    session.commit()
+    return RedirectResponse(f"{BASE}/{venue_id}?opgeslagen=1", status_code=303)
