@@ -27,6 +27,7 @@ from web.ws_planning import router as ws_planning_router
 from web.ws_newsletter import router as ws_newsletter_router
 from web.ws_motions import router as ws_motions_router
 from web.ws_admin import router as ws_admin_router
+from web.ws_new_meetings import router as ws_new_meetings_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(signin_router)
     app.include_router(workspace_home_router)
     app.include_router(member_pages_router)
+    app.include_router(ws_new_meetings_router)  # before ws_meetings: /nieuw-alv is not a {meeting_id}
     app.include_router(ws_meetings_router)
     app.include_router(ws_meeting_actions_router)
     app.include_router(ws_agenda_router)
