@@ -88,17 +88,20 @@ async def _run_worker_until_signal(settings: Settings) -> None:
 def web(
     host: str | None = typer.Option(None, help="Interface to bind (env RAADSBODE_WEB_HOST)."),
     port: int | None = typer.Option(None, help="Port (env RAADSBODE_WEB_PORT)."),
+    workers: int = typer.Option(1, min=1, max=32, envvar="RAADSBODE_WEB_WORKERS",
+                                help="Web processes on this port (CPU-bound page rendering scales with them)."),
+    access_log: bool = typer.Option(True, envvar="RAADSBODE_WEB_ACCESS_LOG",
+                                    help="Log every request (off when the proxy already does)."),
 ) -> None:
     """Run the web app (link pages, forms) with uvicorn (production process)."""
     import uvicorn
 
-    from web.app import create_app
-
     settings = load_settings()
     # Links in emails use RAADSBODE_PUBLIC_BASE_URL, so the proxy's X-Forwarded-* headers only matter for
-    # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1).
-    uvicorn.run(create_app(settings), host=host or settings.web_host, port=port or settings.web_port,
-                proxy_headers=True, log_level="info")
+    # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1). Several workers need an import
+    # string: each process builds its own app from the same environment.
+    uvicorn.run("web.app:create_app", factory=True, workers=workers, host=host or settings.web_host,
+                port=port or settings.web_port, proxy_headers=True, log_level="info", access_log=access_log)
 
 
 def migrate() -> None:
