@@ -88,10 +88,10 @@ async def _run_worker_until_signal(settings: Settings) -> None:
 def web(
     host: str | None = typer.Option(None, help="Interface to bind (env RAADSBODE_WEB_HOST)."),
     port: int | None = typer.Option(None, help="Port (env RAADSBODE_WEB_PORT)."),
-    workers: int = typer.Option(1, min=1, max=32, envvar="RAADSBODE_WEB_WORKERS",
-                                help="Web processes on this port (CPU-bound page rendering scales with them)."),
-    access_log: bool = typer.Option(True, envvar="RAADSBODE_WEB_ACCESS_LOG",
-                                    help="Log every request (off when the proxy already does)."),
+    workers: int | None = typer.Option(None, min=1, max=32,
+                                       help="Web processes on this port (env RAADSBODE_WEB_WORKERS; default 1)."),
+    access_log: bool | None = typer.Option(None, "--access-log/--no-access-log",
+                                           help="Log every request (env RAADSBODE_WEB_ACCESS_LOG; default on)."),
 ) -> None:
     """Run the web app (link pages, forms) with uvicorn (production process)."""
     import uvicorn
@@ -100,8 +100,9 @@ def web(
     # Links in emails use RAADSBODE_PUBLIC_BASE_URL, so the proxy's X-Forwarded-* headers only matter for
     # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1). Several workers need an import
     # string: each process builds its own app from the same environment.
-    uvicorn.run("web.app:create_app", factory=True, workers=workers, host=host or settings.web_host,
-                port=port or settings.web_port, proxy_headers=True, log_level="info", access_log=access_log)
+    uvicorn.run("web.app:create_app", factory=True, workers=workers or settings.web_workers,
+                host=host or settings.web_host, port=port or settings.web_port, proxy_headers=True,
+                log_level="info", access_log=settings.web_access_log if access_log is None else access_log)
 
 
 def migrate() -> None:

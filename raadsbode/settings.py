@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # Ports of the embedded dev stack.
     web_host: str = "127.0.0.1"
     web_port: int = 8000
+    web_workers: int = 1  # uvicorn processes of `raadsbode web`
+    web_access_log: bool = True
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     sink_port: int = 8025
