@@ -12,6 +12,7 @@ from raadsbode.settings import Settings, get_settings
 from web.links import router as links_router
 from web.newsletter_pages import router as newsletter_router
 from web.secretariat_redirects import router as secretariat_redirects_router
+from web.head import HeadFromGet
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
 from web.motion_pages import router as motion_router
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.temporal = temporal
     app.state.temporal_lock = asyncio.Lock()
     install_error_handlers(app)
+    app.add_middleware(HeadFromGet)
 
     @app.get("/health")
     def health() -> dict[str, str]:
