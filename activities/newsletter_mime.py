@@ -17,6 +17,7 @@ from models.messages import OutboundEmail
 from raadsbode.settings import Settings
 
 NAME_MARK = "RBPLACEHOLDERNAME"  # in the rendered html/text: the greeting's name
+NO_NAME = "lezer"  # the greeting's name for a reader who left the name empty ("Beste lezer,")
 UNSUB_MARK = "RBPLACEHOLDERUNSUB"  # in the rendered html/text: the unsubscribe URL
 _TO = "rb-recipient-placeholder@placeholder.test"
 _MSGID = "<rb-msgid-placeholder@placeholder.test>"
@@ -67,12 +68,13 @@ class IssueTemplate:
         email, name = _checked(rcpt)
         key = replace(self.out, recipient_email=email, recipient_name=name).business_key
         msgid = message_id_for(key, self.domain)
+        greeting = name.strip() or NO_NAME
         values = {
             "to": to_value(name, email),
             "msgid": msgid.encode("ascii"),
             "unsub": rcpt.unsubscribe_url.encode("ascii"),
-            "text": self.text.fill(name, rcpt.unsubscribe_url),
-            "html": self.html.fill(html_lib.escape(name), rcpt.unsubscribe_url),
+            "text": self.text.fill(greeting, rcpt.unsubscribe_url),
+            "html": self.html.fill(html_lib.escape(greeting), rcpt.unsubscribe_url),
         }
         parts = self.parts
         data = b"".join(values[_SLOT_NAMES[p]] if i % 2 else p for i, p in enumerate(parts))

@@ -15,7 +15,7 @@ import pytest
 
 from activities.compose import HeaderInjectionError, build_message
 from activities.mailer import Mailer
-from activities.newsletter_mime import NAME_MARK, UNSUB_MARK, EncodedBody, IssueTemplate, Recipient
+from activities.newsletter_mime import NAME_MARK, NO_NAME, UNSUB_MARK, EncodedBody, IssueTemplate, Recipient
 from models.messages import OutboundEmail
 from raadsbode.settings import Settings
 
@@ -101,6 +101,15 @@ def test_copy_equals_what_build_message_makes():
         want = full.get_body((kind,)).get_content().replace(UNSUB_MARK, UNSUB)
         want = want.replace(NAME_MARK, name if kind == "plain" else "Sjoerd Fûgelsang &lt;&amp;&gt;")
         assert copy.get_body((kind,)).get_content() == want
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_a_reader_without_a_name_is_greeted_as_lezer(name):
+    copy = _parse(IssueTemplate(_issue(), SETTINGS).personalise(Recipient("lezer@urk.test", name, UNSUB)).data)
+    for kind in ("plain", "html"):
+        body = copy.get_body((kind,)).get_content()
+        assert f"Beste {NO_NAME}," in body and "Beste ," not in body and NAME_MARK not in body, kind
+    assert copy["To"].addresses[0].display_name == ""  # the header keeps the (empty) name
 
 
 def test_personalising_costs_microseconds():
