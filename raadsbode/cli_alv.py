@@ -13,7 +13,8 @@ from models.alv_messages import AlvStatusView
 from models.meeting_messages import StatusQuery
 from raadsbode import cli_meeting_input as parse
 from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
-from raadsbode.cli_alv_common import client, create_from_options, fail, local_time, run
+from raadsbode.cli_alv_common import create_from_options, local_time
+from raadsbode.cli_common import client, fail, run
 from raadsbode.meetings import MeetingError
 from raadsbode.settings import get_settings
 from workflows.alv import AlvWorkflow

@@ -2,30 +2,17 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func
 from sqlmodel import select
 
 from models.org import Municipality, Person
 from raadsbode.associations import AssociationError, create_association, list_associations
-from raadsbode.db import SessionFactory, make_engine, migrate, session_factory, session_scope
-from raadsbode.settings import get_settings
+from raadsbode.cli_common import console, fail, open_sessions
+from raadsbode.db import session_scope
 
 association_app = typer.Typer(help="Manage associations (tenants).", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo association VNG Flevoland.", no_args_is_help=True)
-
-
-def console() -> Console:
-    # Made per call so the terminal width (COLUMNS) is read when the command runs.
-    return Console()
-
-
-def open_sessions() -> SessionFactory:
-    """Sessions on the configured database, brought to the newest schema first."""
-    url = get_settings().database_url
-    migrate(url)
-    return session_factory(make_engine(url))
 
 
 @association_app.command("create")
@@ -39,8 +26,7 @@ def create(
         with session_scope(open_sessions()) as session:
             association = create_association(session, slug, name, mailbox)
     except AssociationError as exc:
-        console().print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+        fail(str(exc))
     console().print(f"Vereniging '{association.name}' aangemaakt (slug {association.slug}, id {association.id}).")
 
 

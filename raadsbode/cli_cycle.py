@@ -13,7 +13,7 @@ from raadsbode import alv_cycle as cycle
 from raadsbode import cli_meeting_input as parse
 from raadsbode.alv_planning import add_planning_entry, planned_alvs
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_alv_common import client, fail, run, sessions
+from raadsbode.cli_common import client, fail, open_sessions, run
 from raadsbode.cli_schedule_table import schedule_table
 from raadsbode.db import session_scope
 from raadsbode.meetings import MeetingError
@@ -30,7 +30,7 @@ TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 def _association(slug: str) -> tuple[int, str, str]:
     """(id, slug, time zone) of the association, or a Dutch failure."""
     try:
-        with session_scope(sessions()) as session:
+        with session_scope(open_sessions()) as session:
             found = get_association_by_slug(session, slug)
             return found.id, found.slug, found.timezone or get_settings().timezone
     except AssociationError as err:
@@ -76,7 +76,7 @@ def show(association: str = ASSOCIATION) -> None:
         return await cycle.cycle_handle(await client(), slug).describe()
     desc: ScheduleDescription = run(go(), _what(slug))
     table = schedule_table(f"ALV-schema {slug}", desc, ZoneInfo(tz), upcoming=2)
-    with session_scope(sessions()) as session:
+    with session_scope(open_sessions()) as session:
         for entry in planned_alvs(session, association_id):
             made = f" (vergadering {entry.meeting_id})" if entry.meeting_id else ""
             table.add_row("Gepland", entry.starts_at.astimezone(ZoneInfo(tz)).strftime("%d-%m-%Y %H:%M") + made)
@@ -138,7 +138,7 @@ def plan(
 ) -> None:
     """Put an ALV date in the year planning; the next firing of the cycle takes the earliest date ahead."""
     try:
-        with session_scope(sessions()) as session:
+        with session_scope(open_sessions()) as session:
             found = get_association_by_slug(session, association)
             tz = found.timezone or get_settings().timezone
             starts = parse.parse_local(start_at, tz)

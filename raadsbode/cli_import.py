@@ -7,7 +7,7 @@ import typer
 from rich.table import Table
 
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_association import console, open_sessions
+from raadsbode.cli_common import console, fail, open_sessions
 from raadsbode.db import session_scope
 from raadsbode.importer import ImportReport, import_members
 
@@ -27,8 +27,7 @@ def members(
             association_id = get_association_by_slug(session, association).id
         report = import_members(sessions, association_id, file.read_bytes(), dry_run=dry_run)
     except AssociationError as exc:
-        console().print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        fail(str(exc), 2)
     if not report.ok:
         print_import_errors(report, file)
         raise typer.Exit(1)

@@ -1,57 +1,30 @@
 """`raadsbode meeting start|agenda|minutes|status|reschedule|cancel`: the secretary's commands."""
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.service import RPCError
 
 from models.meeting_messages import PHASE_LABELS, CancelMeeting, MeetingStatusView, Reschedule, StatusQuery, SubmitAgenda, SubmitMinutes
 from models.meetings import Meeting
-from models.org import Membership, MemberRole, Person, normalise_email
+from models.org import Association, Membership, MemberRole, Person, normalise_email
 from raadsbode import cli_meeting_input as parse
 from raadsbode.associations import AssociationError, get_association_by_slug
 from raadsbode.cli_alv import start_by_hand
+from raadsbode.cli_alv_common import local_time
+from raadsbode.cli_common import client, fail, open_sessions, run
 from raadsbode.cli_meeting_kinds import WRONG_BODY, general_meeting_kind, other_status
-from raadsbode.db import SessionFactory, make_engine, migrate, session_factory, session_scope
+from raadsbode.db import session_scope
 from raadsbode.meetings import MeetingError, create_meeting, meeting_handle, start_meeting_workflow
 from raadsbode.settings import get_settings
-from raadsbode.temporal_client import connect
 from workflows.meeting import MeetingWorkflow
 
 meeting_app = typer.Typer(help="Start, steer and follow meeting workflows.", no_args_is_help=True)
+WORKFLOW = "De workflow van vergadering {}"
 ROLE_NL = {"chair": "voorzitter", "deputy_chair": "loco-voorzitter", "secretary": "secretaris"}
-
-
-def _sessions() -> SessionFactory:
-    url = get_settings().database_url
-    migrate(url)
-    return session_factory(make_engine(url))
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True).print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
-
-
-def _run(coro) -> object:  # noqa: ANN001
-    """Run a command's async part; Dutch messages instead of tracebacks for what a person can fix."""
-    try:
-        return asyncio.run(coro)
-    except WorkflowUpdateFailedError as err:
-        _fail(str(getattr(err.cause, "message", err.cause)))
-    except (MeetingError, AssociationError) as err:
-        _fail(str(err))
-    except RPCError as err:
-        _fail(f"De workflow van deze vergadering is niet bereikbaar of al afgelopen ({err.message}).")
-    return None
 
 
 @meeting_app.command("start", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -75,40 +48,39 @@ def start(
         if general:  # an ALV has its own workflow; the ALV command creates and starts it
             start_by_hand(association, start_at, end_at, reason, general, venue, title, policy)
             return
-        with session_scope(_sessions()) as session:
+        with session_scope(open_sessions()) as session:
             found = get_association_by_slug(session, association)
             tz = found.timezone or settings.timezone
             starts = parse.parse_local(start_at, tz)
             the_body = parse.find_body(session, found.id, body)
             if parse.meeting_kind(the_body) in ("alv", "network"):
-                _fail(WRONG_BODY[parse.meeting_kind(the_body)])
+                fail(WRONG_BODY[parse.meeting_kind(the_body)])
             meeting = create_meeting(
                 session, association_id=found.id, body_id=the_body.id, kind=parse.meeting_kind(the_body),
                 title=title, starts_at=starts, ends_at=parse.end_time(starts, end_at, tz),
                 venue_id=parse.find_venue(session, found.id, venue), policy=policy)
             meeting_id, slug = meeting.id, found.slug
     except (MeetingError, AssociationError) as err:
-        _fail(str(err))
+        fail(str(err))
 
     async def go() -> str:
-        return await start_meeting_workflow(await connect(settings), settings, meeting_id, slug)
-    workflow_id = _run(go())
+        return await start_meeting_workflow(await client(), settings, meeting_id, slug)
+    workflow_id = run(go(), WORKFLOW.format(meeting_id))
     Console().print(f"Vergadering {meeting_id} gestart (workflow {workflow_id}).")
 
 
 def _editor(meeting_id: int, email: str | None) -> int:
     """The person submitting: the body's secretary, or whoever --by names."""
-    with session_scope(_sessions()) as session:
+    with session_scope(open_sessions()) as session:
         meeting = session.get(Meeting, meeting_id)
         if meeting is None:
-            _fail(f"Onbekende vergadering {meeting_id}.")
+            fail(f"Onbekende vergadering {meeting_id}.")
         rows = session.exec(select(Membership, Person).join(Person, col(Person.id) == Membership.person_id)
                             .where(Membership.body_id == meeting.body_id)).all()
         for membership, person in rows:
             if (email is None and membership.role == MemberRole.secretary) or (email and person.email == normalise_email(email)):
                 return person.id
-    _fail("Geen indiener gevonden voor dit orgaan; geef --by met het e-mailadres van de secretaris of voorzitter.")
-    return 0
+    fail("Geen indiener gevonden voor dit orgaan; geef --by met het e-mailadres van de secretaris of voorzitter.")
 
 
 @meeting_app.command("agenda")
@@ -117,13 +89,13 @@ def agenda(meeting_id: int, file: Path, by: str = typer.Option(None, help="E-mai
     try:
         items = parse.read_agenda(file)
     except MeetingError as err:
-        _fail(str(err))
+        fail(str(err))
     person_id = _editor(meeting_id, by)
 
     async def go():  # noqa: ANN202
-        handle = meeting_handle(await connect(get_settings()), meeting_id)
+        handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.submit_agenda, SubmitAgenda(person_id, items, "via de CLI"))
-    result = _run(go())
+    result = run(go(), WORKFLOW.format(meeting_id))
     Console().print(f"Agenda versie {result.version} opgeslagen; de voorzitter en de secretaris krijgen een link om te ondertekenen.")
 
 
@@ -133,28 +105,27 @@ def minutes(meeting_id: int, file: Path, by: str = typer.Option(None, help="E-ma
     try:
         text, decisions = parse.read_minutes(file)
     except MeetingError as err:
-        _fail(str(err))
+        fail(str(err))
     person_id = _editor(meeting_id, by)
 
     async def go():  # noqa: ANN202
-        handle = meeting_handle(await connect(get_settings()), meeting_id)
+        handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.submit_minutes, SubmitMinutes(person_id, text, decisions))
-    result = _run(go())
+    result = run(go(), WORKFLOW.format(meeting_id))
     Console().print(f"Verslag versie {result.version} opgeslagen; de voorzitter krijgt een link om te ondertekenen.")
 
 
 @meeting_app.command("status")
 def status(meeting_id: int) -> None:
     """Phase, agenda version, who has signed, the next deadline and the registrations (any kind of meeting)."""
-    show_other = other_status(_sessions(), meeting_id)
+    show_other = other_status(open_sessions(), meeting_id)
     if show_other is not None:  # an ALV or a network meeting runs its own workflow with its own status
         show_other(meeting_id)
         return
 
     async def go() -> MeetingStatusView:
-        return await meeting_handle(await connect(get_settings()), meeting_id).query(MeetingWorkflow.status, StatusQuery())
-    view: MeetingStatusView = _run(go())
-    tz = ZoneInfo(get_settings().timezone)
+        return await meeting_handle(await client(), meeting_id).query(MeetingWorkflow.status, StatusQuery())
+    view: MeetingStatusView = run(go(), WORKFLOW.format(meeting_id))
     table = Table("", "", title=f"Vergadering {meeting_id}", show_header=False)
     table.add_row("Fase", PHASE_LABELS.get(view.phase, view.phase))
     table.add_row("Agendaversie", str(view.agenda_version or "nog geen"))
@@ -163,7 +134,7 @@ def status(meeting_id: int) -> None:
                       f"{'ondertekend' if signer.signed else 'nog niet ondertekend'}")
     table.add_row("Volgende stap", view.next_step)
     if view.next_deadline_iso:
-        table.add_row("Wanneer", datetime.fromisoformat(view.next_deadline_iso).astimezone(tz).strftime("%d-%m-%Y %H:%M"))
+        table.add_row("Wanneer", local_time(view.next_deadline_iso))
     table.add_row("Aanmeldingen", f"komt {view.rsvp.get('attending', 0)}, komt niet {view.rsvp.get('not_attending', 0)}, "
                   f"geen antwoord {view.rsvp.get('none', 0)}")
     Console().print(table)
@@ -173,28 +144,28 @@ def status(meeting_id: int) -> None:
 def reschedule(meeting_id: int, start_at: str = typer.Option(..., "--start"), end_at: str = typer.Option(None, "--end"),
                venue: str = typer.Option(None), reason: str = typer.Option("")) -> None:
     """Move a meeting (new time and/or venue); everyone invited gets an updated invitation."""
-    settings = get_settings()
-    with session_scope(_sessions()) as session:
-        meeting = session.get(Meeting, meeting_id) or _fail(f"Onbekende vergadering {meeting_id}.")
+    with session_scope(open_sessions()) as session:
+        meeting = session.get(Meeting, meeting_id) or fail(f"Onbekende vergadering {meeting_id}.")
+        tz = session.get(Association, meeting.association_id).timezone  # as `meeting start` reads the time
         try:
-            starts = parse.parse_local(start_at, settings.timezone)
-            ends = parse.end_time(starts, end_at, settings.timezone)
+            starts = parse.parse_local(start_at, tz)
+            ends = parse.end_time(starts, end_at, tz)
             venue_id = parse.find_venue(session, meeting.association_id, venue)
         except MeetingError as err:
-            _fail(str(err))
+            fail(str(err))
 
     async def go():  # noqa: ANN202
-        handle = meeting_handle(await connect(settings), meeting_id)
+        handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.reschedule, Reschedule(starts.isoformat(), ends.isoformat(), venue_id, reason))
-    result = _run(go())
-    (Console().print if result.accepted else _fail)(result.message)
+    result = run(go(), WORKFLOW.format(meeting_id))
+    (Console().print if result.accepted else fail)(result.message)
 
 
 @meeting_app.command("cancel")
 def cancel(meeting_id: int, reason: str = typer.Option("", help="Shown to everyone invited.")) -> None:
     """Cancel a meeting; everyone who got an invitation gets a cancellation."""
     async def go():  # noqa: ANN202
-        handle = meeting_handle(await connect(get_settings()), meeting_id)
+        handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting(reason))
-    result = _run(go())
-    (Console().print if result.accepted else _fail)(result.message)
+    result = run(go(), WORKFLOW.format(meeting_id))
+    (Console().print if result.accepted else fail)(result.message)

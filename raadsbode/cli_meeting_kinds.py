@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from models.meetings import Meeting
 from raadsbode.cli_alv import status as alv_status
-from raadsbode.cli_alv_common import fail
+from raadsbode.cli_common import fail
 from raadsbode.cli_network import status as network_status
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.meetings import MeetingError

@@ -12,7 +12,8 @@ from models.alv_labels import NETWORK_PHASE_LABELS
 from models.alv_messages import NetworkStatusView
 from models.meeting_messages import StatusQuery
 from raadsbode import cli_meeting_input as parse
-from raadsbode.cli_alv_common import client, create_from_options, fail, local_time, run
+from raadsbode.cli_alv_common import create_from_options, local_time
+from raadsbode.cli_common import client, fail, run
 from raadsbode.meetings import MeetingError
 from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
 from raadsbode.settings import get_settings

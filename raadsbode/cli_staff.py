@@ -11,17 +11,12 @@ from sqlmodel import select
 from models.org import Person, normalise_email
 from models.staff import StaffRole
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_association import console, open_sessions
+from raadsbode.cli_common import console, fail, open_sessions
 from raadsbode.db import session_scope
 from raadsbode.staff import ROLE_NAMES, StaffError, add_staff, remove_staff
 
 staff_app = typer.Typer(help="Staff of an association's web workspace (secretary, editor, admin).", no_args_is_help=True)
 ROLE_HELP = "secretary (meetings, members), editor (newsletter), admin (both, plus staff)."
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    console().print(f"[red]{exc}[/red]")
-    return typer.Exit(1)
 
 
 @staff_app.command("add")
@@ -37,7 +32,7 @@ def add(
             association_id = get_association_by_slug(session, association).id
             add_staff(session, association_id, email, role.strip().lower(), name)
     except AssociationError as exc:  # StaffError is one too
-        raise _fail(exc) from exc
+        fail(str(exc))
     console().print(f"{normalise_email(email)} is nu {role} van {association}. Inloggen: /inloggen")
 
 
@@ -52,7 +47,7 @@ def list_(association: str = typer.Option(..., "--association", "-a", help="Slug
                                 .where(StaffRole.association_id == association_id)
                                 .order_by(Person.name, StaffRole.role)).all()
     except AssociationError as exc:
-        raise _fail(exc) from exc
+        fail(str(exc))
     table = Table("Naam", "E-mail", "Rol", title=f"Medewerkers van {association}")
     for person_name, person_email, staff_role in rows:
         table.add_row(person_name, person_email, str(staff_role))
@@ -77,5 +72,5 @@ def remove(
                 raise StaffError(f"Onbekende rol '{role}' (kies uit {', '.join(ROLE_NAMES)}).")
             removed = remove_staff(session, association_id, person_id, role or None)
     except AssociationError as exc:
-        raise _fail(exc) from exc
+        fail(str(exc))
     console().print(f"{removed} rol(len) ingetrokken.")

@@ -5,10 +5,14 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -17,10 +21,8 @@ SessionFactory = Callable[[], Session]
 
 
 def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    _make_sqlite_dir(url)
+    if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -57,19 +59,39 @@ def session_scope(factory: SessionFactory) -> Iterator[Session]:
         session.close()
 
 
-def migrate(url: str) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def _make_sqlite_dir(url: str) -> None:
+    """SQLite makes its file but not the folder it is in (var/ on a fresh checkout)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def alembic_config(url: str | None = None) -> Config:
     # Alembic narrates every plugin (on import) and revision at INFO; the console needs only our one line.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    if make_url(url).get_backend_name() == "sqlite":
-        db = make_url(url).database
-        if db and db != ":memory:":
-            Path(db).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(cfg, "heads")  # "heads": a branch added before its merge revision still applies
+    if url is not None:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+
+    _make_sqlite_dir(url)
+    command.upgrade(alembic_config(url), "heads")  # "heads": a branch added before its merge revision still applies
     log.info("database at newest revision")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """Whether the database is at the newest revision (what `raadsbode migrate` brings it to)."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads

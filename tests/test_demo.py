@@ -113,3 +113,18 @@ def test_demo_load_command(runner, session_factory_):
     assert result.exit_code == 0, result.output
     with session_scope(session_factory_) as session:
         assert get_association_by_slug(session, DEMO_SLUG).name == "VNG Flevoland"
+
+
+def test_commands_ask_for_migrate_instead_of_migrating(tmp_path, monkeypatch):
+    from raadsbode.cli import app
+
+    monkeypatch.setenv("RAADSBODE_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    get_settings.cache_clear()
+    try:
+        refused = CliRunner().invoke(app, ["association", "list"])
+        migrated = CliRunner().invoke(app, ["migrate"])
+        listed = CliRunner().invoke(app, ["association", "list"])
+    finally:
+        get_settings.cache_clear()
+    assert refused.exit_code == 1 and "voer eerst `raadsbode migrate` uit" in refused.output, refused.output
+    assert migrated.exit_code == 0 and listed.exit_code == 0 and "Verenigingen" in listed.output, listed.output

@@ -1,18 +1,15 @@
 """The Alembic history has one head and the migrated schema equals the SQLModel tables (no drift)."""
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
-from raadsbode.db import MIGRATIONS_DIR, make_engine
+from raadsbode.db import alembic_config, make_engine
 
 
 def test_one_head():
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    assert len(ScriptDirectory.from_config(cfg).get_heads()) == 1, "merge the new branch into one head"
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1, "merge the new branch into one head"
 
 
 def test_migrated_schema_matches_the_models(db_url):
