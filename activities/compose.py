@@ -107,18 +107,18 @@ def _configured_address(address: str) -> str:
 def build_message(out: OutboundEmail, message_id: str, settings: Settings) -> bytes:
     """The whole message as bytes with CRLF line endings, ready for SMTP DATA."""
     msg = EmailMessage(policy=policy.SMTP)
-    _set_addresses(msg, out, settings)
+    sender = from_address(out, settings)
+    _set_addresses(msg, out, sender)
     msg["Subject"] = checked_header_value(out.subject, "subject")
     msg["Date"] = format_datetime(datetime.now(ZoneInfo(settings.timezone)))
     msg["Message-ID"] = checked_header_value(message_id, "message_id")
     msg["MIME-Version"] = "1.0"
     _set_extra_headers(msg, out.headers)
-    _set_body(msg, out)
+    _set_body(msg, out, sender)
     return msg.as_bytes(policy=policy.SMTP)
 
 
-def _set_addresses(msg: EmailMessage, out: OutboundEmail, settings: Settings) -> None:
-    sender = from_address(out, settings)
+def _set_addresses(msg: EmailMessage, out: OutboundEmail, sender: str) -> None:
     recipient = checked_address(out.recipient_email, "recipient_email")
     from_name = checked_header_value(out.from_name or "", "from_name")
     to_name = checked_header_value(out.recipient_name or "", "recipient_name")
@@ -140,13 +140,13 @@ def _set_extra_headers(msg: EmailMessage, headers: dict[str, str]) -> None:
         msg[name] = checked_header_value(value, name)
 
 
-def _set_body(msg: EmailMessage, out: OutboundEmail) -> None:
+def _set_body(msg: EmailMessage, out: OutboundEmail, sender: str) -> None:
     # Quoted-printable: 7-bit safe through any relay, and readable for ASCII-heavy Dutch text.
     msg.set_content(out.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.make_alternative()
     msg.attach(_text_part(out.html, "html"))
     if out.calendar is not None:
-        msg.attach(calendar_part(out.calendar, out.calendar_method))
+        msg.attach(calendar_part(out.calendar, out.calendar_method, sender))
 
 
 def _text_part(content: str, subtype: str) -> MIMEPart:
@@ -156,11 +156,15 @@ def _text_part(content: str, subtype: str) -> MIMEPart:
     return part
 
 
-def calendar_part(calendar: bytes, method: str | None) -> MIMEPart:
-    """RFC 6047: an inline text/calendar alternative whose MIME method equals the METHOD inside."""
+def calendar_part(calendar: bytes, method: str | None, sender: str) -> MIMEPart:
+    """RFC 6047: an inline text/calendar alternative whose MIME method equals the METHOD inside, and
+    whose ORGANIZER is the From address (Outlook and Gmail treat other invitations as not the organizer's)."""
     inner = _calendar_method(calendar)
     if method is not None and method.upper() != inner:
         raise ValueError(f"calendar_method {method!r} differs from METHOD:{inner} in the calendar")
+    organizer = _calendar_organizer(calendar)
+    if _comparable_address(organizer) != _comparable_address(sender):
+        raise ValueError(f"ORGANIZER mailto:{organizer} in the calendar differs from the From address {sender}")
     part = MIMEPart(policy=policy.SMTP)
     text = calendar.decode("utf-8")
     # Exchange and Google send calendars as 7bit when ASCII, base64 otherwise; every client reads that.
@@ -176,3 +180,18 @@ def _calendar_method(calendar: bytes) -> str:
     if not match or match.group(1).decode() not in CALENDAR_METHODS:
         raise ValueError("the calendar has no METHOD line of REQUEST, CANCEL or PUBLISH")
     return match.group(1).decode()
+
+
+def _calendar_organizer(calendar: bytes) -> str:
+    unfolded = re.sub(rb"\r?\n[ \t]", b"", calendar)  # RFC 5545 3.1: a long line may fold inside the address
+    match = re.search(rb"^ORGANIZER[;:].*mailto:([^\s\"]+)\r?$", unfolded, re.MULTILINE | re.IGNORECASE)
+    if not match:
+        raise ValueError("the calendar has no ORGANIZER with a mailto: address")
+    return match.group(1).decode("utf-8", errors="replace")
+
+
+def _comparable_address(address: str) -> str:
+    try:
+        return checked_address(address, "address").lower()  # IDN domains as punycode, like the From
+    except HeaderInjectionError:
+        return address.strip().lower()  # e.g. a configured sender on a local domain

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
+from activities.compose import checked_address
+
 PRODID = "-//Raadsbode//Raadsbode 0.1//NL"
 METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 AMSTERDAM = "Europe/Amsterdam"
@@ -75,7 +77,8 @@ def _event_component(event: CalendarEvent) -> Event:
         vevent.add("url", event.url)
     vevent.add("status", "CANCELLED" if event.method == "CANCEL" else "CONFIRMED")
     vevent.add("transp", "OPAQUE")
-    vevent.add("organizer", _address(event.organizer_email, event.organizer_name))
+    # The address exactly as the From header carries it (IDN domain as punycode): clients compare the two.
+    vevent.add("organizer", _address(checked_address(event.organizer_email, "organizer_email"), event.organizer_name))
     vevent.add("attendee", _attendee(event))
     return vevent
 

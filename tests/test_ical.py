@@ -5,6 +5,7 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -118,6 +119,23 @@ def test_mime_method_must_equal_the_calendar_method():
         build_message(replace(out, calendar_method="CANCEL"), "<x@vng-flevoland.test>", Settings())
 
 
+def test_organizer_must_be_the_from_address():
+    out = invitation(make_event(), version=1)
+    with pytest.raises(ValueError, match="ORGANIZER"):
+        build_message(replace(out, from_email="secretariaat@vng-flevoland.test"), "<x@vng-flevoland.test>", Settings())
+    with pytest.raises(ValueError, match="ORGANIZER"):  # the configured sender is no organizer either
+        build_message(replace(out, from_email=None), "<x@vng-flevoland.test>", Settings())
+    # An IDN domain: ORGANIZER carries it as punycode, exactly as the From header does (a long line
+    # folds inside the address; the check unfolds it). Case makes no difference.
+    idn = make_event(organizer_email="Info@Súdwest-Fryslân-samenwerkende-gemeenten.test",
+                     organizer_name="Samenwerkende gemeenten Súdwest-Fryslân")
+    raw = build_message(replace(invitation(idn, 1), from_email="info@súdwest-fryslân-samenwerkende-gemeenten.test"),
+                        "<x@vng-flevoland.test>", Settings())
+    _, vevent, _ = calendar_of(raw)
+    sender = message_from_bytes(raw, policy=policy.default)["From"].addresses[0]
+    assert sender.domain.startswith("xn--") and str(vevent["ORGANIZER"]) == f"mailto:{sender.addr_spec}"
+
+
 def invitation(event: CalendarEvent, version: int) -> OutboundEmail:
     return OutboundEmail(
         kind="convocation", subject_ref=event.uid, version=version, recipient_email=event.attendee_email,
@@ -127,9 +145,7 @@ def invitation(event: CalendarEvent, version: int) -> OutboundEmail:
 
 
 def calendar_of(raw: bytes):
-    """The text/calendar part: last inside the multipart/alternative, MIME method = METHOD."""
-    from email import message_from_bytes, policy
-
+    """The text/calendar part: last inside the multipart/alternative, MIME method = METHOD, ORGANIZER = From."""
     msg = message_from_bytes(raw, policy=policy.default)
     assert msg.get_content_type() == "multipart/alternative"
     parts = msg.get_payload()
@@ -142,6 +158,7 @@ def calendar_of(raw: bytes):
     assert part.get_content_charset() == "utf-8"
     assert re.search(rb"\r\nContent-Type: text/calendar; method=" + str(cal["METHOD"]).encode() + rb"; charset=UTF-8\r\n", raw)
     assert BARE_LF.search(cal_raw) is None
+    assert str(vevent["ORGANIZER"]).lower() == f"mailto:{msg['From'].addresses[0].addr_spec}".lower()
     return cal, vevent, cal_raw
 
 
