@@ -1,8 +1,6 @@
-"""Worker wiring: connect with settings, register every workflow and activity, run."""
+"""Worker wiring: register every workflow and activity. `raadsbode worker` runs it (with signal handling)."""
 from __future__ import annotations
 
-import asyncio
-import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -11,10 +9,7 @@ from temporalio.worker import Worker
 
 from activities.deps import Deps
 from raadsbode import registry
-from raadsbode.settings import Settings, get_settings
-from raadsbode.temporal_client import connect
-
-log = logging.getLogger(__name__)
+from raadsbode.settings import Settings
 
 
 def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -> Worker:
@@ -30,16 +25,3 @@ def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -
         # Let in-flight sends finish (and record them in the ledger) before a worker stops.
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
-
-
-async def run_worker(settings: Settings | None = None) -> None:
-    settings = settings or get_settings()
-    client = await connect(settings)
-    worker = build_worker(client, settings)
-    log.info("worker polling task queue %s on %s", settings.temporal_task_queue, settings.temporal_address)
-    await worker.run()
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(run_worker())

@@ -67,13 +67,16 @@ def worker() -> None:
 
 async def _run_worker_until_signal(settings: Settings) -> None:
     """SIGTERM (docker stop) and Ctrl-C shut the worker down cleanly instead of killing it mid-task."""
+    from raadsbode.inbox import ensure_inbox_running
     from raadsbode.signals import stop_on_signals
     from raadsbode.temporal_client import connect
     from worker import build_worker
 
     stop = asyncio.Event()
     with stop_on_signals(stop):
-        the_worker = build_worker(await connect(settings), settings)
+        client = await connect(settings)
+        the_worker = build_worker(client, settings)
+        await ensure_inbox_running(client, settings)
         logging.getLogger(__name__).info("worker polling task queue %s on %s", settings.temporal_task_queue, settings.temporal_address)
         running = asyncio.create_task(the_worker.run())
         stopping = asyncio.create_task(stop.wait())

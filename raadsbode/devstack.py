@@ -155,6 +155,7 @@ async def _stop_when_exited(temporal: TemporalDevServer, stop: asyncio.Event) ->
 
 async def _serve(client: Client, settings: Settings, stop: asyncio.Event, on_ready: Callable[[DevStackInfo], None]) -> None:
     from web.app import create_app
+    from raadsbode.inbox import ensure_inbox_running
     from worker import build_worker
 
     worker = build_worker(client, settings)
@@ -162,6 +163,7 @@ async def _serve(client: Client, settings: Settings, stop: asyncio.Event, on_rea
                             log_level="warning", timeout_graceful_shutdown=3)
     server = _EmbeddedServer(config)
     worker_task = asyncio.create_task(worker.run(), name="worker")
+    await ensure_inbox_running(client, settings)
     web_task = asyncio.create_task(server.serve(), name="web")
     while not server.started and not web_task.done() and not stop.is_set():
         await asyncio.sleep(0.05)

@@ -126,6 +126,8 @@ async def test_dev_stack_starts_stops_and_resumes(tmp_path, dev_env):
             assert expected in banner, banner
         assert httpx.get(f"{web}/dev/outbox", timeout=5).status_code == 200
         client = await Client.connect(address)
+        # Calendar replies (Accept in Outlook) are read by the inbox workflow: the stack must have started it.
+        assert (await client.get_workflow_handle("inbox").describe()).status == WorkflowExecutionStatus.RUNNING
         # A queue nobody polls: the workflow waits in the persisted server until the next run.
         await client.start_workflow(MeetingWorkflow.run, MeetingInput(meeting_id=1, association_slug="smoke"),
                                     id=workflow_id, task_queue="smoke-nobody-polls")
