@@ -1,6 +1,7 @@
 """Real parts: a Temporal dev server, an aiosmtpd sink over real SMTP, a real database."""
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
 
 from raadsbode.db import make_engine, migrate, session_factory
 from raadsbode.search_attributes import SEARCH_ATTRIBUTES
-from raadsbode.settings import Settings
+from raadsbode.settings import Settings, get_settings
 from raadsbode.sink import start_sink
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -159,6 +161,29 @@ def settings(db_url, smtp_sink, tmp_path) -> Settings:
         public_base_url="http://raadsbode.test",
         temporal_task_queue=f"test-{uuid.uuid4().hex[:8]}",
     )
+
+
+@pytest.fixture
+def cli_runner(db_url, monkeypatch):
+    """A CliRunner whose commands use this test's database (the settings are read again per test)."""
+    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
+    monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables at the terminal width
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def cli(cli_runner, settings, temporal_env, monkeypatch):
+    """`await cli("meeting", "status", "3")`: a `raadsbode` command on this test's database, Temporal server,
+    task queue and base URL, in a thread (it runs its own event loop)."""
+    from raadsbode.cli import app
+
+    monkeypatch.setenv("RAADSBODE_TEMPORAL_TASK_QUEUE", settings.temporal_task_queue)
+    monkeypatch.setenv("RAADSBODE_TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
+    monkeypatch.setenv("RAADSBODE_PUBLIC_BASE_URL", settings.public_base_url)
+    get_settings.cache_clear()
+    return lambda *args: asyncio.to_thread(cli_runner.invoke, app, list(args))
 
 
 def unique_slug(prefix: str = "assoc") -> str:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from models.alv import MeetingDetails
 from models.meeting_messages import CancelMeeting
@@ -17,23 +16,10 @@ from models.meetings import Meeting
 from models.types import utcnow
 from raadsbode.alv import alv_handle
 from raadsbode.alv_policy import EXTRA_ALV
-from raadsbode.cli import app
 from raadsbode.db import session_scope
-from raadsbode.settings import get_settings
 from tests.alv_support import make_association, text_of
 from worker import build_worker
 from workflows.alv import AlvWorkflow
-
-
-@pytest.fixture
-def cli(db_url, settings, temporal_env, monkeypatch):
-    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
-    monkeypatch.setenv("RAADSBODE_TEMPORAL_TASK_QUEUE", settings.temporal_task_queue)
-    monkeypatch.setenv("RAADSBODE_TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
-    monkeypatch.setenv("COLUMNS", "200")
-    get_settings.cache_clear()
-    yield lambda *args: asyncio.to_thread(CliRunner().invoke, app, list(args))
-    get_settings.cache_clear()
 
 
 def _local(delta: timedelta) -> str:

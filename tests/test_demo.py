@@ -81,34 +81,25 @@ def test_unknown_slug_gives_a_clear_error(session_factory_):
         get_association_by_slug(s, "nergens")
 
 
-@pytest.fixture
-def runner(db_url, monkeypatch):
-    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
-def test_association_commands(runner):
+def test_association_commands(cli_runner):
     from raadsbode.cli import app
 
     slug = unique_slug("cli")
-    created = runner.invoke(app, ["association", "create", "--slug", slug, "--name", "VNG Drenthe",
+    created = cli_runner.invoke(app, ["association", "create", "--slug", slug, "--name", "VNG Drenthe",
                                   "--mailbox", "secretariaat@vdg.example"])
-    again = runner.invoke(app, ["association", "create", "--slug", slug, "--name", "VNG Drenthe",
+    again = cli_runner.invoke(app, ["association", "create", "--slug", slug, "--name", "VNG Drenthe",
                                 "--mailbox", "secretariaat@vdg.example"])
-    listed = runner.invoke(app, ["association", "list"])
+    listed = cli_runner.invoke(app, ["association", "list"])
 
     assert created.exit_code == 0, created.output
     assert again.exit_code == 1 and f"Er bestaat al een vereniging met slug '{slug}'" in again.output
     assert listed.exit_code == 0 and slug in listed.output
 
 
-def test_demo_load_command(runner, session_factory_):
+def test_demo_load_command(cli_runner, session_factory_):
     from raadsbode.cli import app
 
-    result = runner.invoke(app, ["demo", "load"])
+    result = cli_runner.invoke(app, ["demo", "load"])
 
     assert result.exit_code == 0, result.output
     with session_scope(session_factory_) as session:

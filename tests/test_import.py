@@ -5,13 +5,11 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from models.org import Body, BodyKind, Membership, Municipality, Person
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
 from raadsbode.importer import ImportError_, import_members
-from raadsbode.settings import get_settings
 from tests.conftest import unique_slug
 
 DATA = Path(__file__).parent / "data"
@@ -128,31 +126,22 @@ def test_dry_run_checks_but_writes_nothing(session_factory_, association_id):
     assert people(session_factory_, association_id) == {}
 
 
-@pytest.fixture
-def cli_env(db_url, monkeypatch):
-    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
-    monkeypatch.setenv("COLUMNS", "200")  # rich wraps tables at the terminal width
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
-
-
-def test_cli_imports_a_file_and_prints_counts(cli_env, session_factory_, association_id):
+def test_cli_imports_a_file_and_prints_counts(cli_runner, session_factory_, association_id):
     from raadsbode.cli import app
 
     slug = association_slug(session_factory_, association_id)
-    result = cli_env.invoke(app, ["import", "members", str(DATA / "leden_goed.csv"), "--association", slug])
+    result = cli_runner.invoke(app, ["import", "members", str(DATA / "leden_goed.csv"), "--association", slug])
 
     assert result.exit_code == 0, result.output
     assert "Import voltooid" in result.output
     assert len(people(session_factory_, association_id)) == 6
 
 
-def test_cli_prints_the_error_table_and_exits_non_zero(cli_env, session_factory_, association_id):
+def test_cli_prints_the_error_table_and_exits_non_zero(cli_runner, session_factory_, association_id):
     from raadsbode.cli import app
 
     slug = association_slug(session_factory_, association_id)
-    result = cli_env.invoke(app, ["import", "members", str(DATA / "leden_fout.csv"), "--association", slug])
+    result = cli_runner.invoke(app, ["import", "members", str(DATA / "leden_fout.csv"), "--association", slug])
 
     assert result.exit_code == 1
     for expected in ("Regel", "Probleem", "onbekende gemeente 'Almeere'; bedoelt u 'Almere'?", "staat ook al op regel 2",
@@ -161,10 +150,10 @@ def test_cli_prints_the_error_table_and_exits_non_zero(cli_env, session_factory_
     assert people(session_factory_, association_id) == {}
 
 
-def test_cli_refuses_an_unknown_association(cli_env):
+def test_cli_refuses_an_unknown_association(cli_runner):
     from raadsbode.cli import app
 
-    result = cli_env.invoke(app, ["import", "members", str(DATA / "leden_goed.csv"), "--association", "bestaat-niet"])
+    result = cli_runner.invoke(app, ["import", "members", str(DATA / "leden_goed.csv"), "--association", "bestaat-niet"])
 
     assert result.exit_code == 2
     assert "Onbekende vereniging 'bestaat-niet'" in result.output

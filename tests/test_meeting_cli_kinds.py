@@ -3,38 +3,22 @@ ALV is started as `raadsbode alv start` would, a network meeting is pointed to `
 and the status of an ALV or network meeting comes from its own workflow."""
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
-from typer.testing import CliRunner
 
 from models.meeting_messages import CancelMeeting, StatusQuery
 from models.meetings import Meeting
 from models.types import utcnow
 from raadsbode.alv import alv_handle
-from raadsbode.cli import app
 from raadsbode.db import session_scope
 from raadsbode.network import network_handle
-from raadsbode.settings import get_settings
 from tests.alv_support import make_association
 from worker import build_worker
 from workflows.alv import AlvWorkflow
 from workflows.network_meeting import NetworkMeetingWorkflow
-
-
-@pytest.fixture
-def cli(db_url, settings, temporal_env, monkeypatch):
-    monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
-    monkeypatch.setenv("RAADSBODE_TEMPORAL_TASK_QUEUE", settings.temporal_task_queue)
-    monkeypatch.setenv("RAADSBODE_TEMPORAL_ADDRESS", temporal_env.client.service_client.config.target_host)
-    monkeypatch.setenv("RAADSBODE_PUBLIC_BASE_URL", settings.public_base_url)
-    monkeypatch.setenv("COLUMNS", "200")
-    get_settings.cache_clear()
-    yield lambda *args: asyncio.to_thread(CliRunner().invoke, app, list(args))
-    get_settings.cache_clear()
 
 
 def _local(delta: timedelta) -> str:
