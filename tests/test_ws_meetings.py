@@ -3,6 +3,7 @@ the chair's link, the convocation; reschedule and cancel; roles, CSRF and tenant
 from __future__ import annotations
 
 import asyncio
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -118,19 +119,26 @@ async def test_agenda_editor_signoff_resend_and_convocation(app, running, sessio
 
 
 async def test_reschedule_and_cancel(app, running, session_factory_, settings, sink):
-    tenant = board_tenant(session_factory_)
+    tenant, other = board_tenant(session_factory_), board_tenant(session_factory_, name="Andere vereniging")
     web, csrf = signed_in(app, session_factory_, tenant)
+    move = {"csrf_token": csrf, "date": meeting_day(31), "start": "10:00", "end": "12:00", "reason": "Zaal bezet"}
     async with web:
         meeting_id = int((await plan(web, csrf)).headers["location"].split("/")[-1].split("?")[0])
-        bad = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data={
-            "csrf_token": csrf, "date": "gisteren", "start": "10:00", "end": "12:00", "reason": "Zaal bezet"})
-        moved = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data={
-            "csrf_token": csrf, "date": meeting_day(31), "start": "10:00", "end": "12:00", "reason": "Zaal bezet"})
+        bad = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data=move | {"date": "gisteren"})
+        foreign = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data=move | {
+            "venue_id": str(venue_ids(session_factory_, other)[0])})
+        moved = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data=move | {
+            "venue_id": str(venue_ids(session_factory_, tenant)[1])})
+        [after_move] = meetings_of(session_factory_, tenant)
         unconfirmed = await web.post(f"{BASE}/{meeting_id}/annuleren", data={"csrf_token": csrf, "cancel_reason": "Geen punten"})
         cancelled = await web.post(f"{BASE}/{meeting_id}/annuleren", data={
             "csrf_token": csrf, "cancel_reason": "Geen punten", "confirm": "ja"})
     assert bad.status_code == 422 and 'id="fout-date"' in bad.text and "Zaal bezet" in bad.text
+    assert foreign.status_code == 422 and 'id="fout-venue_id"' in foreign.text
     assert moved.status_code == 200 and "De vergadering is verplaatst naar" in moved.text
+    local = after_move.starts_at.astimezone(ZoneInfo(settings.timezone))
+    assert (local.date().isoformat(), local.strftime("%H:%M")) == (meeting_day(31), "10:00")
+    assert after_move.venue_id == venue_ids(session_factory_, tenant)[1]
     assert unconfirmed.status_code == 422 and 'id="fout-confirm"' in unconfirmed.text and "Geen punten" in unconfirmed.text
     assert cancelled.status_code == 200 and "De vergadering is geannuleerd" in cancelled.text
     assert str(meetings_of(session_factory_, tenant)[0].status) == "cancelled"

@@ -1,15 +1,18 @@
-"""Parsing of the workspace's meeting forms: a new board meeting, a new time or place. Times are local wall-clock."""
+"""Parsing of the workspace's meeting forms: a new meeting of any kind, a new time or place, and (check_when_where)
+the date, times and venue of a year-planning row. Times are local wall-clock."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.meeting_messages import Reschedule
 from web.forms import field_text
 
 MAX_NOTICE_DAYS = 90
+MAX_TITLE = 300
 
 
 @dataclass
@@ -43,34 +46,40 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _local(day: date, clock: str, tz: str) -> datetime | None:
+def local_moment(day: date, clock: str, tz: str) -> datetime | None:
+    """`clock` (uu:mm) on `day` as an aware datetime in `tz`; None when it is not a time."""
     try:
         return datetime.combine(day, time.fromisoformat(clock), tzinfo=ZoneInfo(tz))
     except ValueError:
         return None
 
 
-def parse_times(mf: MeetingForm, tz: str, now: datetime) -> MeetingTimes | None:
-    """Start and end as aware datetimes; errors go on the form, None when there are any."""
+def check_when_where(form: MeetingForm | Any, tz: str, now: datetime, venue_ids: set[int]) -> MeetingTimes | None:
+    """Date, start, end, venue and title of a meeting form or a year-planning row (anything with those fields
+    and an `errors` dict). Start and end as aware datetimes; the venue one of `venue_ids` (the association's);
+    errors go on the form per field, None when there are any."""
     try:
-        day = date.fromisoformat(mf.date)
+        day = date.fromisoformat(form.date)
     except ValueError:
-        mf.errors["date"] = "Vul een datum in (jjjj-mm-dd)."
+        form.errors["date"] = "Vul een datum in (jjjj-mm-dd)."
         return None
-    starts, ends = _local(day, mf.start, tz), _local(day, mf.end, tz)
+    starts, ends = local_moment(day, form.start, tz), local_moment(day, form.end, tz)
     if starts is None:
-        mf.errors["start"] = "Vul een begintijd in (uu:mm)."
+        form.errors["start"] = "Vul een begintijd in (uu:mm)."
     if ends is None:
-        mf.errors["end"] = "Vul een eindtijd in (uu:mm)."
+        form.errors["end"] = "Vul een eindtijd in (uu:mm)."
     if starts and ends and ends <= starts:
-        mf.errors["end"] = "De eindtijd moet na de begintijd liggen."
+        form.errors["end"] = "De eindtijd moet na de begintijd liggen."
     if starts and starts <= now:
-        mf.errors["date"] = "De vergadering moet in de toekomst liggen."
-    if mf.venue_id and _int_or_none(mf.venue_id) is None:
-        mf.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
-    if mf.errors or starts is None or ends is None:
+        form.errors["date"] = "De vergadering moet in de toekomst liggen."
+    venue_id = _int_or_none(form.venue_id)
+    if form.venue_id and venue_id not in venue_ids:
+        form.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
+    if len(form.title) > MAX_TITLE:
+        form.errors["title"] = f"De titel is te lang (hoogstens {MAX_TITLE} tekens)."
+    if form.errors or starts is None or ends is None:
         return None
-    return MeetingTimes(starts, ends, _int_or_none(mf.venue_id))
+    return MeetingTimes(starts, ends, venue_id)
 
 
 def notice_days(mf: MeetingForm) -> int | None:
@@ -81,8 +90,8 @@ def notice_days(mf: MeetingForm) -> int | None:
     return days
 
 
-def reschedule_from(mf: MeetingForm, tz: str, now: datetime) -> Reschedule | None:
-    times = parse_times(mf, tz, now)
+def reschedule_from(mf: MeetingForm, tz: str, now: datetime, venue_ids: set[int]) -> Reschedule | None:
+    times = check_when_where(mf, tz, now, venue_ids)
     if len(mf.reason) > 1000:
         mf.errors["reason"] = "De toelichting is te lang (hoogstens 1000 tekens)."
     if times is None or mf.errors:

@@ -125,6 +125,11 @@ def venues(session: Session, association_id: int) -> list[Venue]:
     return list(session.exec(select(Venue).where(Venue.association_id == association_id).order_by(col(Venue.name))).all())
 
 
+def venue_ids(session: Session, association_id: int) -> set[int]:
+    """The ids a meeting form may choose from: the association's own venues."""
+    return {venue.id for venue in venues(session, association_id)}
+
+
 def board_body(session: Session, association_id: int) -> Body | None:
     return session.exec(select(Body).where(Body.association_id == association_id, Body.kind == "board")
                         .order_by(col(Body.id))).first()

@@ -23,6 +23,7 @@ from web.forms import field_text, minutes_from_form
 from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
 from web.meeting_forms import meeting_form_from, reschedule_from
+from web.ws_data import venue_ids
 from web.ws_meetings import BASE, render_meeting
 from web.ws_status import ALV_KINDS, board_status
 from workflows.alv import AlvWorkflow
@@ -56,7 +57,7 @@ async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session:
     await _board_meeting(session, meeting_id, staff)
     form = await request.form()
     mf = meeting_form_from(form)
-    change = reschedule_from(mf, settings.timezone, utcnow())
+    change = reschedule_from(mf, settings.timezone, utcnow(), await off_loop(session, venue_ids, staff.association_id))
     if change is None:
         return await render_meeting(request, session, renderer, staff, meeting_id, forms={"reschedule": mf}, status_code=422)
     handle = meeting_handle(await get_temporal(request), meeting_id)

@@ -23,7 +23,7 @@ from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.link_data import off_loop
 from web.listing import page_number, paginate, search, search_text
-from web.meeting_forms import MeetingForm, meeting_form_from, notice_days, parse_times
+from web.meeting_forms import MeetingForm, check_when_where, meeting_form_from, notice_days
 from web.ws_status import ALV_KINDS, RUNNING, WORKFLOW_LABELS, board_status, client_or_none, \
     start_workflow, workflow_state
 
@@ -62,11 +62,7 @@ def _create(session: Session, staff: StaffContext, settings: Settings, form: Mee
     if body is None:
         form.errors["form"] = "Deze vereniging heeft geen dagelijks bestuur."
     days = notice_days(form)
-    times = parse_times(form, settings.timezone, utcnow())
-    if times and times.venue_id is not None and times.venue_id not in {v.id for v in data.venues(session, staff.association_id)}:
-        form.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
-    if len(form.title) > 300:
-        form.errors["title"] = "De titel is te lang (hoogstens 300 tekens)."
+    times = check_when_where(form, settings.timezone, utcnow(), data.venue_ids(session, staff.association_id))
     if form.errors or times is None or body is None or days is None:
         return None
     try:

@@ -21,7 +21,7 @@ from web.auth import CsrfDep, StaffContext, StaffDep, require_role, workspace_pa
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text
 from web.link_data import off_loop
-from web.meeting_forms import MeetingForm, MeetingTimes, meeting_form_from, parse_times
+from web.meeting_forms import MeetingForm, MeetingTimes, check_when_where, meeting_form_from
 from web.ws_status import start_workflow
 
 BASE = "/werkruimte/vergaderingen"
@@ -37,12 +37,7 @@ def _page(session: Session, renderer, staff: StaffContext, kind: str, form: Meet
 
 
 def _times(session: Session, staff: StaffContext, settings: Settings, form: MeetingForm) -> MeetingTimes | None:
-    times = parse_times(form, settings.timezone, utcnow())
-    if times and times.venue_id is not None and times.venue_id not in {v.id for v in data.venues(session, staff.association_id)}:
-        form.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
-    if len(form.title) > 300:
-        form.errors["title"] = "De titel is te lang (hoogstens 300 tekens)."
-    return times
+    return check_when_where(form, settings.timezone, utcnow(), data.venue_ids(session, staff.association_id))
 
 
 def _commit(session: Session, form: MeetingForm, create: Callable[[], Meeting]) -> int | None:

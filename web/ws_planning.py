@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
 from models.meetings import Meeting, MeetingKind, MeetingStatus
-from models.org import Venue
 from models.types import utcnow
 from raadsbode.associations import AssociationError
 from raadsbode.meetings import MeetingError
@@ -19,7 +18,7 @@ from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text
 from web.link_data import off_loop
-from web.ws_data import KIND_LABELS, STATUS_LABELS, venues
+from web.ws_data import KIND_LABELS, STATUS_LABELS, venue_ids, venues
 from web.ws_planning_form import ROW_KINDS, PlanRow, check_rows, create_all, default_rows, rows_from_form
 from web.ws_status import RUNNING, WORKFLOW_LABELS, client_or_none, start_workflow, workflow_state
 
@@ -71,8 +70,7 @@ async def planning(request: Request, staff: StaffDep, session: SessionDep, rende
 
 
 def _create(session: Session, staff: StaffContext, rows: list[PlanRow], tz: str) -> list[int] | None:
-    venue_ids = {v.id for v in session.exec(select(Venue).where(Venue.association_id == staff.association_id)).all()}
-    items = check_rows(rows, venue_ids, tz, utcnow())
+    items = check_rows(rows, venue_ids(session, staff.association_id), tz, utcnow())
     if items is None:
         return None
     try:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -15,6 +14,7 @@ from raadsbode.alv import create_alv
 from raadsbode.alv_planning import add_planning_entry, nth_weekday
 from raadsbode.meetings import MeetingError, create_meeting
 from web.forms import field_text
+from web.meeting_forms import check_when_where
 from web.ws_data import board_body
 
 BOARD_MONTHS = (1, 3, 5, 6, 9, 11)  # no board meeting in the summer recess
@@ -69,37 +69,14 @@ def rows_from_form(form: Mapping) -> list[PlanRow]:
                     include=field_text(form, f"include_{i}", 4) == "ja") for i in range(count)]
 
 
-def _moment(day: date, clock: str, tz: str) -> datetime | None:
-    try:
-        return datetime.combine(day, time.fromisoformat(clock), tzinfo=ZoneInfo(tz))
-    except ValueError:
-        return None
-
-
 def check_row(row: PlanRow, venue_ids: set[int], tz: str, now: datetime) -> CheckedRow | None:
     """The row as times and ids, or None with its errors on the row (Dutch, per field)."""
     if row.kind not in ROW_KINDS:
         row.errors["kind"] = "Kies bestuursvergadering of ALV."
-    try:
-        day = date.fromisoformat(row.date)
-    except ValueError:
-        row.errors["date"] = "Vul een datum in."
+    times = check_when_where(row, tz, now, venue_ids)
+    if times is None or row.errors:
         return None
-    starts, ends = _moment(day, row.start, tz), _moment(day, row.end, tz)
-    if starts is None:
-        row.errors["start"] = "Vul een begintijd in (uu:mm)."
-    if ends is None or (starts and ends <= starts):
-        row.errors["end"] = "Vul een eindtijd in na de begintijd."
-    if starts and starts <= now:
-        row.errors["date"] = "Deze datum is al voorbij."
-    venue = int(row.venue_id) if row.venue_id.isdigit() else None
-    if row.venue_id and venue not in venue_ids:
-        row.errors["venue_id"] = "Kies een locatie uit de lijst."
-    if len(row.title) > 300:
-        row.errors["title"] = "De titel is te lang (hoogstens 300 tekens)."
-    if row.errors or starts is None or ends is None:
-        return None
-    return CheckedRow(row.kind, row.title, starts, ends, venue)
+    return CheckedRow(row.kind, row.title, times.starts_at, times.ends_at, times.venue_id)
 
 
 def check_rows(rows: list[PlanRow], venue_ids: set[int], tz: str, now: datetime) -> list[CheckedRow] | None:
