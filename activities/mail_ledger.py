@@ -44,7 +44,7 @@ class MailLedger:
         with session_scope(self.sessions) as session:
             row = session.exec(select(OutboundMessage).where(OutboundMessage.business_key == out.business_key)).first()
             if row is None:
-                row = _new_row(out, message_id)
+                row = OutboundMessage(**new_row_values(out, message_id))
             elif row.status in FINAL:
                 return Claim(row.id, row.message_id, recorded_result(row, already_sent=row.status == SendStatus.sent))
             row.attempts += 1
@@ -69,17 +69,13 @@ class MailLedger:
             session.add(row)
 
 
-def _new_row(out: OutboundEmail, message_id: str) -> OutboundMessage:
-    return OutboundMessage(
-        business_key=out.business_key,
-        association_id=out.association_id,
-        kind=out.kind,
-        subject_ref=out.subject_ref,
-        version=out.version,
-        recipient=out.recipient_email.strip().lower(),
-        message_id=message_id,
-        status=SendStatus.pending,
-    )
+def new_row_values(out: OutboundEmail, message_id: str) -> dict:
+    """The columns of a new ledger row: pending, no attempt yet (also the newsletter's bulk INSERT)."""
+    return {
+        "business_key": out.business_key, "association_id": out.association_id, "kind": out.kind,
+        "subject_ref": out.subject_ref, "version": out.version, "recipient": out.recipient_email.strip().lower(),
+        "message_id": message_id, "status": SendStatus.pending, "attempts": 0, "smtp_reply": "", "created_at": utcnow(),
+    }
 
 
 def recorded_result(row: OutboundMessage, already_sent: bool = False) -> SendEmailResult:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
+from activities.mail_ledger import REPLY_MAX, new_row_values
 from models.ledger import OutboundMessage, SendStatus
 from models.messages import OutboundEmail
 from models.newsletter import IssueRecipient, Subscriber, SubscriberStatus, Suppression
@@ -17,7 +18,6 @@ from models.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.subscribers import suppress
 
-REPLY_MAX = 1000
 _TABLE = OutboundMessage.__table__
 _MARK_SENT = update(_TABLE).where(_TABLE.c.id == bindparam("row_id")).values(
     status=SendStatus.sent, smtp_code=250, sent_at=bindparam("at"))
@@ -85,7 +85,8 @@ class NewsletterLedger:
             rows = self._existing(conn, list(keyed))
             missing = [k for k in keyed if k not in rows]
             if missing:
-                conn.execute(insert(_TABLE), [_new_row(template, k, *keyed[k]) for k in missing])
+                conn.execute(insert(_TABLE), [new_row_values(replace(template, recipient_email=keyed[k][0]), keyed[k][1])
+                                              for k in missing])
                 rows.update(self._existing(conn, missing))
         return rows
 
@@ -130,12 +131,3 @@ class NewsletterLedger:
                 for f in failures:
                     suppress(session, self.association_id, f.suppress_email, "bounce", f.code, f.reply)
                 session.flush()
-
-
-def _new_row(template: OutboundEmail, key: str, recipient: str, message_id: str) -> dict:
-    return {
-        "business_key": key, "association_id": template.association_id, "kind": template.kind,
-        "subject_ref": template.subject_ref, "version": template.version, "recipient": recipient,
-        "message_id": message_id, "status": SendStatus.pending, "attempts": 0, "smtp_reply": "",
-        "created_at": utcnow(),
-    }

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import aiosmtplib
 
 from activities.compose import HeaderInjectionError
+from activities.mail_ledger import FINAL
 from activities.mailer import Mailer, close_quietly, reset_quietly
 from activities.newsletter_ledger import Failure, NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
@@ -112,7 +113,7 @@ class BatchSender:
 
     def _job(self, position: int, email: str, p, rows) -> Job | None:  # noqa: ANN001
         row = rows[p.business_key]
-        if row.status in (SendStatus.sent, SendStatus.failed_permanent):
+        if row.status in FINAL:
             if row.status == SendStatus.sent:
                 self.result.already_sent += 1
             else:
