@@ -183,7 +183,9 @@ async def test_dashboard_shows_only_own_events_and_unknown_workflows(app, sessio
     meeting_id = add_meeting(session_factory_, tenant, "Bestuur in mei")
     add_meeting(session_factory_, other, "Geheime vergadering")
     with session_scope(session_factory_) as s:
-        s.add(AuditEvent(association_id=tenant.association_id, action="agenda-signoff:approve", actor="a@x.test"))
+        s.add(AuditEvent(association_id=tenant.association_id, action="agenda-signoff:approve", actor="a@x.test",
+                         detail_json='{"version": 2, "slot": "chair", "token_id": 879}'))
+        s.add(AuditEvent(association_id=tenant.association_id, action="status-convened", actor=""))
         s.add(AuditEvent(association_id=other.association_id, action="rsvp", actor="geheim@x.test"))
     cookie = session_cookie(session_factory_, tenant, "secretary")
     async with client_for(app, cookie) as client:
@@ -191,6 +193,9 @@ async def test_dashboard_shows_only_own_events_and_unknown_workflows(app, sessio
     assert page.status_code == 200 and "Bestuur in mei" in page.text and f"/werkruimte/vergaderingen/{meeting_id}" in page.text
     assert "onbekend" in page.text  # no workflow runs for it
     assert "agenda goedgekeurd" in page.text and "Geheime vergadering" not in page.text and "geheim@x.test" not in page.text
+    # In Dutch, without internals: the secretary reads "versie: 2, als: voorzitter", not "slot: chair, token_id: 879".
+    assert "versie: 2, als: voorzitter" in page.text and "token_id" not in page.text and "879" not in page.text
+    assert "status: uitnodiging verstuurd" in page.text
     assert page.headers["cache-control"] == "no-store"
 
 

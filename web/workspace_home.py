@@ -3,7 +3,6 @@ wait for; running newsletter sends with progress; the association's recent audit
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from models.ledger import AuditEvent
 from models.meetings import Meeting, MeetingStatus
 from models.newsletter import IssueStatus, NewsletterIssue
 from models.types import utcnow
+from web.audit_labels import audit_action_label, audit_detail
 from web.auth import WORKSPACE_PATH, StaffContext, StaffDep, workspace_page
 from web.dashboard_status import QUERY_TIMEOUT, gather_status
 from web.deps import RendererDep, SessionDep, get_temporal
@@ -27,13 +27,6 @@ MAX_MEETINGS = 20
 MAX_EVENTS = 15
 RUNNING_SENDS = (IssueStatus.proof, IssueStatus.awaiting_go, IssueStatus.approved, IssueStatus.sending,
                  IssueStatus.paused)
-ACTION_LABELS = {
-    "staff-signin": "ingelogd", "staff-signout": "uitgelogd", "agenda-submitted": "agenda ingediend",
-    "minutes-submitted": "verslag ingediend", "rsvp": "aan- of afmelding", "rescheduled": "vergadering verplaatst",
-    "cancelled": "vergadering geannuleerd", "registration": "aanmelding", "network-signup": "aanmelding netwerkbijeenkomst",
-    "network-cancel": "afmelding netwerkbijeenkomst", "person-added": "persoon toegevoegd",
-    "person-changed": "persoon gewijzigd", "membership-changed": "bestuursrol gewijzigd", "members-imported": "leden geïmporteerd",
-}
 
 
 def _meetings(session: Session, association_id: int) -> list[Meeting]:
@@ -53,28 +46,8 @@ def _running_issues(session: Session, association_id: int) -> list[NewsletterIss
 def _events(session: Session, association_id: int) -> list[dict]:
     rows = session.exec(select(AuditEvent).where(AuditEvent.association_id == association_id)
                         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(MAX_EVENTS)).all()
-    return [{"at": e.at, "actor": e.actor, "subject": e.subject_ref, "detail": _detail(e.detail_json),
+    return [{"at": e.at, "actor": e.actor, "subject": e.subject_ref, "detail": audit_detail(e.detail_json),
              "action": audit_action_label(e.action)} for e in rows]
-
-
-def audit_action_label(action: str) -> str:
-    """An audit event's action as a person reads it (Dutch, lower case)."""
-    purpose, _, decision = action.partition(":")
-    if decision:  # sign-off decisions: "agenda-signoff:approve"
-        what = {"agenda-signoff": "agenda", "minutes-signoff": "verslag", "decisions-signoff": "besluitenlijst"}
-        verdict = {"approve": "goedgekeurd", "request_changes": "wijzigingen gevraagd"}
-        return f"{what.get(purpose, purpose)} {verdict.get(decision, decision)}"
-    return ACTION_LABELS.get(action, action.replace("-", " "))
-
-
-def _detail(detail_json: str) -> str:
-    try:
-        detail = json.loads(detail_json or "{}")
-    except ValueError:
-        return ""
-    if not isinstance(detail, dict):
-        return ""
-    return ", ".join(f"{k}: {v}" for k, v in detail.items() if v not in ("", None, [], {}))[:200]
 
 
 async def _client(request: Request) -> Client | None:

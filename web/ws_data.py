@@ -15,15 +15,13 @@ from models.meetings import AgendaVersion, Attendance, Meeting, MeetingKind
 from models.minutes import Minutes
 from models.org import Body, Person, Venue
 from models.types import utcnow
-from web.workspace_home import audit_action_label
+from web.audit_labels import RESPONSE_LABELS, audit_action_label
 from workflows.policy import MeetingPolicy
 
 KIND_LABELS = {"board": "Bestuursvergadering", "alv": "ALV", "extra_alv": "Extra ALV", "network": "Netwerkbijeenkomst",
                "committee": "Commissie"}
 STATUS_LABELS = {"planned": "gepland", "convened": "uitgenodigd", "cancelled": "geannuleerd", "held": "gehouden",
                  "closed": "afgerond"}
-RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
-                   "none": "nog geen antwoord"}
 MAIL_LABELS = {
     "meeting-agenda-request": "Verzoek om de agenda naar de secretaris",
     "agenda-signoff-request": "Agenda ter ondertekening verstuurd", "agenda-signoff-reminder": "Herinnering ondertekening agenda",
@@ -36,10 +34,6 @@ MAIL_LABELS = {
     "minutes-signoff-request": "Verslag ter ondertekening verstuurd", "minutes-signoff-reminder": "Herinnering ondertekening verslag",
     "meeting-minutes": "Vastgesteld verslag verstuurd",
 }
-# Audit actions the dashboard's labels do not cover (meeting status changes, resends).
-ACTION_LABELS = {"status-convened": "Status: uitnodiging verstuurd", "status-held": "Status: vergadering gehouden",
-                 "status-closed": "Status: afgerond", "status-cancelled": "Status: geannuleerd",
-                 "signoff-link-resent": "Ondertekenlink opnieuw verstuurd"}
 # Policy durations before the start, and what happens then.
 PLANNED = (("agenda_request_before", "Verzoek om de agenda"), ("convocation_before", "Uitnodiging uiterlijk (oproeptermijn)"),
            ("attendance_overview_before", "Aanwezigheidsoverzicht"), ("reminder_before", "Herinnering aan de aanwezigen"))
@@ -77,7 +71,7 @@ def past_steps(session: Session, meeting_id: int) -> list[Step]:
     steps = [Step(at, _mail_label(kind), f"{count} e-mail{'s' if count != 1 else ''}") for kind, at, count in mails if at]
     events = session.exec(select(AuditEvent).where(AuditEvent.subject_ref == ref)
                           .order_by(col(AuditEvent.at)).limit(200)).all()
-    steps += [Step(e.at, ACTION_LABELS.get(e.action) or audit_action_label(e.action).capitalize(), e.actor) for e in events]
+    steps += [Step(e.at, audit_action_label(e.action).capitalize(), e.actor) for e in events]
     return sorted(steps, key=lambda step: step.at)
 
 

@@ -1,0 +1,53 @@
+"""Audit events as a secretary reads them (Dutch): the action, and the few details that mean something to a
+person (no token ids or sequence numbers). Used by the dashboard and by a meeting's timeline."""
+from __future__ import annotations
+
+import json
+
+from models.meeting_messages import SIGNER_ROLE_LABELS
+
+ACTION_LABELS = {
+    "staff-signin": "ingelogd", "staff-signout": "uitgelogd", "agenda-submitted": "agenda ingediend",
+    "minutes-submitted": "verslag ingediend", "rsvp": "aan- of afmelding", "rescheduled": "vergadering verplaatst",
+    "cancelled": "vergadering geannuleerd", "registration": "aanmelding", "network-signup": "aanmelding netwerkbijeenkomst",
+    "network-cancel": "afmelding netwerkbijeenkomst", "person-added": "persoon toegevoegd",
+    "person-changed": "persoon gewijzigd", "membership-changed": "bestuursrol gewijzigd", "members-imported": "leden geïmporteerd",
+    "venue-saved": "locatie opgeslagen", "signoff-link-resent": "ondertekenlink opnieuw verstuurd",
+    "status-convened": "status: uitnodiging verstuurd", "status-held": "status: vergadering gehouden",
+    "status-closed": "status: afgerond", "status-cancelled": "status: geannuleerd",
+    "published-agenda": "agenda gepubliceerd", "published-decisions": "besluitenlijst gepubliceerd",
+}
+SIGNOFF_SUBJECTS = {"agenda-signoff": "agenda", "minutes-signoff": "verslag", "decisions-signoff": "besluitenlijst"}
+VERDICTS = {"approve": "goedgekeurd", "request_changes": "wijzigingen gevraagd"}
+# Detail keys worth showing, with their Dutch name; values of some are translated too.
+DETAIL_LABELS = {"version": "versie", "items": "agendapunten", "slot": "als", "response": "antwoord", "reason": "reden",
+                 "status": "status", "promoted": "van de wachtlijst", "name": "naam", "email": "e-mail",
+                 "role": "rol", "portfolio": "portefeuille"}
+RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
+                   "none": "nog geen antwoord"}
+VALUE_LABELS = {"slot": SIGNER_ROLE_LABELS, "response": RESPONSE_LABELS}
+
+
+def audit_action_label(action: str) -> str:
+    """An audit event's action as a person reads it (Dutch, lower case)."""
+    purpose, _, decision = action.partition(":")
+    if decision:  # sign-off decisions: "agenda-signoff:approve"
+        return f"{SIGNOFF_SUBJECTS.get(purpose, purpose)} {VERDICTS.get(decision, decision)}"
+    return ACTION_LABELS.get(action, action.replace("-", " "))
+
+
+def audit_detail(detail_json: str) -> str:
+    """The details a person can use ("versie: 1, als: voorzitter"); ids and other internals are left out."""
+    try:
+        detail = json.loads(detail_json or "{}")
+    except ValueError:
+        return ""
+    if not isinstance(detail, dict):
+        return ""
+    shown = [f"{DETAIL_LABELS[key]}: {_value(key, value)}" for key, value in detail.items()
+             if key in DETAIL_LABELS and value not in ("", None, [], {})]
+    return ", ".join(shown)[:200]
+
+
+def _value(key: str, value: object) -> object:
+    return VALUE_LABELS.get(key, {}).get(value, value) if isinstance(value, str) else value
