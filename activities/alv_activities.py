@@ -9,7 +9,7 @@ from typing import TypeVar
 from temporalio import activity
 
 from activities import alv_store as store
-from activities.alv_mail import BATCH_BUILDERS, NOTICE_BUILDERS
+from activities.alv_mail import BATCH_BUILDERS, NOTICE_BUILDERS, secretary
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_mail import MeetingMail
@@ -59,10 +59,15 @@ class AlvActivities:
 
     @activity.defn
     async def send_alv_notice(self, notice: AlvNotice) -> SendSummary:
-        build = NOTICE_BUILDERS[notice.kind]
-        outs = await asyncio.to_thread(self._tx, lambda s: [o for o in build(MeetingMail(self.deps, s, notice.meeting_id),
-                                                                             notice.version)])
+        outs = await asyncio.to_thread(self._tx, self._compose_notice, notice)
         return await deliver_all(self.mailer, f"ALV {notice.meeting_id}", outs)
+
+    def _compose_notice(self, session, notice: AlvNotice) -> list[OutboundEmail]:  # noqa: ANN001
+        """The secretary's email, unless the ledger shows it went out (a retry then issues no new link)."""
+        mm = MeetingMail(self.deps, session, notice.meeting_id)
+        if mm.already_sent(f"alv-{notice.kind}", notice.version, secretary(mm)):
+            return []
+        return NOTICE_BUILDERS[notice.kind](mm, notice.version)
 
     def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:  # noqa: ANN001
         meeting = get_meeting(session, batch.meeting_id)

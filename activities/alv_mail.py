@@ -5,8 +5,11 @@ so an ALV invitation is the same kind of iTIP REQUEST as a board convocation.
 """
 from __future__ import annotations
 
+from sqlmodel import col, select
+
 from activities import alv_store as store
 from activities.meeting_mail import MeetingMail
+from models.alv import AlvDecision, MeetingDetails
 from models.messages import OutboundEmail
 from models.org import MemberRole, Person
 from raadsbode.alv_motions import closing_at, motion_views
@@ -46,10 +49,6 @@ def message(mm: MeetingMail, ledger_kind: str, version: int, person: Person, sub
 
 def _reason(mm: MeetingMail) -> list[str]:
     """An extra ALV says why it is called."""
-    from sqlmodel import select
-
-    from models.alv import MeetingDetails
-
     reason = mm.session.exec(select(MeetingDetails.reason).where(MeetingDetails.meeting_id == mm.meeting.id)).first()
     return [f"Aanleiding: {reason}"] if reason else []
 
@@ -110,11 +109,7 @@ def public_url(mm: MeetingMail) -> str:
     return f"{mm.deps.settings.public_base_url}/openbaar/{mm.association.slug}"
 
 
-def _decision_rows(mm: MeetingMail, version: int) -> list:
-    from sqlmodel import col, select
-
-    from models.alv import AlvDecision
-
+def _decision_rows(mm: MeetingMail, version: int) -> list[AlvDecision]:
     return list(mm.session.exec(select(AlvDecision).where(AlvDecision.meeting_id == mm.meeting.id,
                                                           AlvDecision.version == version).order_by(col(AlvDecision.position))).all())
 
