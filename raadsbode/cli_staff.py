@@ -13,7 +13,7 @@ from models.staff import StaffRole
 from raadsbode.associations import AssociationError, get_association_by_slug
 from raadsbode.cli_common import console, fail, open_sessions
 from raadsbode.db import session_scope
-from raadsbode.staff import ROLE_NAMES, StaffError, add_staff, remove_staff
+from raadsbode.staff import StaffError, add_staff, remove_staff
 
 staff_app = typer.Typer(help="Staff of an association's web workspace (secretary, editor, admin).", no_args_is_help=True)
 ROLE_HELP = "secretary (meetings, members), editor (newsletter), admin (both, plus staff)."
@@ -68,9 +68,7 @@ def remove(
                 Person.association_id == association_id, Person.email == normalise_email(email))).first()
             if person_id is None:
                 raise StaffError(f"Er is geen persoon met e-mailadres {normalise_email(email)} in {association}.")
-            if role and role not in ROLE_NAMES:
-                raise StaffError(f"Onbekende rol '{role}' (kies uit {', '.join(ROLE_NAMES)}).")
-            removed = remove_staff(session, association_id, person_id, role or None)
+            removed = remove_staff(session, association_id, person_id, role.strip().lower() or None)
     except AssociationError as exc:
         fail(str(exc))
     console().print(f"{removed} rol(len) ingetrokken.")

@@ -54,8 +54,7 @@ def roles_of(session: Session, association_id: int, person_id: int) -> frozenset
 
 def add_staff(session: Session, association_id: int, email: str, role: str, name: str = "") -> StaffRole:
     """Give a person (created when `name` is given and none has this email) a role; idempotent. Caller commits."""
-    if role not in ROLE_NAMES:
-        raise StaffError(f"Onbekende rol '{role}' (kies uit {', '.join(ROLE_NAMES)}).")
+    _check_role(role)
     email = normalise_email(email)
     problem = email_problem(email)
     if problem:
@@ -75,8 +74,15 @@ def add_staff(session: Session, association_id: int, email: str, role: str, name
     return staff_role
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLE_NAMES:
+        raise StaffError(f"Onbekende rol '{role}' (kies uit {', '.join(ROLE_NAMES)}).")
+
+
 def remove_staff(session: Session, association_id: int, person_id: int, role: str | None = None) -> int:
     """Take one role (or all roles) away and end the person's sessions there. Caller commits."""
+    if role is not None:
+        _check_role(role)
     query = delete(StaffRole).where(StaffRole.association_id == association_id, StaffRole.person_id == person_id)
     if role is not None:
         query = query.where(StaffRole.role == role)
