@@ -4,8 +4,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-in-production"
@@ -59,8 +60,19 @@ class Settings(BaseSettings):
     sink_port: int = 8025
     load_demo: bool = True
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"RAADSBODE_TIMEZONE: unknown time zone '{value}' (e.g. Europe/Amsterdam)") from None
+        return value
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
+        if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):  # one alone would silently mean no mTLS
+            raise ValueError("RAADSBODE_TEMPORAL_TLS_CERT and RAADSBODE_TEMPORAL_TLS_KEY are set together or not at all")
         if self.environment == "production":
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
                 raise ValueError("RAADSBODE_SECRET_KEY must be set to a random value of 32+ characters in production")

@@ -56,6 +56,15 @@ def test_production_with_real_values_and_env_prefix(monkeypatch):
     assert settings.public_base_url == "https://raadsbode.example.nl"
 
 
+def test_refuses_half_an_mtls_pair_and_an_unknown_time_zone(tmp_path):
+    with pytest.raises(ValidationError, match="TEMPORAL_TLS_CERT and RAADSBODE_TEMPORAL_TLS_KEY are set together"):
+        Settings(_env_file=None, temporal_tls_cert=tmp_path / "client.pem")
+    with pytest.raises(ValidationError, match="unknown time zone 'Europe/Amsterdm'"):
+        Settings(_env_file=None, timezone="Europe/Amsterdm")
+    both = Settings(_env_file=None, temporal_tls_cert=tmp_path / "c.pem", temporal_tls_key=tmp_path / "c.key")
+    assert (both.temporal_tls_cert, both.temporal_tls_key) == (tmp_path / "c.pem", tmp_path / "c.key")
+
+
 def test_cli_reports_a_configuration_error_without_traceback():
     result = CliRunner().invoke(cli_app, ["migrate"], env={"RAADSBODE_ENVIRONMENT": "production"})
     assert result.exit_code == 2
