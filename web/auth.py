@@ -100,10 +100,15 @@ async def check_csrf(request: Request, staff: StaffDep) -> StaffContext:
     """The form field `csrf_token` must equal the session's token (compared in constant time), else 403."""
     form = await request.form()  # Starlette caches it: the handler can read the form again
     presented = form.get(CSRF_FIELD)
-    if not isinstance(presented, str) or not hmac.compare_digest(presented.encode(), staff.csrf_token.encode()):
+    if not isinstance(presented, str) or not csrf_matches(presented, staff.csrf_token):
         raise HTTPException(403, detail="Dit formulier is verlopen of niet vanaf deze website verstuurd. "
                                         "Open de pagina opnieuw en probeer het nog eens.")
     return staff
+
+
+def csrf_matches(presented: str, expected: str) -> bool:
+    """A session's CSRF token against the form's, in constant time; an empty one never matches."""
+    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
 
 
 CsrfDep = Annotated[StaffContext, Depends(check_csrf)]

@@ -1,4 +1,6 @@
-"""Rendering of the link and secretary pages with their security headers, and the POST checks.
+"""Rendering of the pages behind emailed links (and the other public forms) with their security headers, and the
+POST checks. The workspace has its own session-bound CSRF token (web.auth); these pages have no session, so
+their CSRF field is bound to the link's token (raadsbode.tokens.csrf_for).
 
 The raw token sits in the URL of a link page, so those pages must not leak it (no Referer, no cache,
 no indexing) and must not run anything (a CSP without scripts).
@@ -20,7 +22,6 @@ CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-SECRETARY_CSRF_LABEL = "secretariaat"
 
 
 def security_headers(referrer_policy: str = "no-referrer") -> dict[str, str]:

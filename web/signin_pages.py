@@ -6,7 +6,6 @@ addresses belong to staff.
 """
 from __future__ import annotations
 
-import hmac
 import json
 
 from fastapi import APIRouter, HTTPException, Request
@@ -20,7 +19,8 @@ from raadsbode.associations import email_problem
 from raadsbode.settings import Settings
 from raadsbode.staff import end_session, find_session, purge_expired, roles_of, staff_by_email, start_session
 from raadsbode.tokens import TokenGrant, TokenRefused, csrf_for, hash_token, look_up, mark_used
-from web.auth import SESSION_COOKIE, SIGNIN_PATH, clear_session_cookie, safe_next, set_session_cookie
+from web.auth import CSRF_FIELD, SESSION_COOKIE, SIGNIN_PATH, clear_session_cookie, csrf_matches, safe_next, \
+    set_session_cookie
 from web.deps import RendererDep, SessionDep, SettingsDep
 from web.forms import field_text
 from web.link_security import post_allowed, render_page
@@ -138,7 +138,7 @@ async def sign_out(request: Request, session: SessionDep, settings: SettingsDep)
     row = find_session(session, raw)
     if row is not None:
         form = await request.form()
-        if not csrf_matches(field_text(form, "csrf_token", 200), row.csrf_token):
+        if not csrf_matches(field_text(form, CSRF_FIELD, 200), row.csrf_token):
             raise HTTPException(403, detail="Dit formulier is verlopen. Open de pagina opnieuw en probeer het nog eens.")
         person = session.get(Person, row.person_id)
         end_session(session, raw)
@@ -147,7 +147,3 @@ async def sign_out(request: Request, session: SessionDep, settings: SettingsDep)
     response = RedirectResponse(f"{SIGNIN_PATH}?uitgelogd=1", status_code=303)
     clear_session_cookie(response, settings)
     return response
-
-
-def csrf_matches(presented: str, expected: str) -> bool:
-    return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
