@@ -185,3 +185,23 @@ def test_excel_variants_sep_line_name_parts_and_utf16():
     # Excel hides the sep= line, so the row numbers are the ones the secretary sees in Excel.
     assert [(r.line, r.values["name"]) for r in with_sep.rows] == [(2, "Jan van Urk")] and not with_sep.errors
     assert utf16.rows[0].values == {"municipality": "Súdwest-Fryslân", "name": "Joëlle", "email": "j@swf.example"}
+
+
+def test_too_large_file_is_refused_before_reading(session_factory_, association_id):
+    from raadsbode.importer import MAX_BYTES, TOO_LARGE
+
+    report = import_members(session_factory_, association_id, b"x" * (MAX_BYTES + 1))
+
+    assert report.errors == [TOO_LARGE] and "groter dan 5 MB" in TOO_LARGE.reason
+    assert people(session_factory_, association_id) == {}
+
+
+def test_cli_dry_run_prints_the_counts_and_writes_nothing(cli_runner, session_factory_, association_id):
+    from raadsbode.cli import app
+
+    slug = association_slug(session_factory_, association_id)
+    result = cli_runner.invoke(app, ["import", "members", str(DATA / "leden_goed.csv"), "-a", slug, "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    assert "Proefimport (niets opgeslagen)" in result.output and "6" in result.output
+    assert people(session_factory_, association_id) == {}
