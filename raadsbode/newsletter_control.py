@@ -10,6 +10,7 @@ from temporalio.client import (
 )
 from temporalio.common import TypedSearchAttributes, SearchAttributePair
 
+from activities.compose import HeaderInjectionError, checked_address
 from models.newsletter_messages import Ack, Command, KickoffInput, NewsletterInput, NewsletterPolicy, Progress
 from raadsbode.newsletter import workflow_id
 from raadsbode.newsletter_content import check_period
@@ -38,6 +39,16 @@ class MonthlySlot:
     editors: list[str] = field(default_factory=list)
 
 
+def checked_editors(editors: list[str]) -> list[str]:
+    """The proofs and reports go to these addresses: a wrong one is refused here, not by the proof's mail."""
+    for editor in editors:
+        try:
+            checked_address(editor, "editor")
+        except HeaderInjectionError:
+            raise ValueError(f"'{editor}' is geen bruikbaar e-mailadres voor de redactie.") from None
+    return editors
+
+
 def schedule_id(slug: str) -> str:
     return f"newsletter-schedule-{slug}"
 
@@ -52,7 +63,7 @@ async def start_issue(client: Client, task_queue: str, association_id: int, slug
     """Start newsletter-<slug>-<yyyy-mm> now (outside the schedule); the slot is now unless given."""
     check_period(period)
     slot = (slot_at or datetime.now(timezone.utc)).isoformat()
-    inp = NewsletterInput(association_id, period, slot, editors, intro, policy or NewsletterPolicy())
+    inp = NewsletterInput(association_id, period, slot, checked_editors(editors), intro, policy or NewsletterPolicy())
     return await client.start_workflow(NewsletterWorkflow.run, inp, id=workflow_id(slug, period),
                                        task_queue=task_queue, search_attributes=_attributes(slug))
 
@@ -76,7 +87,8 @@ async def upsert_schedule(client: Client, task_queue: str, association_id: int, 
                           policy: NewsletterPolicy | None = None) -> str:
     """Create the association's monthly Schedule, or update its calendar when it exists."""
     action = ScheduleActionStartWorkflow(
-        NewsletterKickoffWorkflow.run, KickoffInput(association_id, slug, list(slot.editors), policy or NewsletterPolicy()),
+        NewsletterKickoffWorkflow.run, KickoffInput(association_id, slug, checked_editors(list(slot.editors)),
+                                                    policy or NewsletterPolicy()),
         id=f"newsletter-kickoff-{slug}", task_queue=task_queue, typed_search_attributes=_attributes(slug))
     schedule = Schedule(action=action, spec=calendar_spec(slot))
     try:

@@ -109,6 +109,8 @@ def test_schedule_create_show_pause_delete(cli, on_temporal, session_factory_):
     assert len(nexts) == 3 and all("10:00" in line for line in nexts)
     assert cli.invoke(app, ["newsletter", "schedule", "create", slug, "--time", "25:00"]).exit_code == 1
     assert cli.invoke(app, ["newsletter", "schedule", "create", slug, "--weekday", "xx"]).exit_code == 1
+    bad_editor = cli.invoke(app, ["newsletter", "schedule", "create", slug, "-e", "redactie@@vng-flevoland.test"])
+    assert bad_editor.exit_code == 1 and "geen bruikbaar e-mailadres" in bad_editor.output, bad_editor.output
     assert cli.invoke(app, ["newsletter", "schedule", "pause", slug]).exit_code == 0
     assert "gepauzeerd" in cli.invoke(app, ["newsletter", "schedule", "show", slug]).output
     assert cli.invoke(app, ["newsletter", "schedule", "resume", slug]).exit_code == 0
@@ -121,6 +123,8 @@ async def test_start_steer_and_follow_a_send(cli, on_temporal, temporal_env, set
     association_id, slug, emails = make_tenant(session_factory_, 150)
     invoke = lambda *args: asyncio.to_thread(cli.invoke, app, ["newsletter", *args])  # noqa: E731
     async with build_worker(temporal_env.client, settings):
+        bad_editor = await invoke("start", slug, "2026-10", "-e", "redactie vng-flevoland.test")
+        assert bad_editor.exit_code == 1 and "geen bruikbaar e-mailadres" in bad_editor.output, bad_editor.output
         started = await invoke("start", slug, "2026-10", "-e", "redactie@vng-flevoland.test", "--rate", "100")
         assert started.exit_code == 0 and f"newsletter-{slug}-2026-10" in started.output, started.output
         handle = control.handle(temporal_env.client, slug, "2026-10")
