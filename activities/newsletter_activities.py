@@ -7,14 +7,15 @@ import logging
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.compose import HeaderInjectionError
 from activities.deps import Deps
 from activities.mailer import Mailer
+from activities.meeting_io import deliver_all
 from activities.newsletter_ledger import NewsletterLedger
 from activities.newsletter_mail import editor_mails, issue_email, report_mails
 from activities.newsletter_mime import IssueTemplate
 from activities.newsletter_pacing import Watermark
 from activities.newsletter_send import BatchSender
+from models.messages import OutboundEmail
 from models.newsletter import IssueStatus, NewsletterIssue
 from models.newsletter_messages import (
     Ack, BatchInput, BatchResult, ComposeRequest, ComposeResult, FreezeResult, IssueRef, IssueStatusChange,
@@ -53,12 +54,11 @@ class NewsletterActivities:
         outs = await asyncio.to_thread(report_mails, self.deps, req)
         return await self._deliver_all(outs)
 
-    async def _deliver_all(self, outs: list) -> ProofResult:
-        try:
-            results = [await self.mailer.deliver(out) for out in outs]
-        except HeaderInjectionError as exc:
-            raise ApplicationError(str(exc), type="HeaderInjection", non_retryable=True) from exc
-        return ProofResult([r.business_key.rpartition("|")[2] for r in results if r.status == "sent"])
+    async def _deliver_all(self, outs: list[OutboundEmail]) -> ProofResult:
+        """The meeting mails' rule: a temporary failure retries the activity (the ledger skips what went
+        out), a refused or unusable editor address is logged and the other editors still get theirs."""
+        summary = await deliver_all(self.mailer, "newsletter", outs)
+        return ProofResult([e for e in (o.recipient_email.strip().lower() for o in outs) if e not in summary.failed])
 
     @activity.defn
     def set_issue_status(self, change: IssueStatusChange) -> Ack:
