@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from temporalio.client import WorkflowExecutionStatus
+
 from models.alv import MeetingDetails
+from raadsbode.meetings import meeting_workflow_id
 from tests.e2e_support import meeting_day, meetings_of
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
@@ -23,6 +26,10 @@ def app(settings, temporal_env):
 async def running(settings, temporal_env, sink):
     async with build_worker(temporal_env.client, settings):
         yield temporal_env.client
+
+
+async def workflow_status(client, meeting_id: int) -> WorkflowExecutionStatus:
+    return (await client.get_workflow_handle(meeting_workflow_id(meeting_id)).describe()).status
 
 
 def details_of(sessions, meeting_id: int) -> MeetingDetails:
@@ -48,6 +55,7 @@ async def test_extra_alv_needs_a_reason_and_starts_its_workflow(app, running, se
     details = details_of(session_factory_, meeting.id)
     assert details.reason == "Besluit over de fusie" and '"convocation_before": "2w"' in details.policy_json
     assert created.status_code == 303 and "De vergadering is aangemaakt" in page.text
+    assert await workflow_status(running, meeting.id) == WorkflowExecutionStatus.RUNNING
 
 
 async def test_network_meeting_validates_and_starts_its_workflow(app, running, session_factory_):
@@ -68,6 +76,7 @@ async def test_network_meeting_validates_and_starts_its_workflow(app, running, s
     assert str(meeting.kind) == "network" and meeting.title == "Netwerk wonen"
     details = details_of(session_factory_, meeting.id)
     assert details.capacity == 40 and details.description == "Over wonen in Flevoland"
+    assert await workflow_status(running, meeting.id) == WorkflowExecutionStatus.RUNNING
 
 
 async def test_new_meeting_pages_refuse_an_editor(app, session_factory_):
