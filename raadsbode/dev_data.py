@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models.org import Association
 from raadsbode.db import make_engine, migrate, session_factory
+from raadsbode.demo import seed_demo
 from raadsbode.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,10 +24,8 @@ def prepare_database(settings: Settings, load_demo: bool) -> None:
         if _has_associations(engine):
             log.info("database already has data; demo data not loaded again")
             return
-        seed = _demo_seeder()
-        if seed is not None:
-            seed(session_factory(engine))
-            log.info("demo data loaded")
+        seed_demo(session_factory(engine))
+        log.info("demo data loaded")
     finally:
         engine.dispose()
 
@@ -36,11 +34,3 @@ def _has_associations(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(Association.id).limit(1)).first() is not None
 
-
-def _demo_seeder() -> Callable | None:
-    try:  # lazily: the demo module is optional
-        from raadsbode.demo import seed_demo
-    except ImportError as exc:
-        log.warning("no demo data available yet (%s); starting with an empty database", exc)
-        return None
-    return seed_demo

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from models.org import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue
 from raadsbode.associations import AssociationError, UnknownAssociation, create_association, get_association_by_slug
-from raadsbode.db import session_scope
+from raadsbode.db import make_engine, session_factory, session_scope
 from raadsbode.demo import DEMO_SLUG, seed_demo
 from raadsbode.gemeenten import reference_names
 from raadsbode.settings import get_settings
@@ -119,3 +119,22 @@ def test_commands_ask_for_migrate_instead_of_migrating(tmp_path, monkeypatch):
         get_settings.cache_clear()
     assert refused.exit_code == 1 and "voer eerst `raadsbode migrate` uit" in refused.output, refused.output
     assert migrated.exit_code == 0 and listed.exit_code == 0 and "Verenigingen" in listed.output, listed.output
+
+
+def test_dev_stack_database_gets_the_demo_once_and_only_when_asked(tmp_path):
+    from raadsbode.dev_data import prepare_database
+    from raadsbode.settings import Settings
+
+    def slugs(url: str) -> list[str]:
+        engine = make_engine(url)
+        try:
+            with session_scope(session_factory(engine)) as session:
+                return [a.slug for a in session.exec(select(Association)).all()]
+        finally:
+            engine.dispose()
+
+    bare, demo = (Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / name}") for name in ("bare.db", "demo.db"))
+    prepare_database(bare, load_demo=False)
+    prepare_database(demo, load_demo=True)
+    prepare_database(demo, load_demo=True)  # a restart: data is there, nothing loaded again
+    assert slugs(bare.database_url) == [] and slugs(demo.database_url) == [DEMO_SLUG]
