@@ -5,8 +5,7 @@ cancellation moves the first waiting person up and tells them), a reminder to th
 Sign-ups go through this workflow's updates one at a time (a lock), so the last place is never given twice."""
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 
@@ -16,20 +15,22 @@ with workflow.unsafe.imports_passed_through():
     from models.alv_messages import (NetworkBatch, NetworkCancelRecord, NetworkCancelSignup, NetworkInput, NetworkResult,
                                      NetworkSignupInput, NetworkSignupRecord, NetworkSignupResult, NetworkState,
                                      NetworkStatusView, SignupMail)
-    from models.meeting_activity_messages import CancelRequest, MeetingRef, StatusChange
+    from models.meeting_activity_messages import CancelRequest, MeetingRef
     from models.meeting_messages import CancelMeeting, ChangeResult, StatusQuery
     from raadsbode.alv_policy import NetworkPolicy
-    from workflows.activity_calls import ActivityCalls
-    from workflows.meeting_schedule import first_due, parse_time
+    from workflows.meeting_schedule import earliest_after, first_due, parse_time
+    from workflows.step_loop import StepLoop
 
 
 @workflow.defn
-class NetworkMeetingWorkflow(ActivityCalls):
+class NetworkMeetingWorkflow(StepLoop):
+    LOG_NAME = "network meeting"
+
     @workflow.init
     def __init__(self, inp: NetworkInput) -> None:
         self.inp, self.s = inp, inp.state or NetworkState()
         self.policy, self.capacity = NetworkPolicy(), None
-        self._lock, self._wake = asyncio.Lock(), False
+        self._start_runtime()
 
     @workflow.run
     async def run(self, inp: NetworkInput) -> NetworkResult:
@@ -37,21 +38,13 @@ class NetworkMeetingWorkflow(ActivityCalls):
         self.policy = NetworkPolicy.from_layers(info.policy, inp.policy, strict_last=False)
         self.capacity, self.s.starts_at_iso = info.capacity, self.s.starts_at_iso or info.starts_at_iso
         self.s.registered, self.s.waiting = info.registered, info.waiting
-        while not (self.s.cancelled or self.s.held):
-            step = self._due(workflow.now())
-            if step:
-                async with self._lock:
-                    if not self.s.cancelled:
-                        await getattr(self, f"_step_{step}")()
-                continue
-            if workflow.info().is_continue_as_new_suggested():  # many sign-ups: a fresh history, same state
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(NetworkInput(inp.meeting_id, inp.association_slug, inp.policy, inp.batch_size, self.s))
-            await self._sleep(workflow.now())
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._run_until_done()
         return NetworkResult(inp.meeting_id, self._phase(), self.s.registered)
 
-    # --- timeline ----------------------------------------------------------------------------------
+    # --- the step loop's timeline (workflows/step_loop.py) -----------------------------------------
+
+    def _finished(self) -> bool:
+        return self.s.cancelled or self.s.held
 
     def _timeline(self) -> list[tuple[datetime, str]]:
         starts, p, s = parse_time(self.s.starts_at_iso), self.policy, self.s
@@ -60,22 +53,21 @@ class NetworkMeetingWorkflow(ActivityCalls):
             steps.append((starts - p.reminder_before, "reminder"))
         return steps + [(starts, "held")]
 
-    def _due(self, now: datetime) -> str | None:
+    def _due_step(self, now: datetime) -> str | None:
         return first_due(self._timeline(), now)
 
-    async def _sleep(self, now: datetime) -> None:
-        upcoming = min(at for at, _ in self._timeline())
-        self._wake = False
-        try:
-            await workflow.wait_condition(lambda: self._wake, timeout=max(upcoming - now, timedelta(seconds=1)))
-        except asyncio.TimeoutError:
-            pass
+    def _next_moment(self, now: datetime) -> tuple[datetime, str] | None:
+        return earliest_after(self._timeline(), now)
+
+    def _continued_input(self) -> NetworkInput:  # many sign-ups: a fresh history, same state
+        i = self.inp
+        return NetworkInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s)
 
     async def _batched(self, kind: str, version: int = 0) -> int:
         after, sent = 0, 0
         while True:
             r = await self._send(NetworkActivities.send_network_batch,
-                                 NetworkBatch(self.inp.meeting_id, kind, version, after, self.inp.batch_size))
+                                 NetworkBatch(self._mid, kind, version, after, self.inp.batch_size))
             sent, after = sent + r.sent, r.last_id
             if r.done:
                 return sent
@@ -88,20 +80,16 @@ class NetworkMeetingWorkflow(ActivityCalls):
         await self._batched("reminder")
         self.s.reminder_sent = True
 
-    async def _step_held(self) -> None:
-        await self._db(MeetingActivities.set_meeting_status, StatusChange(self.inp.meeting_id, "held"))
-        self.s.held = True
-
     # --- registration ------------------------------------------------------------------------------
 
     @workflow.update
     async def register(self, inp: NetworkSignupInput) -> NetworkSignupResult:
         async with self._lock:
-            result = await self._db(NetworkActivities.record_signup, NetworkSignupRecord(self.inp.meeting_id, inp))
+            result = await self._db(NetworkActivities.record_signup, NetworkSignupRecord(self._mid, inp))
             self._count(result)
             if result.changed:
                 await self._send(NetworkActivities.send_signup_mail,
-                                 SignupMail(self.inp.meeting_id, result.signup_id, result.status))
+                                 SignupMail(self._mid, result.signup_id, result.status))
             return result
 
     @register.validator
@@ -113,11 +101,11 @@ class NetworkMeetingWorkflow(ActivityCalls):
     @workflow.update
     async def cancel_signup(self, inp: NetworkCancelSignup) -> NetworkSignupResult:
         async with self._lock:
-            result = await self._db(NetworkActivities.cancel_signup, NetworkCancelRecord(self.inp.meeting_id, inp.signup_id))
+            result = await self._db(NetworkActivities.cancel_signup, NetworkCancelRecord(self._mid, inp.signup_id))
             self._count(result)
             if result.promoted_id:
                 await self._send(NetworkActivities.send_signup_mail,
-                                 SignupMail(self.inp.meeting_id, result.promoted_id, "promoted"))
+                                 SignupMail(self._mid, result.promoted_id, "promoted"))
             return result
 
     @cancel_signup.validator
@@ -143,8 +131,9 @@ class NetworkMeetingWorkflow(ActivityCalls):
         async with self._lock:
             if self.s.cancelled:
                 return ChangeResult(False, "Deze bijeenkomst was al geannuleerd.")
-            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self.inp.meeting_id, inp))
-            self.s.cancelled, self._wake = True, True
+            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
+            self.s.cancelled = True
+            self._changed()
             sent = await self._batched("cancel", out.ical_sequence) if self.s.announced else 0
             await self._batched("meeting-cancelled")
             return ChangeResult(True, f"De bijeenkomst is geannuleerd; {sent} genodigden kregen een annulering.")
@@ -157,7 +146,7 @@ class NetworkMeetingWorkflow(ActivityCalls):
     @workflow.query
     def status(self, _: StatusQuery) -> NetworkStatusView:
         upcoming = [at for at, _ in self._timeline()] if self.s.starts_at_iso else []
-        return NetworkStatusView(self.inp.meeting_id, self._phase(), self.capacity, self.s.registered, self.s.waiting,
+        return NetworkStatusView(self._mid, self._phase(), self.capacity, self.s.registered, self.s.waiting,
                                  min(upcoming).isoformat() if upcoming else None)
 
     def _phase(self) -> str:
