@@ -90,9 +90,11 @@ def calendar_feed(association: Association, meetings: list[PublicMeeting], page_
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{association.name}: openbare vergaderingen")
     tzid = association.timezone or "Europe/Amsterdam"
-    if meetings:
-        cal.add_component(timezone_component(tzid, meetings[0].meeting.starts_at, meetings[-1].meeting.ends_at))
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    starts = [view.meeting.starts_at for view in meetings] or [stamp]
+    ends = [view.meeting.ends_at for view in meetings] or [stamp]
+    # Always there: RFC 5545 wants one component at least, so a feed with no public meeting yet still subscribes.
+    cal.add_component(timezone_component(tzid, min(starts), max(ends)))
     for view in meetings:
         cal.add_component(_feed_event(view, tzid, stamp, page_url))
     return cal.to_ical()

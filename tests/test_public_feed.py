@@ -98,3 +98,13 @@ async def test_public_page_lists_upcoming_and_past_with_agenda_and_decisions(app
     assert "Jaarrekening &lt;2026&gt;" in past and "https://example.org/2.pdf" in past
     assert "Besluitenlijst" in past and "aangehouden" in past and "aangenomen" in past
     assert "Deze vergadering is geannuleerd" in upcoming
+
+
+async def test_a_feed_without_public_meetings_is_still_a_valid_calendar(app, session_factory_):
+    """RFC 5545: a VCALENDAR needs one component at least; a secretary publishes the webcal link before the first ALV."""
+    a = make_association(session_factory_)
+    async with client_for(app) as client:
+        response = await client.get(f"/openbaar/{a.slug}/vergaderingen.ics")
+    cal = Calendar.from_ical(response.content)
+    assert response.status_code == 200 and not cal.walk("VEVENT")
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
