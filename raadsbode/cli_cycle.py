@@ -3,11 +3,12 @@ cycle (a Temporal Schedule per association) and its year planning."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from temporalio.client import ScheduleDescription
+from temporalio.client import ScheduleDescription, ScheduleHandle
 
 from raadsbode import alv_cycle as cycle
 from raadsbode import cli_meeting_input as parse
@@ -86,34 +87,28 @@ def show(association: str = ASSOCIATION) -> None:
 @alv_cycle_app.command("pause")
 def pause(association: str = ASSOCIATION, note: str = typer.Option("gepauzeerd via de CLI", help="Why.")) -> None:
     """Create no new ALVs until unpaused (ALVs already started go on)."""
-    _, slug, _ = _association(association)
-
-    async def go() -> None:
-        await cycle.cycle_handle(await client(), slug).pause(note=note)
-    run(go(), _what(slug))
-    Console().print(f"ALV-schema van {slug} gepauzeerd.")
+    _on_schedule(association, lambda schedule: schedule.pause(note=note), "gepauzeerd")
 
 
 @alv_cycle_app.command("unpause")
 def unpause(association: str = ASSOCIATION) -> None:
     """Fire again from the next slot (slots during the pause are not caught up)."""
-    _, slug, _ = _association(association)
-
-    async def go() -> None:
-        await cycle.cycle_handle(await client(), slug).unpause(note="hervat via de CLI")
-    run(go(), _what(slug))
-    Console().print(f"ALV-schema van {slug} hervat.")
+    _on_schedule(association, lambda schedule: schedule.unpause(note="hervat via de CLI"), "hervat")
 
 
 @alv_cycle_app.command("delete")
 def delete(association: str = ASSOCIATION) -> None:
     """Remove the schedule (ALVs already started go on)."""
+    _on_schedule(association, lambda schedule: schedule.delete(), "verwijderd")
+
+
+def _on_schedule(association: str, act: Callable[[ScheduleHandle], Awaitable[None]], done: str) -> None:
     _, slug, _ = _association(association)
 
     async def go() -> None:
-        await cycle.cycle_handle(await client(), slug).delete()
+        await act(cycle.cycle_handle(await client(), slug))
     run(go(), _what(slug))
-    Console().print(f"ALV-schema van {slug} verwijderd.")
+    Console().print(f"ALV-schema van {slug} {done}.")
 
 
 @alv_cycle_app.command("trigger")
