@@ -28,7 +28,9 @@ def load_settings() -> Settings:
 def print_banner(info) -> None:  # noqa: ANN001  (a devstack.DevStackInfo)
     console.print("\n[bold green]Raadsbode dev stack is running[/bold green] (Ctrl-C stops it)")
     rows = [
-        ("Web app", info.web_url), ("Outbox", info.outbox_url), ("Temporal UI", info.temporal_ui_url),
+        ("Web app", info.web_url),
+        ("Werkruimte", f"{info.web_url}/werkruimte  (demo: sign in as t.dekker@vngflevoland.example; the link is in the Outbox)"),
+        ("Outbox", info.outbox_url), ("Temporal UI", info.temporal_ui_url),
         ("Temporal", info.temporal_address), ("Maildir", str(info.maildir)), ("Database", info.database_url),
     ]
     for label, value in rows:

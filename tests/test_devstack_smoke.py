@@ -17,6 +17,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from models.meeting_messages import MeetingInput
 from tests.conftest import free_port
+from workflows.inbox import INBOX_WORKFLOW_ID
 from workflows.meeting import MeetingWorkflow
 
 START_TIMEOUT = 30.0
@@ -121,13 +122,13 @@ async def test_dev_stack_starts_stops_and_resumes(tmp_path, dev_env):
     dev = _start(tmp_path, dev_env)
     try:
         banner = dev.output
-        for expected in (web, f"{web}/dev/outbox", f"http://127.0.0.1:{dev_env['RAADSBODE_TEMPORAL_UI_PORT']}",
+        for expected in (web, f"{web}/dev/outbox", f"{web}/werkruimte", f"http://127.0.0.1:{dev_env['RAADSBODE_TEMPORAL_UI_PORT']}",
                          str(tmp_path / "var" / "mail")):
             assert expected in banner, banner
         assert httpx.get(f"{web}/dev/outbox", timeout=5).status_code == 200
         client = await Client.connect(address)
         # Calendar replies (Accept in Outlook) are read by the inbox workflow: the stack must have started it.
-        assert (await client.get_workflow_handle("inbox").describe()).status == WorkflowExecutionStatus.RUNNING
+        assert (await client.get_workflow_handle(INBOX_WORKFLOW_ID).describe()).status == WorkflowExecutionStatus.RUNNING
         # A queue nobody polls: the workflow waits in the persisted server until the next run.
         await client.start_workflow(MeetingWorkflow.run, MeetingInput(meeting_id=1, association_slug="smoke"),
                                     id=workflow_id, task_queue="smoke-nobody-polls")
@@ -145,14 +146,22 @@ async def test_dev_stack_starts_stops_and_resumes(tmp_path, dev_env):
         _stop(dev, temporal_port)
 
 
-def test_worker_stops_cleanly_on_sigterm(tmp_path, temporal_env):
-    """`docker stop` sends SIGTERM: the production worker shuts down and exits 0."""
+async def test_worker_starts_the_inbox_and_stops_cleanly_on_sigterm(tmp_path, temporal_env):
+    """The worker makes sure the inbox (calendar replies) runs on its queue; `docker stop` sends SIGTERM: the
+    production worker shuts down and exits 0."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAADSBODE_")}
     env.update(RAADSBODE_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
                RAADSBODE_DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
                RAADSBODE_TEMPORAL_TASK_QUEUE=f"smoke-{uuid.uuid4().hex[:8]}", PYTHONUNBUFFERED="1")
     worker = CliProcess(tmp_path, env, ("worker",))
     worker.wait_until(lambda: "worker polling task queue" in worker.output, "worker start")
+    inbox = temporal_env.client.get_workflow_handle(INBOX_WORKFLOW_ID)
+    try:
+        described = await inbox.describe()
+        assert (described.status, described.task_queue) == (WorkflowExecutionStatus.RUNNING,
+                                                            env["RAADSBODE_TEMPORAL_TASK_QUEUE"])
+    finally:  # the session's Temporal server outlives this worker's queue
+        await inbox.terminate("smoke test done")
     worker.proc.send_signal(signal.SIGTERM)
     assert worker.proc.wait(STOP_TIMEOUT) == 0, worker.output
     assert "Worker stopped." in worker.output
