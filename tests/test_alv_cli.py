@@ -34,7 +34,8 @@ async def test_extra_alv_needs_a_reason_and_runs_with_the_short_policy(cli, temp
     assert refused.exit_code == 1 and "Geef bij een extra ALV de reden op." in refused.output, refused.output
     past = await cli("alv", "start", "-a", a.slug, "--date", _local(-timedelta(days=1)), "--reason", "x")
     assert past.exit_code == 1 and "verleden" in past.output
-    assert (await cli("alv", "start", "-a", a.slug, "--date", when, "--reason", "x", "--kind", "bestuur")).exit_code == 1
+    wrong_kind = await cli("alv", "start", "-a", a.slug, "--date", when, "--reason", "x", "--kind", "bestuur")
+    assert wrong_kind.exit_code == 1 and "Kies alv of extra-alv." in wrong_kind.output, wrong_kind.output
     with session_scope(session_factory_) as s:
         assert not s.exec(select(Meeting).where(Meeting.association_id == a.association_id)).all()  # nothing half-written
     async with build_worker(temporal_env.client, settings):
