@@ -41,6 +41,14 @@ def field_text(form: Mapping, name: str, limit: int = 20_000) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def row_count(form: Mapping, maximum: int) -> int:
+    """How many rows a form with numbered fields says it has (its hidden `row_count`), between 0 and `maximum`."""
+    try:
+        return min(max(int(field_text(form, "row_count", 4)), 0), maximum)
+    except ValueError:
+        return 0
+
+
 def rows_from_items(items: list[AgendaItemInput], extra: int = EMPTY_ROWS) -> list[AgendaRow]:
     rows = [
         AgendaRow(number=i.number, title=i.title, kind=i.kind, presenter=i.presenter,
@@ -51,15 +59,11 @@ def rows_from_items(items: list[AgendaItemInput], extra: int = EMPTY_ROWS) -> li
 
 
 def rows_from_form(form: Mapping) -> list[AgendaRow]:
-    try:
-        count = min(max(int(field_text(form, "row_count", 4)), 0), MAX_FORM_ROWS)
-    except ValueError:
-        count = 0
     return [
         AgendaRow(number=field_text(form, f"number_{i}", 40), title=field_text(form, f"title_{i}", 1000),
                   kind=field_text(form, f"kind_{i}", 40), presenter=field_text(form, f"presenter_{i}", 400),
                   documents=field_text(form, f"documents_{i}", 10_000))
-        for i in range(count)
+        for i in range(row_count(form, MAX_FORM_ROWS))
     ]
 
 

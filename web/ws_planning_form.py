@@ -13,7 +13,7 @@ from models.org import Venue
 from raadsbode.alv import create_alv
 from raadsbode.alv_planning import add_planning_entry, nth_weekday
 from raadsbode.meetings import MeetingError, create_meeting
-from web.forms import field_text
+from web.forms import field_text, row_count
 from web.meeting_forms import check_when_where
 from web.ws_data import board_body
 
@@ -59,14 +59,10 @@ def default_rows(year: int, venues: list[Venue], today: date) -> list[PlanRow]:
 
 
 def rows_from_form(form: Mapping) -> list[PlanRow]:
-    try:
-        count = min(max(int(field_text(form, "row_count", 4)), 0), MAX_ROWS)
-    except ValueError:
-        count = 0
     return [PlanRow(kind=field_text(form, f"kind_{i}", 10), date=field_text(form, f"date_{i}", 20),
                     start=field_text(form, f"start_{i}", 10), end=field_text(form, f"end_{i}", 10),
                     venue_id=field_text(form, f"venue_{i}", 12), title=field_text(form, f"title_{i}", 400),
-                    include=field_text(form, f"include_{i}", 4) == "ja") for i in range(count)]
+                    include=field_text(form, f"include_{i}", 4) == "ja") for i in range(row_count(form, MAX_ROWS))]
 
 
 def check_row(row: PlanRow, venue_ids: set[int], tz: str, now: datetime) -> CheckedRow | None:
