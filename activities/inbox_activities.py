@@ -19,7 +19,7 @@ from activities.deps import Deps
 from activities.inbox_sources import RawMessage, source_for
 from activities.itip_inbound import ReplyMatch, match_reply, parse_reply
 from models.alv import InboundMessage
-from models.alv_messages import InboxPoll, InboxReport
+from models.inbox_messages import InboxPoll, InboxReport
 from models.meeting_messages import RsvpInput
 from models.org import Association
 from raadsbode.db import session_scope

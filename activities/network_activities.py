@@ -16,10 +16,10 @@ from activities.meeting_mail import MeetingMail
 from activities.meeting_store import get_meeting
 from activities.network_mail import BATCH_BUILDERS, as_person, signup_email, signup_version
 from models.alv import NetworkSignup, SignupStatus
-from models.alv_messages import (NetworkBatch, NetworkBatchResult, NetworkCancelRecord, NetworkInfo, NetworkSignupRecord,
-                                 NetworkSignupResult, SignupMail)
 from models.meeting_activity_messages import MeetingRef, SendSummary
 from models.messages import OutboundEmail
+from models.network_messages import (NetworkBatch, NetworkBatchResult, NetworkCancelRecord, NetworkInfo,
+                                     NetworkSignupRecord, NetworkSignupResult, SignupMail)
 
 T = TypeVar("T")
 ACTIVE = (SignupStatus.registered, SignupStatus.waiting)

@@ -11,8 +11,8 @@ from sqlmodel import Session, col, func, select
 from activities.alv_store import AUDIENCE_ROLES, details
 from activities.meeting_store import audit, get_meeting
 from models.alv import NetworkSignup, SignupStatus
-from models.alv_messages import NetworkInfo, NetworkSignupInput, NetworkSignupResult
 from models.meetings import Meeting
+from models.network_messages import NetworkInfo, NetworkSignupInput, NetworkSignupResult
 from models.org import Body, Membership, Person, normalise_email
 from models.types import utcnow
 

@@ -1,38 +1,14 @@
-"""Dataclasses of the ALV cycle's workflows and activities (ALV, year cycle, network meetings, inbox)."""
+"""Dataclasses of the ALV's workflows and activities: the ALV itself and the yearly cycle that creates them.
+
+A network meeting's are in models/network_messages.py, the inbox's in models/inbox_messages.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from models.meeting_activity_messages import MeetingInfo
 from models.meeting_state import PendingDecision, SignoffRound
-
-# --- inbox -------------------------------------------------------------------------------------
-
-
-@dataclass
-class InboxInput:
-    batch_size: int = 50
-    poll_seconds: float = 60.0
-    polls_per_run: int = 100  # continue-as-new after this many polls, so the history stays short
-    stop_when_idle: bool = False  # tests: end after the first empty poll
-
-
-@dataclass
-class InboxPoll:
-    batch_size: int
-
-
-@dataclass
-class InboxReport:
-    seen: int = 0
-    recorded: int = 0
-    ignored: int = 0
-    refused: int = 0
-
-
-@dataclass
-class InboxTotalsQuery:
-    pass
+# Still imported from here by web/network_pages.py and raadsbode/cli_network.py (to move to models.network_messages).
+from models.network_messages import NetworkCancelSignup, NetworkSignupInput, NetworkStatusView  # noqa: F401
 
 # --- the ALV workflow ------------------------------------------------------------------------
 
@@ -207,114 +183,3 @@ class AlvCycleResult:
     workflow_id: str
     created: bool
     started: bool  # False: the ALV's workflow was already started before
-
-# --- network meetings (netwerkbijeenkomsten) --------------------------------------------------------
-
-
-@dataclass
-class NetworkState:
-    starts_at_iso: str = ""
-    announced: bool = False
-    reminder_sent: bool = False
-    held: bool = False
-    cancelled: bool = False
-    registered: int = 0
-    waiting: int = 0
-
-
-@dataclass
-class NetworkInput:
-    meeting_id: int
-    association_slug: str
-    policy: dict[str, str] = field(default_factory=dict)  # on top of the meeting's own
-    batch_size: int = 100
-    state: NetworkState | None = None
-
-
-@dataclass
-class NetworkResult:
-    meeting_id: int
-    final_phase: str
-    registered: int
-
-
-@dataclass
-class NetworkInfo:
-    meeting_id: int
-    starts_at_iso: str
-    capacity: int | None
-    policy: dict[str, str]
-    registered: int
-    waiting: int
-
-
-@dataclass
-class NetworkBatch:
-    """One batch of a network meeting's email: recipients (people or sign-ups) with id > after_id."""
-
-    meeting_id: int
-    kind: str  # announcement / reminder / cancel
-    version: int
-    after_id: int
-    limit: int
-
-
-@dataclass
-class NetworkBatchResult:
-    sent: int
-    failed: list[str]
-    last_id: int
-    done: bool
-
-
-@dataclass
-class NetworkSignupInput:
-    name: str
-    email: str
-    organisation: str = ""
-
-
-@dataclass
-class NetworkSignupRecord:
-    meeting_id: int
-    signup: NetworkSignupInput
-
-
-@dataclass
-class NetworkCancelSignup:
-    signup_id: int
-
-
-@dataclass
-class NetworkCancelRecord:
-    meeting_id: int
-    signup_id: int
-
-
-@dataclass
-class NetworkSignupResult:
-    signup_id: int
-    status: str  # registered / waiting / cancelled
-    position: int  # on the waiting list (1 = first); 0 when registered
-    message: str  # Dutch, for the person
-    promoted_id: int = 0  # a cancellation moved this sign-up up from the waiting list
-    registered: int = 0
-    waiting: int = 0
-    changed: bool = True  # False: already registered (or already cancelled); nothing to tell them
-
-
-@dataclass
-class SignupMail:
-    meeting_id: int
-    signup_id: int
-    kind: str  # registered / waiting / promoted / cancelled
-
-
-@dataclass
-class NetworkStatusView:
-    meeting_id: int
-    phase: str
-    capacity: int | None
-    registered: int
-    waiting: int
-    next_deadline_iso: str | None

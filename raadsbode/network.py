@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 from temporalio.client import Client, WorkflowHandle
 
 from models.alv import MeetingDetails
-from models.alv_messages import NetworkInput, NetworkResult
 from models.meetings import Meeting
+from models.network_messages import NetworkInput, NetworkResult
 from models.org import Body, BodyKind
 from raadsbode.alv import create_public_meeting
 from raadsbode.alv_policy import NetworkPolicy

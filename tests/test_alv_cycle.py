@@ -16,7 +16,8 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Replayer
 
-from models.alv_messages import DecisionEntry, InboxInput, SubmitDecisions
+from models.alv_messages import DecisionEntry, SubmitDecisions
+from models.inbox_messages import InboxInput
 from models.meeting_messages import SubmitAgenda
 from models.meetings import Attendance, Meeting
 from models.alv import InboundMessage, PlanningEntry

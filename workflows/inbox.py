@@ -10,7 +10,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inbox_activities import InboxActivities
-    from models.alv_messages import InboxInput, InboxPoll, InboxReport, InboxTotalsQuery
+    from models.inbox_messages import InboxInput, InboxPoll, InboxReport, InboxTotalsQuery
 
 INBOX_WORKFLOW_ID = "inbox"
 POLL_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=2), maximum_attempts=5)

@@ -12,11 +12,11 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from activities.network_activities import NetworkActivities
-    from models.alv_messages import (NetworkBatch, NetworkCancelRecord, NetworkCancelSignup, NetworkInput, NetworkResult,
-                                     NetworkSignupInput, NetworkSignupRecord, NetworkSignupResult, NetworkState,
-                                     NetworkStatusView, SignupMail)
     from models.meeting_activity_messages import CancelRequest, MeetingRef
     from models.meeting_messages import CancelMeeting, ChangeResult, StatusQuery
+    from models.network_messages import (NetworkBatch, NetworkCancelRecord, NetworkCancelSignup, NetworkInput, NetworkResult,
+                                         NetworkSignupInput, NetworkSignupRecord, NetworkSignupResult, NetworkState,
+                                         NetworkStatusView, SignupMail)
     from raadsbode.alv_policy import NetworkPolicy
     from workflows.meeting_schedule import earliest_after, first_due, parse_time
     from workflows.step_loop import StepLoop
