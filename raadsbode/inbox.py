@@ -6,7 +6,7 @@ import logging
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
-from models.alv_messages import InboxInput
+from models.inbox_messages import InboxInput
 from raadsbode.settings import Settings
 from workflows.inbox import INBOX_WORKFLOW_ID, InboxWorkflow
 
