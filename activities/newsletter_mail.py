@@ -15,6 +15,7 @@ from models.newsletter_messages import KIND, ProofRequest, ReportRequest
 from models.org import Association
 from raadsbode import newsletter as issues
 from raadsbode.db import session_scope
+from raadsbode.subscribers import CONFIRM_KIND
 
 
 def month_name(period: str) -> str:
@@ -90,7 +91,7 @@ def confirmation_mail(deps_settings, renderer, association: Association, email: 
     ctx = {"association_name": association.name, "reader_name": name,
            "confirm_url": f"{deps_settings.public_base_url}/nieuwsbrief/bevestigen/{token}"}
     return OutboundEmail(
-        kind="newsletter-confirm", subject_ref=f"subscriber-{subscriber_id}", version=_token_version(token),
+        kind=CONFIRM_KIND, subject_ref=f"subscriber-{subscriber_id}", version=_token_version(token),
         recipient_email=email, recipient_name=name, subject=f"Bevestig uw aanmelding: nieuwsbrief {association.name}",
         html=renderer.render_html("email/newsletter_confirm.html.j2", **ctx),
         text=renderer.render_text("email/newsletter_confirm.txt.j2", **ctx),

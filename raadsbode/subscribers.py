@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from activities.compose import HeaderInjectionError, checked_header_value
+from models.ledger import OutboundMessage, SendStatus
 from models.newsletter import Subscriber, SubscriberStatus, Suppression
 from models.org import normalise_email
 from models.types import utcnow
@@ -22,7 +23,9 @@ from raadsbode.associations import email_problem
 from raadsbode.tokens import TokenGrant, issue_token
 
 CONFIRM_PURPOSE = "subscribe-confirm"
+CONFIRM_KIND = "newsletter-confirm"  # the confirmation mail's kind in the ledger
 CONFIRM_VALID = timedelta(days=7)
+RESEND_AFTER = timedelta(minutes=10)
 NAME_MAX = 200
 
 
@@ -75,12 +78,15 @@ def find_subscriber(session: Session, association_id: int, email: str) -> Subscr
 
 def subscribe(session: Session, association_id: int, name: str, email: str) -> Subscription:
     """Record a subscription request. Subscribing again is harmless: a confirmed subscriber stays
-    confirmed and gets no mail (confirm_token None); anyone else gets a fresh confirmation link."""
+    confirmed and gets no mail (confirm_token None), nor does a pending one whose link was mailed in the
+    last RESEND_AFTER (a double click, or someone filling in another's address over and over);
+    anyone else gets a fresh confirmation link."""
     name, address = check_name_and_email(name, email)
     sub = find_subscriber(session, association_id, address)
     if sub is None:
         sub = Subscriber(association_id=association_id, email=address, name=name)
-    elif sub.status == SubscriberStatus.confirmed:
+    elif sub.status == SubscriberStatus.confirmed or (sub.status == SubscriberStatus.pending
+                                                       and _link_sent_lately(session, sub)):
         return Subscription(sub.id, sub.email, sub.name, None)
     sub.status, sub.name = SubscriberStatus.pending, name or sub.name
     session.add(sub)
@@ -89,6 +95,15 @@ def subscribe(session: Session, association_id: int, name: str, email: str) -> S
                         subject_ref=f"subscriber-{sub.id}", version=0, person_id=None,
                         expires_at=utcnow() + CONFIRM_VALID)
     return Subscription(sub.id, sub.email, sub.name, token)
+
+
+def _link_sent_lately(session: Session, sub: Subscriber) -> bool:
+    """Per the ledger: a confirmation that did not go out (relay away) does not count."""
+    return session.exec(select(OutboundMessage.id).where(
+        OutboundMessage.association_id == sub.association_id, OutboundMessage.kind == CONFIRM_KIND,
+        OutboundMessage.subject_ref == f"subscriber-{sub.id}",
+        OutboundMessage.status == SendStatus.sent, OutboundMessage.sent_at > utcnow() - RESEND_AFTER,
+    )).first() is not None
 
 
 def subscriber_of_grant(session: Session, grant: TokenGrant) -> Subscriber:

@@ -11,7 +11,7 @@ from models.newsletter import Subscriber, SubscriberStatus
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
 from raadsbode.subscribers import subscribe, confirm, unsubscribe_key
-from tests.conftest import unique_slug
+from tests.conftest import free_port, unique_slug
 from web.app import create_app
 
 
@@ -62,6 +62,28 @@ def test_double_opt_in_by_links(app_client, association, session_factory_, sink)
     assert again.status_code == 200
     assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.confirmed
     assert len(sink.to("anna@example.test")) == 1
+
+
+def test_subscribing_twice_quickly_mails_one_link(app_client, association, sink):
+    _, slug = association
+    for _ in range(2):  # a double click, or someone repeating another's address
+        answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Kees", "email": "kees@example.test"})
+        assert answer.status_code == 200 and "Bijna klaar" in answer.text
+    assert len(sink.to("kees@example.test")) == 1
+
+
+def test_relay_away_at_subscribe_says_so_and_a_retry_mails_the_link(settings, association, session_factory_, sink):
+    association_id, slug = association
+    form = {"name": "Lena", "email": "lena@example.test"}
+    with TestClient(create_app(settings.model_copy(update={"smtp_port": free_port()}))) as away:
+        answer = away.post(f"/nieuwsbrief/{slug}/aanmelden", data=form)
+    assert answer.status_code == 503 and "Probeer het over een paar minuten opnieuw" in answer.text
+    assert 'value="lena@example.test"' in answer.text  # the form keeps what was typed
+    with TestClient(create_app(settings)) as back:  # a mail that never went out does not hold the retry back
+        assert back.post(f"/nieuwsbrief/{slug}/aanmelden", data=form).status_code == 200
+    [mail] = sink.to("lena@example.test")
+    assert _link(mail, "bevestigen")
+    assert _status(session_factory_, association_id, "lena@example.test") == SubscriberStatus.pending
 
 
 def test_subscribe_refuses_a_bad_address(app_client, association):

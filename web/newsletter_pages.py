@@ -10,7 +10,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from activities.mailer import Mailer
+from activities.mailer import Mailer, TemporarySendError
 from activities.newsletter_mail import confirmation_mail
 from models.newsletter import Subscriber
 from models.org import Association
@@ -64,7 +64,14 @@ async def subscribe_post(slug: str, request: Request, session: SessionDep, rende
     if subscription.confirm_token:
         out = confirmation_mail(settings, renderer, association, subscription.email, subscription.name,
                                 subscription.confirm_token, subscription.subscriber_id)
-        await Mailer(settings, request.app.state.sessions).deliver(out)
+        try:
+            await Mailer(settings, request.app.state.sessions).deliver(out)
+        except TemporarySendError as exc:  # the relay is away: say so, rather than an error page
+            log.warning("newsletter confirmation for subscriber %s not sent: %s", subscription.subscriber_id, exc)
+            return _page(renderer, 503, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
+                         error="De bevestigingsmail kon nu niet worden verstuurd. Probeer het over een paar minuten "
+                               "opnieuw.", form={"subscribe": True, "button": "Aanmelden", "action": "",
+                                                 "name": name, "email": email})
     # The same answer whether or not the address was known: the page tells nobody who subscribes.
     return _page(renderer, association_name=association.name, heading="Bijna klaar", done=True,
                  text=f"We hebben een e-mail gestuurd naar {subscription.email}. Klik op de link daarin om uw "
