@@ -13,8 +13,8 @@ from rich.console import Console
 
 from models.newsletter_messages import Ack
 from raadsbode import newsletter_control as control
-from raadsbode.cli_association import open_sessions
-from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PARALLEL, RATE, association, client, fail, policy, run
+from raadsbode.cli_common import client, fail, open_sessions, run
+from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PARALLEL, RATE, association, policy
 from raadsbode.cli_newsletter_progress import follow, summary_table
 from raadsbode.cli_newsletter_schedule import schedule_app
 from raadsbode.db import session_scope

@@ -9,7 +9,8 @@ from rich.console import Console
 from temporalio.client import ScheduleDescription
 
 from raadsbode import newsletter_control as control
-from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PARALLEL, RATE, association, client, fail, policy, run
+from raadsbode.cli_common import client, fail, run
+from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PARALLEL, RATE, association, policy
 from raadsbode.cli_schedule_table import schedule_table
 from raadsbode.settings import get_settings
 

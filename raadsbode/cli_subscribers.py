@@ -7,9 +7,9 @@ import typer
 from rich.table import Table
 
 from models.newsletter import SubscriberStatus
-from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_association import console, open_sessions
+from raadsbode.cli_common import console, open_sessions
 from raadsbode.cli_import import print_import_errors
+from raadsbode.cli_newsletter_common import association as find_association
 from raadsbode.db import session_scope
 from raadsbode.subscriber_import import SubscriberImportReport, export_subscribers, import_subscribers
 from raadsbode.subscribers import counts as subscriber_counts
@@ -20,15 +20,6 @@ STATUS_NL = {"pending": "Wacht op bevestiging", "confirmed": "Bevestigd", "unsub
              "suppressed": "Onderdrukt (onbestelbaar)"}
 
 
-def _association_id(sessions, slug: str) -> int:  # noqa: ANN001
-    try:
-        with session_scope(sessions) as session:
-            return get_association_by_slug(session, slug).id
-    except AssociationError as exc:
-        console().print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-
-
 @subscribers_app.command("import")
 def import_(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="CSV with E-mail and (optional) Naam."),
@@ -37,8 +28,8 @@ def import_(
 ) -> None:
     """Add subscribers as confirmed (you vouch for their consent); nothing is written when any row is wrong.
     Whoever unsubscribed stays unsubscribed."""
-    sessions = open_sessions()
-    report = import_subscribers(sessions, _association_id(sessions, association), file.read_bytes(), dry_run=dry_run)
+    association_id, _ = find_association(association)
+    report = import_subscribers(open_sessions(), association_id, file.read_bytes(), dry_run=dry_run)
     if not report.ok:
         print_import_errors(report, file)
         raise typer.Exit(1)
@@ -60,9 +51,8 @@ def export(
     status: SubscriberStatus = typer.Option(None, help="Only subscribers with this status."),
 ) -> None:
     """All subscribers as CSV (semicolons, UTF-8 with BOM when written to a file: Excel opens it as is)."""
-    sessions = open_sessions()
-    association_id = _association_id(sessions, association)
-    with session_scope(sessions) as session:
+    association_id, _ = find_association(association)
+    with session_scope(open_sessions()) as session:
         data = export_subscribers(session, association_id, status)
     if output is None:
         typer.echo(data, nl=False)
@@ -74,9 +64,8 @@ def export(
 @subscribers_app.command("counts")
 def counts(association: str = ASSOCIATION) -> None:
     """Subscribers per status, and addresses suppressed after a permanent delivery failure."""
-    sessions = open_sessions()
-    association_id = _association_id(sessions, association)
-    with session_scope(sessions) as session:
+    association_id, _ = find_association(association)
+    with session_scope(open_sessions()) as session:
         numbers = subscriber_counts(session, association_id)
     table = Table("Status", "Aantal", title=f"Abonnees van {association}")
     for key, label in STATUS_NL.items():

@@ -71,6 +71,8 @@ def test_subscribers_import_export_counts(cli, session_factory_, tmp_path):
     assert after["s.fugelsang@urk.test"] == after["nieuw@dronten.test"] == "confirmed"
     assert after[emails[2]] == "unsubscribed"  # an import never undoes an unsubscribe
     assert len(after) == 6
+    unknown = cli.invoke(app, ["subscribers", "counts", "-a", "bestaat-niet"])
+    assert unknown.exit_code == 2 and "bestaat-niet" in unknown.output, unknown.output
     counts = cli.invoke(app, ["subscribers", "counts", "-a", slug])
     assert counts.exit_code == 0 and "Bevestigd" in counts.output and "│ 5 " in counts.output, counts.output
     out = tmp_path / "export.csv"
