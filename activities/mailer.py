@@ -105,7 +105,7 @@ class Mailer:
 
     async def _transact(self, smtp: aiosmtplib.SMTP, row_id: int, prepared: Prepared) -> tuple[int, str]:
         if not smtp.is_connected:
-            await _connect(smtp)
+            await connect(smtp)
         await smtp.mail(prepared.envelope_from)
         await smtp.rcpt(prepared.recipient)
         # From here on the server may accept the message before we hear back: a crash leaves
@@ -131,7 +131,7 @@ class Mailer:
         await asyncio.to_thread(self.ledger.mark_failed, row_id, SendStatus.failed_temporary, code, reply)
 
 
-async def _connect(smtp: aiosmtplib.SMTP) -> None:
+async def connect(smtp: aiosmtplib.SMTP) -> None:
     """Connect (EHLO, STARTTLS, AUTH). Any refusal here concerns the relay, not this message,
     so it is temporary whatever its code."""
     try:
@@ -158,4 +158,4 @@ async def close_quietly(smtp: aiosmtplib.SMTP) -> None:
             smtp.close()
 
 
-__all__ = ["HeaderInjectionError", "Mailer", "Prepared", "TemporarySendError"]
+__all__ = ["HeaderInjectionError", "Mailer", "Prepared", "TemporarySendError", "connect"]

@@ -18,7 +18,7 @@ import aiosmtplib
 
 from activities.compose import HeaderInjectionError
 from activities.mail_ledger import FINAL
-from activities.mailer import Mailer, close_quietly, reset_quietly
+from activities.mailer import Mailer, close_quietly, connect, reset_quietly
 from activities.newsletter_ledger import Failure, NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
 from activities.newsletter_pacing import GroupCommitter, RateLimiter, Watermark
@@ -146,7 +146,7 @@ class BatchSender:
         """True when the server accepted the message (its `sent` mark is queued)."""
         try:
             if not smtp.is_connected:
-                await smtp.connect()
+                await connect(smtp)  # a refused session (e.g. 535 at AUTH) concerns the relay: temporary
             await smtp.mail(self.envelope_from)
             await smtp.rcpt(job.email)
             await committed  # the previous message is on record before this one can be accepted

@@ -5,13 +5,24 @@ import asyncio
 import uuid
 from collections import Counter
 
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlmodel import select
 
+from activities.mailer import Mailer
+from activities.newsletter_ledger import NewsletterLedger
+from activities.newsletter_mime import IssueTemplate
+from activities.newsletter_pacing import Watermark
+from activities.newsletter_send import BatchSender
+from models.ledger import OutboundMessage, SendStatus
+from models.messages import OutboundEmail
 from models.newsletter import Subscriber, SubscriberStatus, Suppression
-from models.newsletter_messages import Decision
+from models.newsletter_messages import BatchResult, Decision
 from raadsbode import newsletter_control as control
 from raadsbode.db import session_scope
+from raadsbode.sink import SinkHandler
 from raadsbode.subscribers import suppress
+from tests.conftest import free_port
 from tests.newsletter_support import FAST, make_tenant, wait_for_mail, wait_for_state
 from worker import build_worker
 from workflows.newsletter import NewsletterWorkflow
@@ -54,3 +65,37 @@ async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, setting
     assert "/nieuwsbrief/afmelden/" in copy["List-Unsubscribe"] and "mailto:" in copy["List-Unsubscribe"]
     assert "Beste Lezer" in copy.get_body(("plain",)).get_content()
     assert len(sink.to(editor)) == 2  # the proof and the report
+
+
+def wrong_password(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN201
+    return AuthResult(success=False, handled=False)  # 535 5.7.8 Authentication credentials invalid
+
+
+async def test_a_relay_refusing_the_session_fails_nobody_permanently(settings, session_factory_):
+    """A wrong relay password (535 at AUTH) concerns the relay, not the readers: temporary, and no
+    address is suppressed (it used to count as a 5xx bounce of each reader)."""
+    association_id, _, emails = make_tenant(session_factory_, 3)
+    with session_scope(session_factory_) as s:
+        entries = [(i, sub.id, sub.email, sub.name) for i, sub in enumerate(
+            s.exec(select(Subscriber).where(Subscriber.association_id == association_id).order_by(Subscriber.id)))]
+    out = OutboundEmail(kind="newsletter", subject_ref=f"newsletter-{uuid.uuid4().hex[:8]}", version=1,
+                        recipient_email="", recipient_name="", subject="Nieuwsbrief", html="<p>Beste x</p>",
+                        text="Beste x\n", association_id=association_id, from_email="info@vng-flevoland.test")
+    port = free_port()
+    controller = Controller(SinkHandler(), hostname="127.0.0.1", port=port, authenticator=wrong_password,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        relay = settings.model_copy(update={"smtp_port": port, "smtp_user": "raadsbode", "smtp_password": "fout"})
+        sender = BatchSender(Mailer(relay, session_factory_), NewsletterLedger(session_factory_, association_id),
+                             IssueTemplate(out, relay), out, lambda sub_id: f"https://raadsbode.test/u/{sub_id}",
+                             Watermark(0, 3), 0)
+        result = await sender.send(BatchResult(0, 3), entries, connections=1, retry_window=0, retry_delay=0)
+    finally:
+        controller.stop()
+    assert (result.sent, result.failed_permanent, result.failed_temporary) == (0, 0, 3)
+    with session_scope(session_factory_) as s:
+        assert not s.exec(select(Suppression).where(Suppression.association_id == association_id)).all()
+        rows = s.exec(select(OutboundMessage).where(OutboundMessage.subject_ref == out.subject_ref)).all()
+    assert sorted(r.recipient for r in rows) == sorted(emails)
+    assert {r.status for r in rows} == {SendStatus.failed_temporary}
