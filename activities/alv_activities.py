@@ -13,7 +13,7 @@ from activities.alv_mail import BATCH_BUILDERS, NOTICE_BUILDERS, secretary
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_mail import MeetingMail
-from activities.meeting_io import deliver_all, in_transaction
+from activities.meeting_io import attempt_key, deliver_all, in_transaction
 from activities.meeting_store import get_meeting
 from models.alv_messages import (AlvBatch, AlvBatchResult, AlvInfo, AlvNotice, AlvRegistrationRecord,
                                  AlvRegistrationResult, Publish, StoreDecisions)
@@ -44,7 +44,7 @@ class AlvActivities:
 
     @activity.defn
     def store_decisions(self, inp: StoreDecisions) -> VersionStored:
-        return VersionStored(self._tx(store.store_decisions, inp.meeting_id, inp.submit))
+        return VersionStored(self._tx(store.store_decisions, inp.meeting_id, inp.submit, attempt_key()))
 
     @activity.defn
     def publish_alv(self, inp: Publish) -> Publish:

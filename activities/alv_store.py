@@ -9,7 +9,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from activities.meeting_store import audit, get_meeting, person_email, role_holder
+from activities.meeting_store import audit, earlier_attempt, get_meeting, person_email, role_holder
 from activities.meeting_store import store_minutes as store_minutes_row
 from models.alv import AlvDecision, MeetingDetails
 from models.alv_messages import AlvInfo, AlvRegistration, AlvRegistrationResult, SubmitDecisions
@@ -105,11 +105,14 @@ def record_registration(session: Session, meeting_id: int, reg: AlvRegistration)
     return AlvRegistrationResult(True, reg.response, "Uw aanmelding is genoteerd.")
 
 
-def store_decisions(session: Session, meeting_id: int, submit: SubmitDecisions) -> int:
-    """A new decision-list version: a Minutes row (what the sign-off link pages show) plus one row per line."""
+def store_decisions(session: Session, meeting_id: int, submit: SubmitDecisions, key: str = "") -> int:
+    """A new decision-list version: a Minutes row (what the sign-off link pages show) plus one row per line.
+    A retry of the activity that stored one (same `key`) gets that version back."""
+    if (earlier := earlier_attempt(session, meeting_id, "minutes-submitted", key)) is not None:
+        return earlier["version"]
     lines = [decision_line(e.subject, e.ref, e.title, e.outcome) for e in submit.entries]
     version = store_minutes_row(session, meeting_id, SubmitMinutes(submit.submitted_by_person_id,
-                                                                   submit.text or "Besluitenlijst", lines))
+                                                                   submit.text or "Besluitenlijst", lines), key)
     for position, e in enumerate(submit.entries, start=1):
         session.add(AlvDecision(meeting_id=meeting_id, version=version, position=position, subject=e.subject,
                                 ref=e.ref[:32], title=e.title[:300], outcome=e.outcome, note=e.note[:2000]))

@@ -16,7 +16,7 @@ from activities import meeting_store as store
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_decisions import claim_decision, decision_emails
-from activities.meeting_io import deliver_all, in_transaction
+from activities.meeting_io import attempt_key, deliver_all, in_transaction
 from activities.meeting_mail import MeetingMail
 from models.meeting_activity_messages import (
     CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
@@ -59,11 +59,11 @@ class MeetingActivities:
 
     @activity.defn
     def store_agenda(self, inp: StoreAgenda) -> VersionStored:
-        return VersionStored(self._tx(store.store_agenda, inp.meeting_id, inp.submit))
+        return VersionStored(self._tx(store.store_agenda, inp.meeting_id, inp.submit, attempt_key()))
 
     @activity.defn
     def store_minutes(self, inp: StoreMinutes) -> VersionStored:
-        return VersionStored(self._tx(store.store_minutes, inp.meeting_id, inp.submit))
+        return VersionStored(self._tx(store.store_minutes, inp.meeting_id, inp.submit, attempt_key()))
 
     @activity.defn
     def record_rsvp(self, inp: RsvpRecord) -> RsvpResult:

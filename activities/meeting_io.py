@@ -1,5 +1,6 @@
 """What the meeting activities (board, ALV, network) share: a database transaction in which a missing
-row is a permanent error, and delivery through the ledger that tells temporary from permanent failures."""
+row is a permanent error, the key that makes a storing activity's retry find its earlier attempt, and
+delivery through the ledger that tells temporary from permanent failures."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,6 +17,15 @@ from models.messages import OutboundEmail
 from raadsbode.db import SessionFactory, session_scope
 
 T = TypeVar("T")
+
+
+def attempt_key() -> str:
+    """Names the running activity the same on every retry (workflow, run, activity id): the source of the
+    audit event a storing activity writes, so its retry finds what an earlier attempt committed."""
+    if not activity.in_activity():
+        return ""
+    info = activity.info()
+    return f"workflow {info.workflow_id} run {info.workflow_run_id} activity {info.activity_id}"
 
 
 def in_transaction(sessions: SessionFactory, fn: Callable[..., T], *args: object,

@@ -79,13 +79,26 @@ def audit(session: Session, meeting: Meeting, action: str, actor: str = "", deta
                            source=source[:200]))
 
 
+def earlier_attempt(session: Session, meeting_id: int, action: str, key: str) -> dict | None:
+    """What an earlier attempt of the same activity committed: the detail of its audit event, whose source
+    is the attempt key (workflow run and activity id, the same on every retry). None when there is none."""
+    if not key:
+        return None
+    detail = session.exec(select(AuditEvent.detail_json).where(
+        AuditEvent.subject_ref == subject_ref(meeting_id), AuditEvent.action == action, AuditEvent.source == key)).first()
+    return json.loads(detail) if detail is not None else None
+
+
 def person_email(session: Session, person_id: int | None) -> str:
     person = session.get(Person, person_id) if person_id else None
     return person.email if person else ""
 
 
-def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda) -> int:
+def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: str = "") -> int:
+    """A new agenda version; a retry of the activity that stored one (same `key`) gets that version back."""
     meeting = get_meeting(session, meeting_id)
+    if (earlier := earlier_attempt(session, meeting_id, "agenda-submitted", key)) is not None:
+        return earlier["version"]
     latest = session.exec(select(func.max(AgendaVersion.version)).where(AgendaVersion.meeting_id == meeting_id)).one()
     version = (latest or 0) + 1
     row = AgendaVersion(meeting_id=meeting_id, version=version, submitted_by_id=submit.submitted_by_person_id,
@@ -99,19 +112,22 @@ def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda) -> int
     # Links to sign an older version must stop working the moment a new one exists.
     tokens.revoke(session, subject_ref(meeting_id), "agenda-signoff", below_version=version)
     audit(session, meeting, "agenda-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version, "items": len(submit.items)})
+          {"version": version, "items": len(submit.items)}, key or "workflow")
     return version
 
 
-def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes) -> int:
+def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key: str = "") -> int:
+    """A new minutes version; a retry of the activity that stored one (same `key`) gets that version back."""
     meeting = get_meeting(session, meeting_id)
+    if (earlier := earlier_attempt(session, meeting_id, "minutes-submitted", key)) is not None:
+        return earlier["version"]
     latest = session.exec(select(func.max(Minutes.version)).where(Minutes.meeting_id == meeting_id)).one()
     version = (latest or 0) + 1
     session.add(Minutes(meeting_id=meeting_id, version=version, text=submit.minutes_text,
                         decisions_json=json.dumps(submit.decisions), submitted_by=submit.submitted_by_person_id))
     tokens.revoke(session, subject_ref(meeting_id), "minutes-signoff", below_version=version)
     audit(session, meeting, "minutes-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version})
+          {"version": version}, key or "workflow")
     return version
 
 

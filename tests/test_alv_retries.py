@@ -1,15 +1,17 @@
-"""A retried ALV email activity issues no second link: once the ledger shows an email as sent, composing it
-again (the activity's next attempt) creates no token and sends nothing."""
+"""A retried ALV activity does nothing twice: an email the ledger shows as sent is not composed again (no
+second link is issued), and a decision list an earlier attempt stored is not stored again."""
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import func, select
+from temporalio.testing import ActivityEnvironment
 
 from activities.alv_activities import AlvActivities
 from activities.deps import Deps
-from models.alv_messages import AlvNotice
+from models.alv import AlvDecision
+from models.alv_messages import AlvNotice, DecisionEntry, StoreDecisions, SubmitDecisions
 from models.ledger import ActionToken
 from models.types import utcnow
 from raadsbode.db import session_scope
@@ -35,3 +37,15 @@ async def test_a_repeated_notice_issues_no_second_link(session_factory_, setting
         await activities.send_alv_notice(AlvNotice(meeting_id, kind))
     assert _tokens(session_factory_, meeting_id) == [purpose]
     assert len([m for m in sink.to(f"secretary@{a.slug}.test") if subject in str(m["Subject"])]) == 1
+
+
+def test_a_retried_decision_list_is_stored_once(session_factory_, settings):
+    a = make_association(session_factory_, contacts_per_town=1, towns=["Almere"])
+    meeting_id = add_public_meeting(session_factory_, a, utcnow() - timedelta(days=1))
+    deps = Deps(settings=settings, sessions=session_factory_, renderer=Deps.from_settings(settings).renderer)
+    entries = [DecisionEntry("item", "1", "Jaarrekening", "adopted"), DecisionEntry("item", "2", "Begroting", "deferred")]
+    store = StoreDecisions(meeting_id, SubmitDecisions(a.board["secretary"], entries))
+    versions = [ActivityEnvironment().run(AlvActivities(deps).store_decisions, store).version for _ in range(2)]
+    with session_scope(session_factory_) as s:
+        rows = s.exec(select(func.count()).select_from(AlvDecision).where(AlvDecision.meeting_id == meeting_id)).one()
+    assert (versions, rows) == ([1, 1], 2)
