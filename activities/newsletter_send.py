@@ -144,16 +144,18 @@ class BatchSender:
 
     async def _send(self, smtp: aiosmtplib.SMTP, job: Job, committed: asyncio.Future) -> bool:
         """True when the server accepted the message (its `sent` mark is queued)."""
+        at_reader = False  # a refusal before RCPT (EHLO, MAIL FROM) is about us, never the reader's address
         try:
             if not smtp.is_connected:
                 await connect(smtp)  # a refused session (e.g. 535 at AUTH) concerns the relay: temporary
             await smtp.mail(self.envelope_from)
+            at_reader = True
             await smtp.rcpt(job.email)
             await committed  # the previous message is on record before this one can be accepted
             await smtp.data(job.data)
         except aiosmtplib.SMTPResponseException as exc:
             await reset_quietly(smtp)
-            self._refused(job, exc.code, exc.message)
+            self._refused(job, exc.code, exc.message, at_reader)
             return False
         except (aiosmtplib.SMTPException, OSError) as exc:
             smtp.close()
@@ -163,9 +165,9 @@ class BatchSender:
         self.result.sent += 1
         return True
 
-    def _refused(self, job: Job, code: int | None, reply: str) -> None:
+    def _refused(self, job: Job, code: int | None, reply: str, at_reader: bool = False) -> None:
         if code is not None and code >= 500:
-            bounce = None if is_policy_rejection(code, reply) else job.email
+            bounce = job.email if at_reader and not is_policy_rejection(code, reply) else None
             self.committer.add(failure=Failure(job.row_id, SendStatus.failed_permanent, code, reply, bounce))
             self.result.failed_permanent += 1
             self.watermark.done(job.position)

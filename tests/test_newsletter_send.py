@@ -5,6 +5,7 @@ import asyncio
 import uuid
 from collections import Counter
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlmodel import select
@@ -71,9 +72,19 @@ def wrong_password(server, session, envelope, mechanism, auth_data):  # noqa: AN
     return AuthResult(success=False, handled=False)  # 535 5.7.8 Authentication credentials invalid
 
 
-async def test_a_relay_refusing_the_session_fails_nobody_permanently(settings, session_factory_):
-    """A wrong relay password (535 at AUTH) concerns the relay, not the readers: temporary, and no
-    address is suppressed (it used to count as a 5xx bounce of each reader)."""
+class SenderRefusingRelay(SinkHandler):
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, N802
+        return "550 Afzender niet toegestaan"
+
+
+@pytest.mark.parametrize(("relay_kind", "outcome"), [
+    ("wrong-password", (0, 0, 3, SendStatus.failed_temporary)),
+    ("sender-refused", (0, 3, 0, SendStatus.failed_permanent)),
+])
+async def test_a_relay_refusing_us_suppresses_no_reader(settings, session_factory_, relay_kind, outcome):
+    """A wrong relay password (535 at AUTH) is temporary; a refused MAIL FROM is permanent for these
+    messages. Neither concerns the readers' addresses: nobody is suppressed (both used to count as a
+    5xx bounce of each reader, suppressing the whole list for good)."""
     association_id, _, emails = make_tenant(session_factory_, 3)
     with session_scope(session_factory_) as s:
         entries = [(i, sub.id, sub.email, sub.name) for i, sub in enumerate(
@@ -82,20 +93,24 @@ async def test_a_relay_refusing_the_session_fails_nobody_permanently(settings, s
                         recipient_email="", recipient_name="", subject="Nieuwsbrief", html="<p>Beste x</p>",
                         text="Beste x\n", association_id=association_id, from_email="info@vng-flevoland.test")
     port = free_port()
-    controller = Controller(SinkHandler(), hostname="127.0.0.1", port=port, authenticator=wrong_password,
-                            auth_require_tls=False)
+    if relay_kind == "wrong-password":
+        controller = Controller(SinkHandler(), hostname="127.0.0.1", port=port, authenticator=wrong_password,
+                                auth_require_tls=False)
+        login = {"smtp_user": "raadsbode", "smtp_password": "fout"}
+    else:
+        controller, login = Controller(SenderRefusingRelay(), hostname="127.0.0.1", port=port), {}
     controller.start()
     try:
-        relay = settings.model_copy(update={"smtp_port": port, "smtp_user": "raadsbode", "smtp_password": "fout"})
+        relay = settings.model_copy(update={"smtp_port": port, **login})
         sender = BatchSender(Mailer(relay, session_factory_), NewsletterLedger(session_factory_, association_id),
                              IssueTemplate(out, relay), out, lambda sub_id: f"https://raadsbode.test/u/{sub_id}",
                              Watermark(0, 3), 0)
         result = await sender.send(BatchResult(0, 3), entries, connections=1, retry_window=0, retry_delay=0)
     finally:
         controller.stop()
-    assert (result.sent, result.failed_permanent, result.failed_temporary) == (0, 0, 3)
+    assert (result.sent, result.failed_permanent, result.failed_temporary) == outcome[:3]
     with session_scope(session_factory_) as s:
         assert not s.exec(select(Suppression).where(Suppression.association_id == association_id)).all()
         rows = s.exec(select(OutboundMessage).where(OutboundMessage.subject_ref == out.subject_ref)).all()
     assert sorted(r.recipient for r in rows) == sorted(emails)
-    assert {r.status for r in rows} == {SendStatus.failed_temporary}
+    assert {r.status for r in rows} == {outcome[3]}
