@@ -11,7 +11,7 @@ from temporalio import activity
 from activities import network_store as store
 from activities.deps import Deps
 from activities.mailer import Mailer
-from activities.meeting_io import deliver_all, in_transaction
+from activities.meeting_io import attempt_key, deliver_all, in_transaction
 from activities.meeting_mail import MeetingMail
 from activities.meeting_store import get_meeting
 from activities.network_mail import BATCH_BUILDERS, as_person, signup_email, signup_version
@@ -42,11 +42,11 @@ class NetworkActivities:
 
     @activity.defn
     def record_signup(self, rec: NetworkSignupRecord) -> NetworkSignupResult:
-        return self._tx(store.record_signup, rec.meeting_id, rec.signup)
+        return self._tx(store.record_signup, rec.meeting_id, rec.signup, attempt_key())
 
     @activity.defn
     def cancel_signup(self, rec: NetworkCancelRecord) -> NetworkSignupResult:
-        return self._tx(store.cancel_signup, rec.meeting_id, rec.signup_id)
+        return self._tx(store.cancel_signup, rec.meeting_id, rec.signup_id, attempt_key())
 
     @activity.defn
     async def send_network_batch(self, batch: NetworkBatch) -> NetworkBatchResult:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from activities.alv_store import AUDIENCE_ROLES, details
-from activities.meeting_store import audit, get_meeting
+from activities.meeting_store import audit, earlier_attempt, get_meeting
 from models.alv import NetworkSignup, SignupStatus
 from models.meetings import Meeting
 from models.network_messages import NetworkInfo, NetworkSignupInput, NetworkSignupResult
@@ -64,12 +64,17 @@ def _result(session: Session, row: NetworkSignup, message: str, promoted_id: int
                                changed)
 
 
-def record_signup(session: Session, meeting_id: int, inp: NetworkSignupInput) -> NetworkSignupResult:
+def record_signup(session: Session, meeting_id: int, inp: NetworkSignupInput, key: str = "") -> NetworkSignupResult:
+    """Register, or put on the waiting list. A retry of the activity whose earlier attempt committed (same
+    `key`) answers as that attempt did, so the person still gets their confirmation."""
     meeting = get_meeting(session, meeting_id)
     email = normalise_email(inp.email)
     row = session.exec(select(NetworkSignup).where(NetworkSignup.meeting_id == meeting_id,
                                                    NetworkSignup.email == email)).first()
     if row is not None and row.status != SignupStatus.cancelled:
+        if earlier_attempt(session, meeting_id, "network-signup", key) is not None:
+            waiting = row.status == SignupStatus.waiting
+            return _result(session, row, "U staat op de wachtlijst." if waiting else "U bent aangemeld.")
         return _result(session, row, "U was al aangemeld met dit e-mailadres.", changed=False)
     capacity, n = details(session, meeting_id).capacity, counts(session, meeting_id)
     full = capacity is not None and (n["registered"] >= capacity or n["waiting"] > 0)  # nobody jumps the queue
@@ -77,17 +82,21 @@ def record_signup(session: Session, meeting_id: int, inp: NetworkSignupInput) ->
     row.name, row.organisation = inp.name.strip()[:200], inp.organisation.strip()[:200]
     row.status, row.created_at = (SignupStatus.waiting if full else SignupStatus.registered), utcnow()
     session.add(row)
-    audit(session, meeting, "network-signup", email, {"status": str(row.status)}, "web")
+    audit(session, meeting, "network-signup", email, {"status": str(row.status)}, key or "web")
     return _result(session, row, "U staat op de wachtlijst." if full else "U bent aangemeld.")
 
 
-def cancel_signup(session: Session, meeting_id: int, signup_id: int) -> NetworkSignupResult:
-    """Cancel a sign-up; a freed place goes to the first on the waiting list."""
+def cancel_signup(session: Session, meeting_id: int, signup_id: int, key: str = "") -> NetworkSignupResult:
+    """Cancel a sign-up; a freed place goes to the first on the waiting list. A retry of the activity whose
+    earlier attempt committed (same `key`) answers as that attempt did, so the one who moved up is told."""
     meeting = get_meeting(session, meeting_id)
     row = session.get(NetworkSignup, signup_id)
     if row is None or row.meeting_id != meeting_id:
         raise LookupError(f"sign-up {signup_id} is not one of meeting {meeting_id}")
     if row.status == SignupStatus.cancelled:
+        earlier = earlier_attempt(session, meeting_id, "network-cancel", key)
+        if earlier is not None:
+            return _result(session, row, "U bent afgemeld.", earlier.get("promoted_id", 0))
         return _result(session, row, "U was al afgemeld.", changed=False)
     freed = row.status == SignupStatus.registered
     row.status = SignupStatus.cancelled
@@ -96,7 +105,8 @@ def cancel_signup(session: Session, meeting_id: int, signup_id: int) -> NetworkS
     if promoted is not None:
         promoted.status = SignupStatus.registered
         session.add(promoted)
-    audit(session, meeting, "network-cancel", row.email, {"promoted": promoted.email if promoted else ""}, "web")
+    audit(session, meeting, "network-cancel", row.email,
+          {"promoted": promoted.email if promoted else "", "promoted_id": promoted.id if promoted else 0}, key or "web")
     return _result(session, row, "U bent afgemeld.", promoted.id if promoted else 0)
 
 

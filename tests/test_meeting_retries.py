@@ -1,21 +1,31 @@
 """A storing activity retried after its transaction committed (the worker died before reporting, or the
-attempt timed out while its write still went through) stores nothing twice: the retry gets the version
-the earlier attempt stored. A new activity (another submission) stores a new version."""
+attempt timed out while its write still went through) stores nothing twice and answers as the earlier
+attempt did: the same agenda or minutes version; for a network sign-up or cancellation the same result,
+so the confirmation and the "you moved up" email still go out. A new activity is a new submission."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from sqlmodel import func, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.deps import Deps
 from activities.meeting_activities import MeetingActivities
+from activities.network_activities import NetworkActivities
 from models.meeting_activity_messages import StoreAgenda, StoreMinutes
 from models.meeting_messages import AgendaItemInput, SubmitAgenda, SubmitMinutes
-from models.meetings import AgendaVersion
+from models.meetings import AgendaVersion, MeetingKind
 from models.minutes import Minutes
+from models.network_messages import NetworkCancelRecord, NetworkSignupInput, NetworkSignupRecord
+from models.types import utcnow
 from raadsbode.db import session_scope
+from tests.alv_support import add_public_meeting, make_association
 from tests.links_support import make_board
+
+
+def _deps(settings, sessions) -> Deps:  # noqa: ANN001
+    return Deps(settings=settings, sessions=sessions, renderer=Deps.from_settings(settings).renderer)
 
 
 def _count(sessions, model, meeting_id: int) -> int:  # noqa: ANN001
@@ -26,8 +36,7 @@ def _count(sessions, model, meeting_id: int) -> int:  # noqa: ANN001
 def test_a_retried_store_returns_the_earlier_version(session_factory_, settings):
     board = make_board(session_factory_)
     secretary = board.people["secretary"]
-    activities = MeetingActivities(Deps(settings=settings, sessions=session_factory_,
-                                        renderer=Deps.from_settings(settings).renderer))
+    activities = MeetingActivities(_deps(settings, session_factory_))
     env = ActivityEnvironment()
     agenda = StoreAgenda(board.meeting_id, SubmitAgenda(secretary, [AgendaItemInput("1", "Opening")]))
     minutes = StoreMinutes(board.meeting_id, SubmitMinutes(secretary, "Verslag", ["Besluit"]))
@@ -39,3 +48,30 @@ def test_a_retried_store_returns_the_earlier_version(session_factory_, settings)
     env.info = dataclasses.replace(env.info, activity_id="next")  # the secretary submits again: a new activity
     assert env.run(activities.store_agenda, agenda).version == 2
     assert env.run(activities.store_minutes, minutes).version == 2
+
+
+def test_a_retried_sign_up_or_cancellation_answers_as_the_first_attempt(session_factory_, settings):
+    a = make_association(session_factory_, contacts_per_town=1, towns=["Almere"])
+    meeting_id = add_public_meeting(session_factory_, a, utcnow() + timedelta(days=20), kind=MeetingKind.network,
+                                    title="Netwerkbijeenkomst", capacity=1)
+    activities, env = NetworkActivities(_deps(settings, session_factory_)), ActivityEnvironment()
+
+    def attempt(activity_id: str, fn, arg):  # noqa: ANN001, ANN202
+        env.info = dataclasses.replace(env.info, activity_id=activity_id)
+        return env.run(fn, arg)
+
+    anna = NetworkSignupRecord(meeting_id, NetworkSignupInput("Anna", "anna@dronten.test"))
+    bram = NetworkSignupRecord(meeting_id, NetworkSignupInput("Bram", "bram@urk.test"))
+    first, retried = attempt("1", activities.record_signup, anna), attempt("1", activities.record_signup, anna)
+    assert (retried.status, retried.changed, retried.message) == ("registered", True, "U bent aangemeld.")
+    assert retried.signup_id == first.signup_id
+    again = attempt("2", activities.record_signup, anna)  # Anna submits the form once more: nothing new
+    assert (again.changed, again.message) == (False, "U was al aangemeld met dit e-mailadres.")
+    waiting = attempt("3", activities.record_signup, bram)
+    assert (waiting.status, waiting.position) == ("waiting", 1)
+
+    cancel = NetworkCancelRecord(meeting_id, first.signup_id)
+    done, retried = attempt("4", activities.cancel_signup, cancel), attempt("4", activities.cancel_signup, cancel)
+    assert done.promoted_id == retried.promoted_id == waiting.signup_id  # Bram moved up and is told, even on a retry
+    assert (retried.changed, retried.registered, retried.waiting) == (True, 1, 0)
+    assert not attempt("5", activities.cancel_signup, cancel).changed  # her link clicked again: nothing new
