@@ -79,7 +79,7 @@ def load_alv_info(session: Session, meeting_id: int) -> AlvInfo:
         deputy_id=ids[MemberRole.deputy_chair], secretary_id=ids[MemberRole.secretary], recipient_ids=people,
         names=names)
     policy = {**json.loads(body.policy_json or "{}"), **json.loads(details(session, meeting_id).policy_json or "{}")}
-    return AlvInfo(meeting=info, kind=str(meeting.kind), policy=policy, audience_size=len(people))
+    return AlvInfo(meeting=info, policy=policy, audience_size=len(people))
 
 
 def record_registration(session: Session, meeting_id: int, reg: AlvRegistration) -> AlvRegistrationResult:

@@ -33,7 +33,6 @@ class AlvInfo:
     """What the ALV workflow knows about its meeting: the board-style facts plus the ALV's own."""
 
     meeting: MeetingInfo
-    kind: str  # alv / extra_alv
     policy: dict[str, str]  # body + details layers (the input's overrides go on top in the workflow)
     audience_size: int
 
@@ -45,14 +44,14 @@ class AlvState:
     save_the_date_sent: bool = False
     motions_closed: bool = False
     agenda_version: int = 0
-    agenda_round: SignoffRound | None = None
+    agenda_round: SignoffRound = field(default_factory=lambda: SignoffRound("agenda-signoff"))
     convened_version: int = 0
     reminder_sent: bool = False
     attendance_list_sent: bool = False
     held: bool = False
     decisions_request_sent: bool = False
     decisions_version: int = 0
-    decisions_round: SignoffRound | None = None
+    decisions_round: SignoffRound = field(default_factory=lambda: SignoffRound("minutes-signoff"))
     closed: bool = False
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending / represented

@@ -55,7 +55,6 @@ class MeetingState:
     agenda_version: int = 0  # newest stored agenda version
     agenda_round: SignoffRound = field(default_factory=lambda: SignoffRound("agenda-signoff"))
     convened_version: int = 0  # agenda version last sent to the members (0: no convocation yet)
-    notice_missed: bool = False
     overview_sent: bool = False
     reminder_sent: bool = False
     held: bool = False

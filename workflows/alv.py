@@ -32,7 +32,6 @@ class AlvWorkflow(AlvSteps):
     @workflow.init
     def __init__(self, inp: AlvInput) -> None:
         self.inp, self.s, self.alv = inp, inp.state or AlvState(), None
-        schedule.rounds(self.s)
         self.policy = AlvPolicy()
         self._start_runtime()
 
@@ -80,10 +79,11 @@ class AlvWorkflow(AlvSteps):
         self._validate_decisions(SubmitDecisions(inp.submitted_by_person_id, entries, inp.minutes_text))
 
     def _round(self, purpose: str) -> SignoffRound:
-        agenda, decisions = schedule.rounds(self.s)
-        if purpose not in ("agenda-signoff", "minutes-signoff"):
-            raise ValueError("Onbekend soort ondertekening.")
-        return agenda if purpose == "agenda-signoff" else decisions
+        if purpose == "agenda-signoff":
+            return self.s.agenda_round
+        if purpose == "minutes-signoff":
+            return self.s.decisions_round
+        raise ValueError("Onbekend soort ondertekening.")
 
     # --- registration --------------------------------------------------------------------------
 

@@ -26,14 +26,6 @@ STEP_LABELS = {
 }
 
 
-def rounds(s: AlvState) -> tuple[SignoffRound, SignoffRound]:
-    if s.agenda_round is None:
-        s.agenda_round = SignoffRound("agenda-signoff")
-    if s.decisions_round is None:
-        s.decisions_round = SignoffRound("minutes-signoff")
-    return s.agenda_round, s.decisions_round
-
-
 def timeline(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
     first = [(AT_ONCE, "file_decision")] if s.pending_decisions else []  # token, audit event, confirmation
     return first + _by_phase(s, p)
@@ -41,7 +33,7 @@ def timeline(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
 
 def _by_phase(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
     starts, ends = parse_time(s.starts_at_iso), parse_time(s.ends_at_iso)
-    agenda, decisions = rounds(s)
+    agenda, decisions = s.agenda_round, s.decisions_round
     if not s.held:
         return _before(s, p, starts, agenda) + [(starts, "held")]
     steps: list[tuple[datetime, str]] = []
@@ -84,7 +76,7 @@ def next_moment(s: AlvState, p: AlvPolicy, now: datetime) -> tuple[datetime, str
 
 
 def phase(s: AlvState) -> str:
-    agenda, decisions = rounds(s)
+    agenda, decisions = s.agenda_round, s.decisions_round
     if s.cancelled:
         return "cancelled"
     if s.closed:

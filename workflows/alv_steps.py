@@ -11,7 +11,6 @@ with workflow.unsafe.imports_passed_through():
     from models.meeting_activity_messages import MeetingInfo, SignoffRequest
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
     from raadsbode.alv_policy import AlvPolicy
-    from workflows.alv_schedule import rounds
     from workflows.meeting_base import ScheduledMeeting
 
 
@@ -69,10 +68,10 @@ class AlvSteps(ScheduledMeeting):
         self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version)
 
     async def _step_agenda_reminder(self) -> None:
-        await self._remind(rounds(self.s)[0])
+        await self._remind(self.s.agenda_round)
 
     async def _step_convocation(self) -> None:
-        version = rounds(self.s)[0].version
+        version = self.s.agenda_round.version
         await self._db(AlvActivities.publish_alv, Publish(self._mid, "agenda", version))
         await self._batched("convocation", version)
         self.s.convened_version = version
@@ -94,10 +93,10 @@ class AlvSteps(ScheduledMeeting):
         self.s.decisions_round = await self._open_round("minutes-signoff", self.s.decisions_version)
 
     async def _step_decisions_reminder(self) -> None:
-        await self._remind(rounds(self.s)[1])
+        await self._remind(self.s.decisions_round)
 
     async def _step_decisions_release(self) -> None:
-        version = rounds(self.s)[1].version
+        version = self.s.decisions_round.version
         await self._db(AlvActivities.publish_alv, Publish(self._mid, "decisions", version))
         await self._batched("decisions", version)
         self.s.closed = True

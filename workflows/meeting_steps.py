@@ -84,7 +84,6 @@ class MeetingSteps(ScheduledMeeting):
         self.s.convened_version = r.version
         notice_moment = parse_time(self.s.starts_at_iso) - self.policy.convocation_before
         if r.completed_at_iso and parse_time(r.completed_at_iso) > notice_moment:
-            self.s.notice_missed = True
             await self._notice("notice-missed")
 
     async def _step_amended_agenda(self) -> None:
