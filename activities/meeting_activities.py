@@ -73,7 +73,7 @@ class MeetingActivities:
     @activity.defn
     def reschedule_meeting(self, inp: RescheduleRequest) -> RescheduleOutcome:
         def move(session) -> RescheduleOutcome:  # noqa: ANN001
-            meeting = store.reschedule(session, inp.meeting_id, inp.change)
+            meeting = store.reschedule(session, inp.meeting_id, inp.change, attempt_key())
             if isinstance(meeting, str):
                 return RescheduleOutcome(False, meeting)
             when = self.deps.renderer.render_string("{{ d|nl_datetime }}", d=meeting.starts_at)

@@ -150,9 +150,12 @@ def _rsvp_source(rsvp: RsvpInput) -> str:
     return "itip" if rsvp.source.startswith("itip") else "secretary"
 
 
-def reschedule(session: Session, meeting_id: int, change: Reschedule) -> Meeting | str:
-    """Move the meeting (new SEQUENCE); returns the meeting, or a Dutch reason why not."""
+def reschedule(session: Session, meeting_id: int, change: Reschedule, key: str = "") -> Meeting | str:
+    """Move the meeting (new SEQUENCE); returns the meeting, or a Dutch reason why not. A retry of the
+    activity that moved it (same `key`) moves nothing again."""
     meeting = get_meeting(session, meeting_id)
+    if earlier_attempt(session, meeting_id, "rescheduled", key) is not None:
+        return meeting
     if change.venue_id is not None:
         venue = session.get(Venue, change.venue_id)
         if venue is None or venue.association_id != meeting.association_id:
@@ -167,13 +170,17 @@ def reschedule(session: Session, meeting_id: int, change: Reschedule) -> Meeting
         col(ActionToken.used_at).is_(None), ActionToken.revoked == False,  # noqa: E712
     ).values(expires_at=meeting.starts_at))
     audit(session, meeting, "rescheduled", detail={"starts_at": change.starts_at_iso, "venue_id": meeting.venue_id,
-                                                    "sequence": meeting.ical_sequence, "reason": change.reason})
+                                                    "sequence": meeting.ical_sequence, "reason": change.reason},
+          source=key or "workflow")
     return meeting
 
 
 def cancel(session: Session, meeting_id: int, reason: str) -> int:
-    """Mark cancelled, void every link of the meeting; returns the new SEQUENCE for the CANCEL."""
+    """Mark cancelled, void every link of the meeting; returns the new SEQUENCE for the CANCEL. The
+    workflow cancels once, so a meeting found cancelled is a retry of this activity: nothing again."""
     meeting = get_meeting(session, meeting_id)
+    if meeting.status == MeetingStatus.cancelled:
+        return meeting.ical_sequence
     meeting.status = MeetingStatus.cancelled
     meeting.ical_sequence += 1
     session.add(meeting)

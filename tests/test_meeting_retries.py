@@ -1,6 +1,6 @@
 """A storing activity retried after its transaction committed (the worker died before reporting, or the
 attempt timed out while its write still went through) stores nothing twice and answers as the earlier
-attempt did: the same agenda or minutes version; for a network sign-up or cancellation the same result,
+attempt did: the same agenda or minutes version, one new SEQUENCE for a move or a cancellation; for a network sign-up or cancellation the same result,
 so the confirmation and the "you moved up" email still go out. A new activity is a new submission."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from temporalio.testing import ActivityEnvironment
 from activities.deps import Deps
 from activities.meeting_activities import MeetingActivities
 from activities.network_activities import NetworkActivities
-from models.meeting_activity_messages import StoreAgenda, StoreMinutes
-from models.meeting_messages import AgendaItemInput, SubmitAgenda, SubmitMinutes
-from models.meetings import AgendaVersion, MeetingKind
+from models.meeting_activity_messages import CancelRequest, RescheduleRequest, StoreAgenda, StoreMinutes
+from models.meeting_messages import AgendaItemInput, CancelMeeting, Reschedule, SubmitAgenda, SubmitMinutes
+from models.meetings import AgendaVersion, Meeting, MeetingKind
 from models.minutes import Minutes
 from models.network_messages import NetworkCancelRecord, NetworkSignupInput, NetworkSignupRecord
 from models.types import utcnow
@@ -75,3 +75,17 @@ def test_a_retried_sign_up_or_cancellation_answers_as_the_first_attempt(session_
     assert done.promoted_id == retried.promoted_id == waiting.signup_id  # Bram moved up and is told, even on a retry
     assert (retried.changed, retried.registered, retried.waiting) == (True, 1, 0)
     assert not attempt("5", activities.cancel_signup, cancel).changed  # her link clicked again: nothing new
+
+
+def test_a_retried_move_or_cancellation_raises_the_sequence_once(session_factory_, settings):
+    board = make_board(session_factory_)
+    activities, env = MeetingActivities(_deps(settings, session_factory_)), ActivityEnvironment()
+    starts = utcnow().replace(microsecond=0) + timedelta(days=40)
+    move = RescheduleRequest(board.meeting_id, Reschedule(starts.isoformat(), (starts + timedelta(hours=2)).isoformat()))
+    moved = [env.run(activities.reschedule_meeting, move) for _ in range(2)]
+    assert [(m.accepted, m.ical_sequence) for m in moved] == [(True, 1), (True, 1)]
+    cancel = CancelRequest(board.meeting_id, CancelMeeting(reason="test"))
+    assert [env.run(activities.cancel_meeting, cancel).ical_sequence for _ in range(2)] == [2, 2]
+    with session_scope(session_factory_) as s:
+        meeting = s.get(Meeting, board.meeting_id)
+        assert (meeting.ical_sequence, str(meeting.status), meeting.starts_at) == (2, "cancelled", starts)
