@@ -12,12 +12,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.alv_activities import AlvActivities
-    from activities.meeting_activities import MeetingActivities
     from models.alv_messages import (AlvInput, AlvRegistration, AlvRegistrationRecord, AlvRegistrationResult, AlvResult,
                                      AlvState, AlvStatusView, StoreDecisions, SubmitDecisions)
-    from models.meeting_activity_messages import CancelRequest, MeetingRef
-    from models.meeting_messages import (CancelMeeting, ChangeResult, RsvpInput, RsvpResult, StatusQuery,
-                                         SubmitAgendaResult, SubmitMinutes)
+    from models.meeting_activity_messages import MeetingRef
+    from models.meeting_messages import RsvpInput, RsvpResult, StatusQuery, SubmitAgendaResult, SubmitMinutes
     from models.meeting_state import SignoffRound
     from raadsbode.alv_decisions import entries_from_lines
     from raadsbode.alv_policy import AlvPolicy
@@ -110,20 +108,8 @@ class AlvWorkflow(AlvSteps):
 
     # --- cancellation and status -------------------------------------------------------------
 
-    @workflow.update
-    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
-        async with self._lock:
-            if self.s.cancelled:
-                return ChangeResult(False, "Deze vergadering was al geannuleerd.")
-            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
-            self.s.cancelled = True
-            sent = await self._batched("cancel", out.ical_sequence) if self.s.save_the_date_sent else 0
-            self._changed()
-            return ChangeResult(True, f"De vergadering is geannuleerd; {sent} genodigden kregen een annulering.")
-
-    @cancel.validator
-    def _validate_cancel(self, inp: CancelMeeting) -> None:
-        self._require_cancellable()
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+        return await self._batched("cancel", sequence) if self.s.save_the_date_sent else 0
 
     @workflow.query
     def status(self, _: StatusQuery) -> AlvStatusView:

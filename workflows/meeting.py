@@ -13,10 +13,10 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.meeting_activity_messages import (
-        CalendarChange, CancelRequest, RescheduleRequest, RsvpRecord, StoreMinutes,
+        CalendarChange, RescheduleRequest, RsvpRecord, StoreMinutes,
     )
     from models.meeting_messages import (
-        CancelMeeting, ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
+        ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
         SignerState, StatusQuery, SubmitAgendaResult, SubmitMinutes,
     )
     from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
@@ -107,21 +107,10 @@ class MeetingWorkflow(MeetingSteps):
         checks.require_ready(self.info, self.s)
         checks.check_reschedule(self.s, workflow.now(), inp)
 
-    @workflow.update
-    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
-        async with self._lock:
-            if self.s.cancelled:
-                return ChangeResult(False, "Deze vergadering was al geannuleerd.")
-            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
-            self.s.ical_sequence = out.ical_sequence
-            self.s.cancelled = True
-            sent = await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "CANCEL", inp.reason))
-            self._changed()
-            return ChangeResult(True, f"De vergadering is geannuleerd; {sent.sent} genodigden kregen een annulering.")
-
-    @cancel.validator
-    def _validate_cancel(self, inp: CancelMeeting) -> None:
-        self._require_cancellable()
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+        self.s.ical_sequence = sequence
+        sent = await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "CANCEL", reason))
+        return sent.sent
 
     # --- status ----------------------------------------------------------------------------------
 

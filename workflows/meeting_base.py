@@ -35,7 +35,7 @@ class ScheduledMeeting(StepLoop):
         self._changed()
         return SubmitAgendaResult(version=stored.version)
 
-    def _require_cancellable(self) -> None:
+    def _check_cancel(self) -> None:
         checks.require_ready(self.info, self.s)
         checks.require_before_start(self.s, workflow.now())
 

@@ -10,10 +10,9 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from activities.meeting_activities import MeetingActivities
     from activities.network_activities import NetworkActivities
-    from models.meeting_activity_messages import CancelRequest, MeetingRef
-    from models.meeting_messages import CancelMeeting, ChangeResult, StatusQuery
+    from models.meeting_activity_messages import MeetingRef
+    from models.meeting_messages import StatusQuery
     from models.network_messages import (NetworkBatch, NetworkCancelRecord, NetworkCancelSignup, NetworkInput, NetworkResult,
                                          NetworkSignupInput, NetworkSignupRecord, NetworkSignupResult, NetworkState,
                                          NetworkStatusView, SignupMail)
@@ -25,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
 @workflow.defn
 class NetworkMeetingWorkflow(StepLoop):
     LOG_NAME = "network meeting"
+    NOUN = "bijeenkomst"
 
     @workflow.init
     def __init__(self, inp: NetworkInput) -> None:
@@ -126,20 +126,12 @@ class NetworkMeetingWorkflow(StepLoop):
 
     # --- cancellation and status -------------------------------------------------------------------
 
-    @workflow.update
-    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
-        async with self._lock:
-            if self.s.cancelled:
-                return ChangeResult(False, "Deze bijeenkomst was al geannuleerd.")
-            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
-            self.s.cancelled = True
-            self._changed()
-            sent = await self._batched("cancel", out.ical_sequence) if self.s.announced else 0
-            await self._batched("meeting-cancelled")
-            return ChangeResult(True, f"De bijeenkomst is geannuleerd; {sent} genodigden kregen een annulering.")
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+        sent = await self._batched("cancel", sequence) if self.s.announced else 0
+        await self._batched("meeting-cancelled")  # and to everyone who signed up
+        return sent
 
-    @cancel.validator
-    def _validate_cancel(self, inp: CancelMeeting) -> None:
+    def _check_cancel(self) -> None:
         if self.s.starts_at_iso and workflow.now() >= parse_time(self.s.starts_at_iso):
             raise ValueError("De bijeenkomst is al begonnen.")
 

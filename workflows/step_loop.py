@@ -3,6 +3,7 @@
 The loop executes whichever scheduled step is due and otherwise sleeps until the next moment or until
 an update changes the state (`_changed`). A step whose activity finally fails (its retries spent) is
 tried again later instead of failing the workflow; a long history continues as new with the state.
+The `cancel` update is here too: each workflow says when it may be cancelled and whom it tells.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import StatusChange
+    from models.meeting_activity_messages import CancelRequest, StatusChange
+    from models.meeting_messages import CancelMeeting, ChangeResult
     from workflows.activity_calls import ActivityCalls
 
 STEP_RETRY_DELAY = timedelta(minutes=10)
@@ -27,6 +29,7 @@ class StepLoop(ActivityCalls):
     _retry_at: datetime | None
     _wake: bool
     LOG_NAME = "meeting"
+    NOUN = "vergadering"  # in the cancel update's answers
 
     # --- what each workflow defines ------------------------------------------------------------
 
@@ -42,6 +45,14 @@ class StepLoop(ActivityCalls):
 
     def _finished(self) -> bool:
         return self.s.cancelled or self.s.closed
+
+    def _check_cancel(self) -> None:
+        """The cancel update's validator: a Dutch ValueError refuses it before it reaches the history."""
+        raise NotImplementedError
+
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:
+        """Tell whoever was invited (iCalendar CANCEL with the new SEQUENCE); how many were told."""
+        raise NotImplementedError
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -94,3 +105,20 @@ class StepLoop(ActivityCalls):
     async def _step_held(self) -> None:
         await self._db(MeetingActivities.set_meeting_status, StatusChange(self._mid, "held"))
         self.s.held = True
+
+    # --- cancellation, the same in every meeting -------------------------------------------------
+
+    @workflow.update
+    async def cancel(self, inp: CancelMeeting) -> ChangeResult:
+        async with self._lock:  # never while a step is sending
+            if self.s.cancelled:
+                return ChangeResult(False, f"Deze {self.NOUN} was al geannuleerd.")
+            out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
+            self.s.cancelled = True
+            sent = await self._send_cancellation(out.ical_sequence, inp.reason)
+            self._changed()
+            return ChangeResult(True, f"De {self.NOUN} is geannuleerd; {sent} genodigden kregen een annulering.")
+
+    @cancel.validator
+    def _validate_cancel(self, inp: CancelMeeting) -> None:
+        self._check_cancel()
