@@ -6,7 +6,7 @@ it asks the ledger whether that email already went out (a retried activity then 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -47,9 +47,6 @@ class MeetingMail:
 
     def role_holder(self, role: MemberRole) -> Person | None:
         return next((p for m, p in self.members if m.role == role), None)
-
-    def role_of(self, person_id: int) -> str:
-        return next((str(m.role) for m, p in self.members if p.id == person_id), "")
 
     def already_sent(self, kind: str, version: int, person: Person) -> bool:
         key = f"{kind}|{self.ref}|{version}|{person.email.strip().lower()}"
@@ -126,6 +123,3 @@ class MeetingMail:
         people = self.session.exec(select(Person).where(
             Person.association_id == self.meeting.association_id, col(Person.email).in_(emails))).all()
         return sorted(people, key=lambda p: p.name)
-
-    def days_until_start(self, now: datetime) -> int:
-        return max(0, (self.meeting.starts_at - now) // timedelta(days=1))

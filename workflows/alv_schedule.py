@@ -88,7 +88,3 @@ def phase(s: AlvState) -> str:
     if agenda.open:
         return "agenda_signoff"
     return "motions" if s.save_the_date_sent and not s.motions_closed else "preparing"
-
-
-def registration_open(s: AlvState, p: AlvPolicy, now: datetime) -> bool:
-    return s.save_the_date_sent and now < parse_time(s.starts_at_iso) - p.registration_deadline_before
