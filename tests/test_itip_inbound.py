@@ -59,8 +59,12 @@ def test_outlook_gmail_and_apple_replies_are_read(session_factory_, invited):
     assert check(session_factory_, apple_reply(uid, guest, a.mailbox)).response == "attending"
 
 
-@pytest.mark.parametrize("case", ["unknown-uid", "not-invited", "other-sender", "old-sequence", "tentative"])
-def test_doubtful_replies_are_ignored(session_factory_, invited, case):
+@pytest.mark.parametrize(("case", "reason"), [
+    ("unknown-uid", "unknown UID elsewhere@example.org"), ("not-invited", "was not invited"),
+    ("other-sender", "is not the sender"), ("old-sequence", "SEQUENCE 1 is older than 2"),
+    ("tentative", "PARTSTAT TENTATIVE is not an answer"),
+])
+def test_doubtful_replies_are_ignored(session_factory_, invited, case, reason):
     a, _, uid, guest, stranger = invited
     raw = {
         "unknown-uid": outlook_reply("elsewhere@example.org", guest, a.mailbox, sequence=2),
@@ -70,7 +74,7 @@ def test_doubtful_replies_are_ignored(session_factory_, invited, case):
         "tentative": outlook_reply(uid, guest, a.mailbox, "TENTATIVE", sequence=2),
     }[case]
     match = check(session_factory_, raw)
-    assert match.outcome == "ignored" and match.reason
+    assert (match.outcome, match.response) == ("ignored", "") and reason in match.reason
 
 
 def test_a_message_without_a_calendar_reply_is_not_one():
