@@ -17,7 +17,7 @@ from temporalio.service import RPCError
 
 from activities.deps import Deps
 from activities.inbox_sources import RawMessage, source_for
-from activities.itip_inbound import ReplyMatch, match_reply, parse_reply
+from activities.itip_inbound import ItipReply, ReplyMatch, match_reply, parse_reply
 from models.alv import InboundMessage
 from models.inbox_messages import InboxPoll, InboxReport
 from models.meeting_messages import RsvpInput
@@ -37,16 +37,17 @@ class InboxActivities:
 
     @activity.defn
     async def process_inbox(self, poll: InboxPoll) -> InboxReport:
-        source = source_for(self.deps.settings, self._mailboxes())
+        """The database work runs in threads, off the worker's event loop."""
+        source = source_for(self.deps.settings, await asyncio.to_thread(self._mailboxes))
         batch = await asyncio.to_thread(source.fetch, poll.batch_size, self._is_done)
         report = InboxReport(seen=len(batch))
         for raw in batch:
             activity.heartbeat(raw.ref)
-            if self._is_done(raw.key):
+            if await asyncio.to_thread(self._is_done, raw.key):
                 continue
             outcome, detail, association_id = await self._process(raw)
             setattr(report, outcome, getattr(report, outcome) + 1)
-            self._remember(raw, outcome, detail, association_id)
+            await asyncio.to_thread(self._remember, raw, outcome, detail, association_id)
         await asyncio.to_thread(source.mark_done, [m.ref for m in batch])
         return report
 
@@ -62,12 +63,15 @@ class InboxActivities:
         reply = parse_reply(raw.data)
         if reply is None:
             return "ignored", "no calendar reply in the message", None
-        with self.deps.sessions() as session:
-            match = match_reply(session, reply)
+        match = await asyncio.to_thread(self._match, reply)
         if match.outcome != "record":
             log.info("calendar reply %s ignored: %s", raw.key, match.reason)
             return "ignored", match.reason, match.association_id
         return await self._record(raw, match)
+
+    def _match(self, reply: ItipReply) -> ReplyMatch:
+        with self.deps.sessions() as session:
+            return match_reply(session, reply)
 
     async def _record(self, raw: RawMessage, match: ReplyMatch) -> tuple[str, str, int | None]:
         update_id = "itip-" + hashlib.sha256(raw.key.encode()).hexdigest()[:32]
