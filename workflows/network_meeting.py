@@ -96,6 +96,8 @@ class NetworkMeetingWorkflow(StepLoop):
     def _validate_register(self, inp: NetworkSignupInput) -> None:
         if not inp.name.strip() or "@" not in inp.email:
             raise ValueError("Vul uw naam en e-mailadres in.")
+        if not all(text.isprintable() for text in (inp.name, inp.email, inp.organisation)):  # they go into headers
+            raise ValueError("Gebruik in uw naam, e-mailadres en organisatie geen regeleinden of stuurtekens.")
         self._require_open(workflow.now())
 
     @workflow.update
