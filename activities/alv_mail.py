@@ -12,8 +12,8 @@ from activities.meeting_mail import MeetingMail
 from models.alv import AlvDecision, MeetingDetails
 from models.messages import OutboundEmail
 from models.org import MemberRole, Person
+from raadsbode.alv_decisions import OUTCOME_LABELS
 from raadsbode.alv_motions import closing_at, motion_views
-from raadsbode.alv_public import OUTCOME_LABELS
 from raadsbode.alv_store_views import presence_groups
 
 TEMPLATE = "alv_message"

@@ -19,9 +19,9 @@ from models.meetings import Attendance, Meeting, MeetingStatus, Response
 from models.minutes import Minutes
 from models.org import Body, BodyKind, Membership, MemberRole, Person
 from models.types import utcnow
+from raadsbode.alv_decisions import OUTCOME_LABELS
 
 AUDIENCE_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
-OUTCOME_WORDS = {"adopted": "aangenomen", "rejected": "verworpen", "withdrawn": "ingetrokken", "deferred": "aangehouden"}
 
 
 def bodies(session: Session, meeting: Meeting) -> list[int]:
@@ -121,7 +121,7 @@ def store_decisions(session: Session, meeting_id: int, submit: SubmitDecisions, 
 
 def decision_line(subject: str, ref: str, title: str, outcome: str) -> str:
     label = f"Motie: {title}" if subject == "motion" else f"{ref}. {title}"
-    return f"{label}: {OUTCOME_WORDS.get(outcome, outcome)}"
+    return f"{label}: {OUTCOME_LABELS.get(outcome, outcome)}"
 
 
 def publish(session: Session, meeting_id: int, what: str, version: int) -> None:

@@ -8,8 +8,8 @@ import re
 
 from models.alv_messages import DecisionEntry, SubmitDecisions
 
-WORDS = {"aangenomen": "adopted", "verworpen": "rejected", "ingetrokken": "withdrawn", "aangehouden": "deferred",
-         "adopted": "adopted", "rejected": "rejected", "withdrawn": "withdrawn", "deferred": "deferred"}
+OUTCOME_LABELS = {"adopted": "aangenomen", "rejected": "verworpen", "withdrawn": "ingetrokken", "deferred": "aangehouden"}
+WORDS = {**{label: outcome for outcome, label in OUTCOME_LABELS.items()}, **{o: o for o in OUTCOME_LABELS}}  # as typed
 LINE = re.compile(r"^(?P<label>.+?)\s*[:\-–]\s*(?P<outcome>[A-Za-z]+)\s*\.?$")
 NUMBERED = re.compile(r"^(?P<ref>\d+[a-z]?)[.)]?\s+(?P<title>.+)$")
 MOTION = re.compile(r"^(motie|agendavoorstel)\s*:?\s*(?P<title>.+)$", re.IGNORECASE)
@@ -46,7 +46,7 @@ def check_decisions(submit: SubmitDecisions) -> list[str]:
         return [f"De besluitenlijst heeft meer dan {MAX_ENTRIES} regels."]
     errors = []
     for e in submit.entries:
-        if e.subject not in ("item", "motion") or e.outcome not in set(WORDS.values()):
+        if e.subject not in ("item", "motion") or e.outcome not in OUTCOME_LABELS:
             errors.append(f"'{e.title[:80]}': onbekend onderwerp of besluit.")
         if not e.title.strip() or len(e.title) > 300 or len(e.note) > 2000:
             errors.append("Elke regel heeft een titel van hoogstens 300 tekens.")

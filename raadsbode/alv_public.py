@@ -18,10 +18,10 @@ from models.alv import AlvDecision, MeetingDetails
 from models.meetings import AgendaItem, AgendaVersion, Meeting, MeetingKind, MeetingStatus
 from models.org import Association, Venue
 from models.types import utcnow
+from raadsbode.alv_decisions import OUTCOME_LABELS
 
 KIND_LABELS = {"alv": "Algemene Ledenvergadering", "extra_alv": "Extra Algemene Ledenvergadering",
                "network": "Netwerkbijeenkomst"}
-OUTCOME_LABELS = {"adopted": "aangenomen", "rejected": "verworpen", "withdrawn": "ingetrokken", "deferred": "aangehouden"}
 PUBLIC_KINDS = (MeetingKind.alv, MeetingKind.extra_alv, MeetingKind.network)
 
 
