@@ -6,10 +6,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.alv_activities import AlvActivities
-    from activities.meeting_activities import MeetingActivities
     from models.alv_messages import AlvBatch, AlvInfo, AlvInput, AlvNotice, AlvState, Publish
-    from models.meeting_activity_messages import MeetingInfo, SignoffRequest
-    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
+    from models.meeting_activity_messages import MeetingInfo
     from raadsbode.alv_policy import AlvPolicy
     from workflows.meeting_base import ScheduledMeeting
 
@@ -38,24 +36,6 @@ class AlvSteps(ScheduledMeeting):
     async def _notice(self, kind: str, version: int = 0) -> None:
         await self._send(AlvActivities.send_alv_notice, AlvNotice(self._mid, kind, version))
 
-    def _officers(self) -> list[tuple[str, int]]:
-        info = self._info()
-        pairs = [(CHAIR_SLOT, info.chair_id), (SECRETARY_SLOT, info.secretary_id)]
-        return [(slot, pid) for slot, pid in pairs if pid]
-
-    async def _open_round(self, purpose: str, version: int) -> SignoffRound:
-        officers = self._officers()
-        r = SignoffRound(purpose, version, workflow.now().isoformat(), [slot for slot, _ in officers])
-        await self._send(MeetingActivities.send_signoff_requests,
-                         SignoffRequest(self._mid, purpose, version, [pid for _, pid in officers]))
-        return r
-
-    async def _remind(self, r: SignoffRound) -> None:
-        unsigned = [pid for slot, pid in self._officers() if slot not in r.signed_by]
-        await self._send(MeetingActivities.send_signoff_requests,
-                         SignoffRequest(self._mid, r.purpose, r.version, unsigned, reminder=True))
-        r.reminder_sent = True
-
     async def _step_save_the_date(self) -> None:
         await self._batched("save-the-date", 0)
         self.s.save_the_date_sent = True
@@ -65,7 +45,7 @@ class AlvSteps(ScheduledMeeting):
         self.s.motions_closed = True
 
     async def _step_agenda_round(self) -> None:
-        self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version)
+        self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version, self._officer_slots())
 
     async def _step_agenda_reminder(self) -> None:
         await self._remind(self.s.agenda_round)
@@ -90,7 +70,7 @@ class AlvSteps(ScheduledMeeting):
         self.s.decisions_request_sent = True
 
     async def _step_decisions_round(self) -> None:
-        self.s.decisions_round = await self._open_round("minutes-signoff", self.s.decisions_version)
+        self.s.decisions_round = await self._open_round("minutes-signoff", self.s.decisions_version, self._officer_slots())
 
     async def _step_decisions_reminder(self) -> None:
         await self._remind(self.s.decisions_round)

@@ -12,9 +12,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import MeetingInfo, StoreAgenda, VersionStored
+    from models.meeting_activity_messages import MeetingInfo, SignoffRequest, StoreAgenda, VersionStored
     from models.meeting_messages import SignoffDecision, SignoffDecisionResult, SubmitAgenda, SubmitAgendaResult
-    from models.meeting_state import SignoffRound
+    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
     from workflows import meeting_checks as checks
     from workflows.signoff import file_decision, record_decision
     from workflows.step_loop import StepLoop
@@ -42,6 +42,34 @@ class ScheduledMeeting(StepLoop):
     def _info(self) -> MeetingInfo:
         assert self.info is not None  # loaded by the run before any step; validators require it
         return self.info
+
+    # --- sign-off rounds -------------------------------------------------------------------------
+
+    def _person(self, slot: str) -> int | None:
+        return self._info().chair_id if slot == CHAIR_SLOT else self._info().secretary_id
+
+    def _officer_slots(self) -> list[str]:
+        """Chair and secretary, as far as the meeting has them."""
+        return [slot for slot in (CHAIR_SLOT, SECRETARY_SLOT) if self._person(slot)]
+
+    def _unsigned(self, r: SignoffRound) -> list[int]:
+        people = [self._person(slot) for slot in r.slots if slot not in r.signed_by]
+        if r.deputy_invited and CHAIR_SLOT not in r.signed_by:
+            people.append(self._info().deputy_id)
+        return [p for p in people if p]
+
+    async def _open_round(self, purpose: str, version: int, slots: list[str]) -> SignoffRound:
+        """A new round for this version: the sign-off requests go out to whoever holds the slots."""
+        r = SignoffRound(purpose, version, workflow.now().isoformat(), slots)
+        people = [self._person(slot) for slot in slots]
+        await self._send(MeetingActivities.send_signoff_requests,
+                         SignoffRequest(self._mid, purpose, version, [p for p in people if p]))
+        return r
+
+    async def _remind(self, r: SignoffRound) -> None:
+        await self._send(MeetingActivities.send_signoff_requests,
+                         SignoffRequest(self._mid, r.purpose, r.version, self._unsigned(r), reminder=True))
+        r.reminder_sent = True
 
     # --- a step shared by both workflows (`held` is the step loop's) ---------------------------
 

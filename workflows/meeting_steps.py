@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.meeting_activity_messages import ConvocationRequest, MeetingInfo, MeetingRef, Notice, SignoffRequest
     from models.meeting_messages import MeetingInput
-    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
+    from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
     from workflows.meeting_base import ScheduledMeeting
     from workflows.meeting_schedule import parse_time
     from workflows.policy import MeetingPolicy
@@ -31,33 +31,10 @@ class MeetingSteps(ScheduledMeeting):
         self.s.agenda_request_sent = True
 
     async def _step_agenda_round(self) -> None:
-        info = self._info()
-        slots = ([CHAIR_SLOT] if info.chair_id else []) + ([SECRETARY_SLOT] if info.secretary_id else [])
-        self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version, slots)
+        self.s.agenda_round = await self._open_round("agenda-signoff", self.s.agenda_version, self._officer_slots())
 
-    async def _step_minutes_round(self) -> None:
+    async def _step_minutes_round(self) -> None:  # the board's minutes: the chair alone
         self.s.minutes_round = await self._open_round("minutes-signoff", self.s.minutes_version, [CHAIR_SLOT])
-
-    async def _open_round(self, purpose: str, version: int, slots: list[str]) -> SignoffRound:
-        r = SignoffRound(purpose, version, workflow.now().isoformat(), slots)
-        people = [self._person(slot) for slot in slots]
-        await self._send(MeetingActivities.send_signoff_requests,
-                         SignoffRequest(self._mid, purpose, version, [p for p in people if p]))
-        return r
-
-    def _person(self, slot: str) -> int | None:
-        return self._info().chair_id if slot == CHAIR_SLOT else self._info().secretary_id
-
-    def _unsigned(self, r: SignoffRound) -> list[int]:
-        people = [self._person(slot) for slot in r.slots if slot not in r.signed_by]
-        if r.deputy_invited and CHAIR_SLOT not in r.signed_by:
-            people.append(self._info().deputy_id)
-        return [p for p in people if p]
-
-    async def _remind(self, r: SignoffRound) -> None:
-        await self._send(MeetingActivities.send_signoff_requests,
-                         SignoffRequest(self._mid, r.purpose, r.version, self._unsigned(r), reminder=True))
-        r.reminder_sent = True
 
     async def _invite_deputy(self, r: SignoffRound) -> None:
         deputy = self._info().deputy_id
