@@ -108,7 +108,7 @@ def record_registration(session: Session, meeting_id: int, reg: AlvRegistration)
 def store_decisions(session: Session, meeting_id: int, submit: SubmitDecisions, key: str = "") -> int:
     """A new decision-list version: a Minutes row (what the sign-off link pages show) plus one row per line.
     A retry of the activity that stored one (same `key`) gets that version back."""
-    if (earlier := earlier_attempt(session, meeting_id, "minutes-submitted", key)) is not None:
+    if (earlier := earlier_attempt(session, get_meeting(session, meeting_id), "minutes-submitted", key)) is not None:
         return earlier["version"]
     lines = [decision_line(e.subject, e.ref, e.title, e.outcome) for e in submit.entries]
     version = store_minutes_row(session, meeting_id, SubmitMinutes(submit.submitted_by_person_id,

@@ -79,13 +79,14 @@ def audit(session: Session, meeting: Meeting, action: str, actor: str = "", deta
                            source=source[:200]))
 
 
-def earlier_attempt(session: Session, meeting_id: int, action: str, key: str) -> dict | None:
+def earlier_attempt(session: Session, meeting: Meeting, action: str, key: str) -> dict | None:
     """What an earlier attempt of the same activity committed: the detail of its audit event, whose source
     is the attempt key (workflow run and activity id, the same on every retry). None when there is none."""
     if not key:
         return None
-    detail = session.exec(select(AuditEvent.detail_json).where(
-        AuditEvent.subject_ref == subject_ref(meeting_id), AuditEvent.action == action, AuditEvent.source == key)).first()
+    detail = session.exec(select(AuditEvent.detail_json).where(  # association_id: the indexed column
+        AuditEvent.association_id == meeting.association_id, AuditEvent.subject_ref == subject_ref(meeting.id),
+        AuditEvent.action == action, AuditEvent.source == key)).first()
     return json.loads(detail) if detail is not None else None
 
 
@@ -97,7 +98,7 @@ def person_email(session: Session, person_id: int | None) -> str:
 def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: str = "") -> int:
     """A new agenda version; a retry of the activity that stored one (same `key`) gets that version back."""
     meeting = get_meeting(session, meeting_id)
-    if (earlier := earlier_attempt(session, meeting_id, "agenda-submitted", key)) is not None:
+    if (earlier := earlier_attempt(session, meeting, "agenda-submitted", key)) is not None:
         return earlier["version"]
     latest = session.exec(select(func.max(AgendaVersion.version)).where(AgendaVersion.meeting_id == meeting_id)).one()
     version = (latest or 0) + 1
@@ -119,7 +120,7 @@ def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: s
 def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key: str = "") -> int:
     """A new minutes version; a retry of the activity that stored one (same `key`) gets that version back."""
     meeting = get_meeting(session, meeting_id)
-    if (earlier := earlier_attempt(session, meeting_id, "minutes-submitted", key)) is not None:
+    if (earlier := earlier_attempt(session, meeting, "minutes-submitted", key)) is not None:
         return earlier["version"]
     latest = session.exec(select(func.max(Minutes.version)).where(Minutes.meeting_id == meeting_id)).one()
     version = (latest or 0) + 1
@@ -154,7 +155,7 @@ def reschedule(session: Session, meeting_id: int, change: Reschedule, key: str =
     """Move the meeting (new SEQUENCE); returns the meeting, or a Dutch reason why not. A retry of the
     activity that moved it (same `key`) moves nothing again."""
     meeting = get_meeting(session, meeting_id)
-    if earlier_attempt(session, meeting_id, "rescheduled", key) is not None:
+    if earlier_attempt(session, meeting, "rescheduled", key) is not None:
         return meeting
     if change.venue_id is not None:
         venue = session.get(Venue, change.venue_id)

@@ -72,7 +72,7 @@ def record_signup(session: Session, meeting_id: int, inp: NetworkSignupInput, ke
     row = session.exec(select(NetworkSignup).where(NetworkSignup.meeting_id == meeting_id,
                                                    NetworkSignup.email == email)).first()
     if row is not None and row.status != SignupStatus.cancelled:
-        if earlier_attempt(session, meeting_id, "network-signup", key) is not None:
+        if earlier_attempt(session, meeting, "network-signup", key) is not None:
             waiting = row.status == SignupStatus.waiting
             return _result(session, row, "U staat op de wachtlijst." if waiting else "U bent aangemeld.")
         return _result(session, row, "U was al aangemeld met dit e-mailadres.", changed=False)
@@ -94,7 +94,7 @@ def cancel_signup(session: Session, meeting_id: int, signup_id: int, key: str = 
     if row is None or row.meeting_id != meeting_id:
         raise LookupError(f"sign-up {signup_id} is not one of meeting {meeting_id}")
     if row.status == SignupStatus.cancelled:
-        earlier = earlier_attempt(session, meeting_id, "network-cancel", key)
+        earlier = earlier_attempt(session, meeting, "network-cancel", key)
         if earlier is not None:
             return _result(session, row, "U bent afgemeld.", earlier.get("promoted_id", 0))
         return _result(session, row, "U was al afgemeld.", changed=False)
