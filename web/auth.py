@@ -58,7 +58,7 @@ class StaffContext:
 
 
 def _not_signed_in(request: Request) -> HTTPException:
-    if request.method in ("GET", "HEAD"):
+    if request.method == "GET":  # HEAD arrives as GET (web/head.py)
         return HTTPException(303, headers={"Location": signin_url(request.url.path, request.url.query)})
     return HTTPException(401, detail="U bent niet (meer) ingelogd. Log opnieuw in en probeer het nog eens.")
 

@@ -60,7 +60,7 @@ def _render(renderer: Renderer, page: Page) -> HTMLResponse:
     return render_page(renderer, page.template, page.status, **page.ctx)
 
 
-@router.api_route("/l/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/l/{token}", response_class=HTMLResponse)
 def show_link(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
     link = resolve(session, settings, token)
     if isinstance(link, Page):

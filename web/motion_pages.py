@@ -39,7 +39,7 @@ def _form_page(session, renderer, settings, link: AlvLink, mf: MotionForm, error
                        csrf=csrf_for(settings.secret_key, hash_token(link.raw)))
 
 
-@router.api_route("/motie/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/motie/{token}", response_class=HTMLResponse)
 def motion_form(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
     link = resolve_alv_link(session, token, PURPOSE)
     if link is None:

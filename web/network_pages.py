@@ -48,7 +48,7 @@ def _form(session, renderer, settings, meeting: Meeting, error: str = "", status
                        csrf=csrf_for(settings.secret_key, f"network-{meeting.id}"))
 
 
-@router.api_route("/openbaar/{slug}/netwerk/{meeting_id}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/openbaar/{slug}/netwerk/{meeting_id}", response_class=HTMLResponse)
 def signup_form(slug: str, meeting_id: int, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
     meeting = _network(session, slug, meeting_id)
     return _refused(renderer) if meeting is None else _form(session, renderer, settings, meeting)
@@ -103,7 +103,7 @@ def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup] | N
     return meeting, signup
 
 
-@router.api_route("/netwerk/afmelden/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/netwerk/afmelden/{token}", response_class=HTMLResponse)
 def cancel_form(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
     found = _signup_for(session, token)
     if found is None:

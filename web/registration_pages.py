@@ -39,7 +39,7 @@ def _refused(renderer) -> HTMLResponse:
     return render_page(renderer, page.template, page.status, **page.ctx)
 
 
-@router.api_route("/aanmelden/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/aanmelden/{token}", response_class=HTMLResponse)
 def registration_form(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
     link = resolve_alv_link(session, token, PURPOSE)
     return _refused(renderer) if link is None else _page(session, renderer, settings, link)

@@ -8,28 +8,27 @@ from fastapi.responses import RedirectResponse
 
 router = APIRouter(prefix="/secretariaat/vergaderingen")
 WORKSPACE_MEETINGS = "/werkruimte/vergaderingen"
-METHODS = ["GET", "HEAD"]
 
 
 def _to(path: str) -> RedirectResponse:
     return RedirectResponse(WORKSPACE_MEETINGS + path, status_code=303)
 
 
-@router.api_route("", methods=METHODS)
+@router.get("")
 def meeting_list() -> RedirectResponse:
     return _to("")
 
 
-@router.api_route("/nieuw", methods=METHODS)
+@router.get("/nieuw")
 def new_meeting() -> RedirectResponse:
     return _to("/nieuw")
 
 
-@router.api_route("/{meeting_id}", methods=METHODS)
+@router.get("/{meeting_id}")
 def meeting_page(meeting_id: int) -> RedirectResponse:
     return _to(f"/{meeting_id}")
 
 
-@router.api_route("/{meeting_id}/moties", methods=METHODS)
+@router.get("/{meeting_id}/moties")
 def motions(meeting_id: int) -> RedirectResponse:
     return _to(f"/{meeting_id}/moties")
