@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 KIND = "newsletter"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # made here, outside the workflow sandbox (which restricts ZoneInfo)
+
+
+def period_of(moment: datetime) -> str:
+    """The issue month (yyyy-mm) a moment falls in, Europe/Amsterdam."""
+    return moment.astimezone(AMSTERDAM).strftime("%Y-%m")
 
 
 @dataclass

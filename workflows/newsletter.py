@@ -8,19 +8,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeKey
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from zoneinfo import ZoneInfo
-
     from activities.newsletter_activities import NewsletterActivities
     from models.newsletter_messages import (
         Ack, Command, ComposeRequest, Decision, IssueRef, IssueStatusChange, KickoffInput, KickoffResult,
-        NewsletterInput, NewsletterResult, Progress, ProofRequest, ReportRequest, Revision, SendState,
+        NewsletterInput, NewsletterResult, Progress, ProofRequest, ReportRequest, Revision, SendState, period_of,
     )
     from workflows.newsletter_send import SendPhase, batch_starts
 
+SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")  # set by Temporal Schedules
 SHORT = {"start_to_close_timeout": timedelta(minutes=2),
          "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=10)}
 
@@ -183,12 +182,14 @@ class NewsletterKickoffWorkflow:
 
     @workflow.run
     async def run(self, inp: KickoffInput) -> KickoffResult:
-        now = workflow.now()
-        period = now.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%Y-%m")
+        # The slot the Schedule fired for, not when a worker got to it: after days without a worker the
+        # issue is late (it waits for an explicit go) and still belongs to the slot's month.
+        slot = workflow.info().typed_search_attributes.get(SCHEDULED_START) or workflow.info().start_time
+        period = period_of(slot)
         wid = f"newsletter-{inp.slug}-{period}"
         try:
             await workflow.start_child_workflow(
-                NewsletterWorkflow.run, NewsletterInput(inp.association_id, period, now.isoformat(), inp.editors,
+                NewsletterWorkflow.run, NewsletterInput(inp.association_id, period, slot.isoformat(), inp.editors,
                                                         policy=inp.policy),
                 id=wid, parent_close_policy=workflow.ParentClosePolicy.ABANDON)
         except WorkflowAlreadyStartedError:
