@@ -3,9 +3,6 @@ the subscriber's confirmation. Synchronous (DB + rendering); activities run it i
 from __future__ import annotations
 
 import hashlib
-from datetime import date
-
-from babel.dates import format_date
 
 from activities.deps import Deps
 from activities.newsletter_mime import NAME_MARK, UNSUB_MARK
@@ -15,12 +12,8 @@ from models.newsletter_messages import KIND, ProofRequest, ReportRequest
 from models.org import Association
 from raadsbode import newsletter as issues
 from raadsbode.db import session_scope
+from raadsbode.newsletter_content import month_name
 from raadsbode.subscribers import CONFIRM_KIND
-
-
-def month_name(period: str) -> str:
-    year, month = period.split("-")
-    return format_date(date(int(year), int(month), 1), "MMMM y", locale="nl_NL")
 
 
 def issue_email(deps: Deps, issue: NewsletterIssue) -> OutboundEmail:

@@ -49,17 +49,15 @@ class Personalised:
 
 
 class IssueTemplate:
-    """Build once per batch (same bytes in every batch: content and Date come from the frozen issue)."""
+    """Built once per batch from the frozen issue: every batch sends the same content (its own Date)."""
 
-    def __init__(self, out: OutboundEmail, settings: Settings, date_header: str | None = None) -> None:
+    def __init__(self, out: OutboundEmail, settings: Settings) -> None:
         self.out = out
         # The Mailer's normalisation (IDN -> punycode, case): the same Message-ID as a single send would get.
         self.domain = from_address(out, settings).rpartition("@")[2]
         # UNSUB_MARK stays in the headers as it is: the same slot as in the bodies.
         shell = replace(out, recipient_email=_TO, recipient_name="", text=_TEXT, html=_HTML)
         raw = build_message(shell, _MSGID, settings)
-        if date_header:
-            raw = re.sub(rb"(?m)^Date: .*\r\n", b"Date: " + date_header.encode("ascii") + b"\r\n", raw, count=1)
         self.parts = _SLOTS.split(raw)  # static bytes at even indexes, slot markers at odd ones
         self.text = EncodedBody(_crlf(out.text))
         self.html = EncodedBody(_crlf(out.html))

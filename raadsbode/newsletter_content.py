@@ -37,6 +37,11 @@ class RenderedIssue:
     text: str
 
 
+def month_name(period: str) -> str:
+    """"november 2026" for 2026-11."""
+    return format_date(check_period(period), "MMMM y", locale="nl_NL")
+
+
 def check_period(period: str) -> date:
     match = PERIOD.match(period or "")
     if not match:
@@ -99,13 +104,12 @@ def render_issue(renderer: Renderer, session: Session, association: Association,
                  now: datetime | None = None) -> RenderedIssue:
     """The issue with placeholders for the reader's name and unsubscribe URL (filled per copy)."""
     month, now = check_period(period), now or utcnow()
-    month_name = format_date(month, "MMMM y", locale="nl_NL")
     ctx = {
-        "association_name": association.name, "month_name": month_name, "intro": intro.strip(),
+        "association_name": association.name, "month_name": month_name(period), "intro": intro.strip(),
         "posts": posts_for(session, association.id, month, now),
         "meetings": upcoming_meetings(session, association.id, now),
         "reader_name": NAME_MARK, "unsubscribe_url": UNSUB_MARK,
     }
     html = _INLINER.inline(renderer.render_html("email/newsletter_issue.html.j2", **ctx))
     text = renderer.render_text("email/newsletter_issue.txt.j2", **ctx)
-    return RenderedIssue(f"Nieuwsbrief {association.name} – {month_name}", html, text)
+    return RenderedIssue(f"Nieuwsbrief {association.name} – {ctx['month_name']}", html, text)
