@@ -16,6 +16,7 @@ from activities.newsletter_mime import NAME_MARK, UNSUB_MARK
 from activities.render import Renderer
 from models.meetings import Meeting, MeetingStatus
 from models.newsletter import BlogPost
+from models.newsletter_messages import AMSTERDAM
 from models.org import Association, Venue
 from models.types import utcnow
 
@@ -85,8 +86,8 @@ def _plain(html: str) -> str:
 
 
 def posts_for(session: Session, association_id: int, month: date, now: datetime) -> list[BlogPost]:
-    """The posts since the start of the previous month: an issue early in month M reports on M-1."""
-    since = datetime(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1, tzinfo=timezone.utc)
+    """The posts since the start of the previous month (Amsterdam): an issue early in month M reports on M-1."""
+    since = datetime(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1, tzinfo=AMSTERDAM)
     return list(session.exec(select(BlogPost).where(
         BlogPost.association_id == association_id, BlogPost.published_at >= since, BlogPost.published_at <= now,
     ).order_by(BlogPost.published_at.desc()).limit(MAX_POSTS)).all())
