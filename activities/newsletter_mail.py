@@ -3,6 +3,7 @@ the subscriber's confirmation. Synchronous (DB + rendering); activities run it i
 from __future__ import annotations
 
 import hashlib
+import re
 
 from activities.deps import Deps
 from activities.newsletter_mime import NAME_MARK, UNSUB_MARK
@@ -14,6 +15,8 @@ from raadsbode import newsletter as issues
 from raadsbode.db import session_scope
 from raadsbode.newsletter_content import month_name
 from raadsbode.subscribers import CONFIRM_KIND
+
+BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
 def issue_email(deps: Deps, issue: NewsletterIssue) -> OutboundEmail:
@@ -52,7 +55,9 @@ def _proof(deps: Deps, session, issue: NewsletterIssue, association: Association
     sample = f"{deps.settings.public_base_url}/nieuwsbrief/afmelden/voorbeeld"
     html = issue.html.replace(NAME_MARK, "redactie").replace(UNSUB_MARK, sample)
     banner = deps.renderer.render_html("email/newsletter_proof_banner.html.j2", **ctx)
-    html = html.replace("<body>", "<body>" + banner, 1) if "<body>" in html else banner + html
+    # Right after the opening body tag, which the CSS inliner gives a style attribute.
+    html, found = BODY_TAG.subn(lambda m: m.group(0) + banner, html, count=1)
+    html = html if found else banner + html
     text = deps.renderer.render_text("email/newsletter_proof_banner.txt.j2", **ctx)
     text += issue.text.replace(NAME_MARK, "redactie").replace(UNSUB_MARK, sample)
     prefix = "Te laat goedgekeurd" if late else f"Proef v{issue.version}"

@@ -50,6 +50,8 @@ async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, setting
         proof = await wait_for_state(handle, {"proof"})
         [proof_mail] = await wait_for_mail(sink, editor)
         assert "/nieuwsbrief/redactie/" in proof_mail.get_body(("plain",)).get_content()
+        proof_html = proof_mail.get_body(("html",)).get_content()  # the banner inside the body, not before <!DOCTYPE>
+        assert proof_html.startswith("<!DOCTYPE html>") and proof_html.index("<body") < proof_html.index("Proef (versie")
         ack = await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", "test", version=proof.version))
         assert ack.ok, ack.message
         result = await asyncio.wait_for(handle.result(), 60)
