@@ -153,11 +153,11 @@ def _attendance(mm: MeetingMail) -> list[Attendance]:
 
 def attendance_overview(mm: MeetingMail, version: int) -> list[OutboundEmail]:
     rows = {row.person_id: row for row in _attendance(mm)}
-    answers = {person_id: str(row.response) for person_id, row in rows.items()}
-    people = [{"name": p.name, "answer": RESPONSE_LABELS.get(answers.get(p.id, "none"), "nog geen antwoord"),
+    answers = {p.id: str(rows[p.id].response) if p.id in rows else "none" for p in recipients(mm.members)}
+    people = [{"name": p.name, "answer": RESPONSE_LABELS.get(answers[p.id], RESPONSE_LABELS["none"]),
                "via": SOURCE_LABELS.get(rows[p.id].source, "") if p.id in rows else ""}
               for p in recipients(mm.members)]
-    counts = {key: sum(1 for p in recipients(mm.members) if answers.get(p.id, "none") == key) for key in RESPONSE_LABELS}
+    counts = {key: list(answers.values()).count(key) for key in RESPONSE_LABELS}
     return [mm.email("meeting-attendance-overview", version, _secretary(mm), "meeting_attendance_overview",
                      f"Aanwezigheid: {mm.body.name}, {mm.when()}", people=people, counts=counts)]
 

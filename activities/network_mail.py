@@ -4,6 +4,8 @@ reminder, each with a personal link to cancel. Sign-ups are not Person rows, so 
 an unsaved Person (name and email only)."""
 from __future__ import annotations
 
+from sqlmodel import select
+
 from activities.alv_mail import message
 from activities.meeting_mail import MeetingMail
 from models.alv import MeetingDetails, NetworkSignup
@@ -19,8 +21,6 @@ def register_url(mm: MeetingMail) -> str:
 
 
 def _details(mm: MeetingMail) -> MeetingDetails | None:
-    from sqlmodel import select
-
     return mm.session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == mm.meeting.id)).first()
 
 

@@ -28,3 +28,4 @@ def test_calendar_replies_are_kept_as_itip_and_shown_in_the_overview(session_fac
     assert rows == {chair: "itip", member: "link", deputy: "secretary"}
     assert "(via de agenda-uitnodiging)" in overview.text and "(via de link)" in overview.text
     assert "(door het secretariaat)" in overview.text and "via de agenda-uitnodiging" in overview.html
+    assert "Komt: 2, komt niet: 1, nog geen antwoord: " in overview.text
