@@ -48,20 +48,16 @@ def _base_origin(settings: Settings) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def origin_ok(request: Request, settings: Settings, allow_null_origin: bool) -> bool:
+def origin_ok(request: Request, settings: Settings) -> bool:
     """Origin and Referer, when sent, must point at our public base URL.
 
-    `allow_null_origin`: a page served with `Referrer-Policy: no-referrer` makes the browser send
-    `Origin: null` on its own form POST (Fetch standard), so there "null" carries no information and
-    the CSRF field bound to the token is what protects the form.
+    "null" passes: these pages are served with `Referrer-Policy: no-referrer`, which makes the browser send
+    `Origin: null` on their own form POST (Fetch standard), so there it carries no information and the CSRF
+    field bound to the token is what protects the form.
     """
     origin = request.headers.get("origin")
-    if origin is not None:
-        if origin == "null":
-            if not allow_null_origin:
-                return False
-        elif origin.rstrip("/").lower() != _base_origin(settings):
-            return False
+    if origin is not None and origin != "null" and origin.rstrip("/").lower() != _base_origin(settings):
+        return False
     referer = request.headers.get("referer")
     if referer is not None:
         base = settings.public_base_url
@@ -70,6 +66,5 @@ def origin_ok(request: Request, settings: Settings, allow_null_origin: bool) -> 
     return True
 
 
-def post_allowed(request: Request, settings: Settings, csrf_subject: str, presented: str,
-                 allow_null_origin: bool) -> bool:
-    return csrf_ok(settings.secret_key, csrf_subject, presented) and origin_ok(request, settings, allow_null_origin)
+def post_allowed(request: Request, settings: Settings, csrf_subject: str, presented: str) -> bool:
+    return csrf_ok(settings.secret_key, csrf_subject, presented) and origin_ok(request, settings)

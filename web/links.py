@@ -82,7 +82,7 @@ async def act_on_link(token: str, request: Request, session: SessionDep, rendere
         return _render(renderer, link)
     form = await request.form()
     # The page is served with Referrer-Policy: no-referrer, so the browser's own POST says Origin: null.
-    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200)):
         return _render(renderer, forbidden())
     try:
         client = await get_temporal(request)

@@ -56,7 +56,7 @@ async def motion_submit(token: str, request: Request, session: SessionDep, rende
         page = refused()
         return render_page(renderer, page.template, page.status, **page.ctx)
     form = await request.form()
-    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200)):
         return render_page(renderer, "link_message.html.j2", 403, meeting=link.facts, heading="Formulier niet geaccepteerd",
                            text="Open de link uit uw e-mail opnieuw en probeer het nog eens.")
     mf = _form_from(form)

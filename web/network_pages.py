@@ -63,7 +63,7 @@ async def signup_submit(slug: str, meeting_id: int, request: Request, session: S
     form = await request.form()
     values = {"name": field_text(form, "name", 300), "email": normalise_email(field_text(form, "email", 300)),
               "organisation": field_text(form, "organisation", 300)}
-    if not post_allowed(request, settings, f"network-{meeting.id}", field_text(form, "csrf", 200), allow_null_origin=True):
+    if not post_allowed(request, settings, f"network-{meeting.id}", field_text(form, "csrf", 200)):
         return _form(session, renderer, settings, meeting, "Laad de pagina opnieuw en probeer het nog eens.", 403, **values)
     problem = _check(values)
     if problem:
@@ -123,7 +123,7 @@ async def cancel_submit(token: str, request: Request, session: SessionDep, rende
     meeting, signup = found
     facts = meeting_facts(session, meeting)
     form = await request.form()
-    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200)):
         return render_page(renderer, "link_message.html.j2", 403, meeting=facts, heading="Niet gelukt",
                            text="Open de link uit uw e-mail opnieuw en probeer het nog eens.")
     client = await get_temporal(request)

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from activities.newsletter_mail import month_name
+from raadsbode.newsletter_content import month_name
 from activities.render import Renderer
 from models.newsletter import NewsletterIssue
 from models.newsletter_messages import Ack, Command, Decision, Progress
@@ -65,7 +65,7 @@ async def editor_post(token: str, request: Request, session: Session, renderer: 
     form = await request.form()
     try:
         issue, association, link_version = _issue_of(session, token)
-        if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", "")), allow_null_origin=True):
+        if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", ""))):
             raise TokenRefused()
     except TokenRefused:
         return render_page(renderer, "newsletter_page.html.j2", status_code=403, heading="Niet toegestaan",

@@ -97,7 +97,7 @@ async def confirm_post(token: str, request: Request, session: SessionDep, render
     form = await request.form()
     try:
         grant = look_up(session, token, {subs.CONFIRM_PURPOSE})
-        if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", "")), allow_null_origin=True):
+        if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", ""))):
             raise TokenRefused()
         sub = subs.subscriber_of_grant(session, grant)
         mark_used(session, grant.token_id, "confirmed")

@@ -52,7 +52,7 @@ async def registration_submit(token: str, request: Request, session: SessionDep,
     if link is None:
         return _refused(renderer)
     form = await request.form()
-    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200), allow_null_origin=True):
+    if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200)):
         return _page(session, renderer, settings, link, "Open de link uit uw e-mail opnieuw en probeer het nog eens.", 403)
     response, deputy = field_text(form, "response", 20), field_text(form, "represented_by", 12)
     if response not in LABELS or response == "none":

@@ -101,7 +101,7 @@ def confirm_page(token: str, session: SessionDep, renderer: RendererDep, setting
 def _sign_in(session: Session, settings: Settings, request: Request, token: str, presented_csrf: str) -> tuple[str, str]:
     """Claim the token and open a session: (raw session id, person's email). Raises TokenRefused."""
     grant = _live_grant(session, token)
-    if not post_allowed(request, settings, hash_token(token), presented_csrf, allow_null_origin=True):
+    if not post_allowed(request, settings, hash_token(token), presented_csrf):
         raise TokenRefused()
     if not roles_of(session, grant.association_id, grant.person_id):
         raise TokenRefused()  # the role was taken away after the link was sent

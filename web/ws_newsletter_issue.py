@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from activities.newsletter_mime import NAME_MARK, UNSUB_MARK
+from activities.newsletter_mime import NAME_MARK, NO_NAME, UNSUB_MARK
 from models.newsletter import NewsletterIssue
 from models.newsletter_messages import Decision, Progress
 from models.org import Association, Person
@@ -80,7 +80,7 @@ def _preview_html(session: Session, issue_id: int, staff: StaffContext, renderer
     html = issue.html
     if not html:
         html = render_issue(renderer, session, session.get(Association, staff.association_id), issue.period, issue.intro).html
-    return html.replace(NAME_MARK, "lezer").replace(UNSUB_MARK, "#afmelden")
+    return html.replace(NAME_MARK, NO_NAME).replace(UNSUB_MARK, "#afmelden")
 
 
 @router.get("/uitgaven/{issue_id}/voorbeeld", response_class=HTMLResponse)
