@@ -31,10 +31,15 @@ def bodies(session: Session, meeting: Meeting) -> list[int]:
     return [meeting.body_id] + ([board] if board and board != meeting.body_id else [])
 
 
-def audience_query(session: Session, meeting: Meeting):  # noqa: ANN201
+def contacts_query(body_ids):  # noqa: ANN001, ANN201
+    """Everyone with an audience role in these bodies (a list of ids or a subquery), once each, by id."""
     return (select(Person).join(Membership, col(Membership.person_id) == Person.id)
-            .where(col(Membership.body_id).in_(bodies(session, meeting)), col(Membership.role).in_(AUDIENCE_ROLES))
+            .where(col(Membership.body_id).in_(body_ids), col(Membership.role).in_(AUDIENCE_ROLES))
             .distinct().order_by(col(Person.id)))
+
+
+def audience_query(session: Session, meeting: Meeting):  # noqa: ANN201
+    return contacts_query(bodies(session, meeting))
 
 
 def audience_batch(session: Session, meeting: Meeting, after_person_id: int, limit: int) -> list[Person]:

@@ -8,22 +8,19 @@ import json
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
-from activities.alv_store import AUDIENCE_ROLES, details
+from activities.alv_store import contacts_query, details
 from activities.meeting_store import audit, earlier_attempt, get_meeting
 from models.alv import NetworkSignup, SignupStatus
 from models.meetings import Meeting
 from models.network_messages import NetworkInfo, NetworkSignupInput, NetworkSignupResult
-from models.org import Body, Membership, Person, normalise_email
+from models.org import Body, Person, normalise_email
 from models.types import utcnow
 
 
 def audience_batch(session: Session, meeting: Meeting, after_id: int, limit: int) -> list[Person]:
     """Everyone the association has as a contact in any of its bodies (members, board, network), by id."""
     bodies = select(Body.id).where(Body.association_id == meeting.association_id)
-    query = (select(Person).join(Membership, col(Membership.person_id) == Person.id)
-             .where(col(Membership.body_id).in_(bodies), col(Membership.role).in_(AUDIENCE_ROLES),
-                    col(Person.id) > after_id).distinct().order_by(col(Person.id)).limit(limit))
-    return list(session.exec(query).all())
+    return list(session.exec(contacts_query(bodies).where(col(Person.id) > after_id).limit(limit)).all())
 
 
 def signups_batch(session: Session, meeting_id: int, statuses: tuple[SignupStatus, ...], after_id: int,
