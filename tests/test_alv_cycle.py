@@ -82,7 +82,7 @@ async def sign(client, sink, address: str, subject_part: str) -> None:  # noqa: 
     mail = await wait_for(lambda: first_mail(sink, address, subject_part), what=f"{subject_part} to {address}")
     [path] = links_in(mail, "l")
     response = await post_form(client, path, decision="approve")
-    assert response.status_code == 200, response.text
+    assert response.status_code == 200 and "Dank u" in response.text, response.text
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
