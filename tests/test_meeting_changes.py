@@ -125,7 +125,7 @@ async def test_reminder_then_the_deputy_signs_in_the_chairs_place(world, setting
     assert [(s.role, s.signed) for s in view.signers] == [("deputy_chair", True), ("secretary", True)]
     # The chair's own link is now one for a version that is signed: the page says so, nothing changes.
     late = await click(web, link_in(reminder), decision="approve")
-    assert "Dank u" not in late.text
+    assert "Dank u" not in late.text and "al ondertekend" in late.text, late.text[-2000:]
     await meeting_handle(client, meeting_id).execute_update(MeetingWorkflow.cancel, CancelMeeting())
 
 
