@@ -211,3 +211,17 @@ async def test_the_secretary_uses_the_command_line(world, settings, sink, sessio
     assert code == 1 and "ter besluitvorming" in out, out
     code, out = await _cli(settings, temporal_env, tmp_path, "cancel", str(meeting_id), "--reason", "Test")
     assert code == 0 and "geannuleerd" in out, out
+
+
+async def test_status_says_whom_the_meeting_waits_for(world, settings, sink, sessions):
+    """With only the meeting itself ahead, the next step is the person the flow waits on, not "the meeting starts"."""
+    client, web = world
+    board = make_board(sessions)
+    meeting_id = await new_meeting(client, settings, sessions, board, timedelta(minutes=10), SOON)
+    request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
+    handle = meeting_handle(client, meeting_id)
+    assert (await handle.query(MeetingWorkflow.status, StatusQuery())).next_step == "Wacht op de agenda van de secretaris"
+    await click(web, link_in(request), action="submit")
+    await wait_for_mail(sink, board.chair.email, "Agenda ter ondertekening (versie 1)")
+    assert (await handle.query(MeetingWorkflow.status, StatusQuery())).next_step == "Wacht op ondertekening van de agenda"
+    await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting())

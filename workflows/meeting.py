@@ -121,7 +121,9 @@ class MeetingWorkflow(MeetingSteps):
         r = s.minutes_round if held else s.agenda_round
         upcoming = schedule.next_moment(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
         due = schedule.due_step(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
-        step = schedule.STEP_LABELS.get(due or (upcoming[1] if upcoming else ""), schedule.waiting_for(s))
+        # Only the meeting itself ahead: the flow waits on a person, so say whom rather than "the meeting starts".
+        human = not due and (upcoming is None or upcoming[1] == "held")
+        step = schedule.waiting_for(s) if human else schedule.STEP_LABELS.get(due or upcoming[1], schedule.waiting_for(s))
         return MeetingStatusView(
             meeting_id=self._mid, phase=schedule.phase(s), agenda_version=s.agenda_version,
             signers=self._signers(r) if info else [], next_deadline_iso=upcoming[0].isoformat() if upcoming else None,
