@@ -78,9 +78,15 @@ class MeetingMail:
         return {"number": item.number, "title": item.title, "kind_label": KIND_LABELS.get(item.kind, item.kind),
                 "presenter": item.presenter, "documents": item.documents}
 
+    @property
+    def name(self) -> str:
+        """What the meeting is called in mails and calendars: its title, led by the body unless the title names it."""
+        title = self.meeting.title
+        return title if self.body.name.lower() in title.lower() else f"{self.body.name}: {title}"
+
     def context(self, **extra) -> dict:
         return {
-            "association_name": self.association.name, "meeting_title": self.meeting.title,
+            "association_name": self.association.name, "meeting_name": self.name,
             "body_name": self.body.name, "starts_at": self.meeting.starts_at, "ends_at": self.meeting.ends_at,
             "venue_name": self.venue.name if self.venue else "", "venue_address": self.venue.address if self.venue else "",
             **extra,
@@ -106,7 +112,7 @@ class MeetingMail:
         description = "\n".join(["Agenda:", *lines, "", f"Agenda en aan- of afmelden: {link}"] if link else lines)
         location = ", ".join(part for part in (self.venue.name, self.venue.address) if part) if self.venue else ""
         out.calendar = build_calendar(CalendarEvent(
-            uid=self.meeting.ical_uid, sequence=self.meeting.ical_sequence, summary=f"{self.body.name}: {self.meeting.title}",
+            uid=self.meeting.ical_uid, sequence=self.meeting.ical_sequence, summary=self.name,
             description=description, location=location, starts_at=self.meeting.starts_at, ends_at=self.meeting.ends_at,
             organizer_email=self.association.mailbox_email, organizer_name=self.association.name,
             attendee_email=person.email, attendee_name=person.name, url=link, method=method,

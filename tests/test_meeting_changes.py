@@ -225,3 +225,18 @@ async def test_status_says_whom_the_meeting_waits_for(world, settings, sink, ses
     await wait_for_mail(sink, board.chair.email, "Agenda ter ondertekening (versie 1)")
     assert (await handle.query(MeetingWorkflow.status, StatusQuery())).next_step == "Wacht op ondertekening van de agenda"
     await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting())
+
+
+async def test_signoff_mail_reads_as_a_letter(world, settings, sink, sessions):
+    """Heading capitalised, the meeting named once, a blank line between the facts and the agenda."""
+    client, web = world
+    board = make_board(sessions)
+    meeting_id = await new_meeting(client, settings, sessions, board, timedelta(minutes=10), SOON)
+    request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
+    await click(web, link_in(request), action="submit")
+    mail, = await wait_for_mail(sink, board.chair.email, "Agenda ter ondertekening (versie 1)")
+    text = text_of(mail).replace("\r\n", "\n")
+    assert text.startswith("Agenda ter ondertekening\n")
+    assert "Vergadering: Vergadering Dagelijks bestuur\n" in text  # the title already names the body
+    assert "Lelystad\n\nAGENDA\n" in text
+    await meeting_handle(client, meeting_id).execute_update(MeetingWorkflow.cancel, CancelMeeting())
