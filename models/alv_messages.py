@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 
 from models.meeting_activity_messages import MeetingInfo
 from models.meeting_state import PendingDecision, SignoffRound
-# Still imported from here by web/network_pages.py and raadsbode/cli_network.py (to move to models.network_messages).
-from models.network_messages import NetworkCancelSignup, NetworkSignupInput, NetworkStatusView  # noqa: F401
 
 # --- the ALV workflow ------------------------------------------------------------------------
 

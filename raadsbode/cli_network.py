@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from models.alv_labels import NETWORK_PHASE_LABELS
-from models.alv_messages import NetworkStatusView
+from models.network_messages import NetworkStatusView
 from models.meeting_messages import StatusQuery
 from raadsbode import cli_meeting_input as parse
 from raadsbode.cli_alv_common import create_from_options, local_time

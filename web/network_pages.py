@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from activities.network_mail import CANCEL_PURPOSE
 from models.alv import MeetingDetails, NetworkSignup, SignupStatus
-from models.alv_messages import NetworkCancelSignup, NetworkSignupInput
+from models.network_messages import NetworkCancelSignup, NetworkSignupInput
 from models.meetings import Meeting, MeetingKind
 from models.org import Association, normalise_email
 from raadsbode.associations import email_problem
