@@ -57,6 +57,6 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     actor: str = Field(default="", max_length=254)
     action: str = Field(max_length=64)
-    subject_ref: str = Field(default="", max_length=128)
+    subject_ref: str = Field(default="", max_length=128, index=True)  # retries' idempotency and timelines look it up
     detail_json: str = "{}"
     source: str = Field(default="", max_length=200, description="ip, token id, cli, workflow")

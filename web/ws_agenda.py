@@ -1,9 +1,12 @@
 """The agenda editor (/werkruimte/vergaderingen/{id}/agenda): add, edit, move up/down and delete items, then
 submit the version to the meeting's workflow (which sends it for sign-off).
 
-No JavaScript: every button posts the whole form with an `action` (add, up-N, down-N, delete-N, check,
-submit) and the page comes back with the rows rearranged, so nothing typed is lost. The draft lives in the
-form until it is submitted; a submitted version is stored by the workflow (raadsbode/agenda.py rules).
+No JavaScript: every button posts the whole form with an `action` (add, up-N, down-N, delete-N, check, save,
+discard, submit) and the page comes back with the rows rearranged, so nothing typed is lost. Every button
+except "discard" (and a submit that succeeds) also saves the form as the meeting's draft
+(web.ws_agenda_draft), so a closed tab or an expired session costs at most the typing since the last
+button; a submitted version clears the draft. The editor opens the draft, else the latest submitted
+version (raadsbode/agenda.py rules), else the standing items.
 """
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from models.meeting_messages import SubmitAgenda
+from models.meeting_messages import AgendaItemInput, SubmitAgenda
 from models.meetings import Meeting, MeetingKind
+from models.types import utcnow
 from raadsbode.agenda import KIND_LABELS, draft_items, latest_agenda
 from raadsbode.alv import alv_handle
 from raadsbode.meetings import meeting_handle
@@ -24,14 +28,16 @@ from web.deps import RendererDep, SessionDep, get_temporal
 from web.forms import MAX_FORM_ROWS, AgendaRow, agenda_from_rows, field_text, rows_from_form, rows_from_items
 from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
+from web.ws_agenda_draft import MAX_NOTE, SavedDraft, discard_draft, load_draft, save_draft
 from web.ws_meetings import BASE
 from web.ws_status import ALV_KINDS
 from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
 
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
-MAX_NOTE = 2000
 EDITABLE = (MeetingKind.board, MeetingKind.alv, MeetingKind.extra_alv, MeetingKind.committee)
+NOTICES = {"weggegooid": "Het concept is weggegooid; u ziet weer de laatst ingediende versie.",
+           "opgeslagen": "Het concept is opgeslagen."}
 
 
 def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
@@ -42,22 +48,35 @@ def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
 
 
 def _page(renderer, staff: StaffContext, meeting: Meeting, rows: list[AgendaRow], *, errors: list[str] | None = None,  # noqa: ANN001
-          note: str = "", version: int = 0, status_code: int = 200, submission_id: str = "") -> HTMLResponse:
+          note: str = "", version: int = 0, status_code: int = 200, submission_id: str = "",
+          draft: SavedDraft | None = None, notice: str = "") -> HTMLResponse:
     return workspace_page(renderer, "web/ws_agenda.html.j2", staff, status_code=status_code, nav="vergaderingen",
                           meeting=meeting, rows=rows, errors=errors or [], note=note, version=version,
-                          kinds=list(KIND_LABELS.items()), submission_id=submission_id or uuid.uuid4().hex)
+                          kinds=list(KIND_LABELS.items()), submission_id=submission_id or uuid.uuid4().hex,
+                          draft=draft, notice=notice)
 
 
-def _open(session: Session, meeting_id: int, staff: StaffContext) -> tuple[Meeting, list[AgendaRow], int]:
-    meeting = _meeting(session, meeting_id, staff)
+def _latest_version(session: Session, meeting_id: int) -> int:
     latest = latest_agenda(session, meeting_id)
-    return meeting, rows_from_items(draft_items(session, meeting_id), extra=0), latest[0] if latest else 0
+    return latest[0] if latest else 0
+
+
+def _open(session: Session, meeting_id: int,
+          staff: StaffContext) -> tuple[Meeting, SavedDraft | None, list[AgendaRow], int]:
+    """The meeting, its draft, the rows to show (the draft's, else the latest version's or the standing items)
+    and the latest version number."""
+    meeting = _meeting(session, meeting_id, staff)
+    draft = load_draft(session, meeting_id)
+    rows = draft.rows if draft else rows_from_items(draft_items(session, meeting_id), extra=0)
+    return meeting, draft, rows or [AgendaRow()], _latest_version(session, meeting_id)
 
 
 @router.get("/{meeting_id}/agenda", response_class=HTMLResponse)
-def editor(meeting_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
-    meeting, rows, version = _open(session, meeting_id, staff)
-    return _page(renderer, staff, meeting, rows, version=version)
+def editor(meeting_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep,
+           melding: str = "") -> HTMLResponse:
+    meeting, draft, rows, version = _open(session, meeting_id, staff)
+    return _page(renderer, staff, meeting, rows, version=version, draft=draft, note=draft.note if draft else "",
+                 notice=NOTICES.get(melding, ""))
 
 
 def _sequential(rows: list[AgendaRow]) -> bool:
@@ -96,28 +115,55 @@ def _form_rows(form: Mapping) -> list[AgendaRow]:
     return rows or [AgendaRow()]
 
 
-@router.post("/{meeting_id}/agenda", response_class=HTMLResponse)
-async def edit(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
-    meeting = await off_loop(session, _meeting, meeting_id, staff)
-    form = await request.form()
-    action, note = field_text(form, "action", 20), field_text(form, "note", MAX_NOTE + 1)
-    rows, submission = _form_rows(form), submission_id_of(form)
-    if action not in ("submit", "check"):
-        return _page(renderer, staff, meeting, rearrange(rows, action), note=note, submission_id=submission)
+def _editing(session: Session, meeting_id: int, staff: StaffContext) -> tuple[Meeting, int]:
+    return _meeting(session, meeting_id, staff), _latest_version(session, meeting_id)
+
+
+def _checked(rows: list[AgendaRow], note: str) -> tuple[list[AgendaItemInput], list[str]]:
     items, errors = agenda_from_rows(rows)
     if len(note) > MAX_NOTE:
         errors.append(f"De toelichting is te lang (hoogstens {MAX_NOTE} tekens).")
-    if errors or action == "check":
-        return _page(renderer, staff, meeting, rows, errors=errors, note=note, submission_id=submission,
-                     status_code=422 if errors else 200)
-    client = await get_temporal(request)
-    submit = SubmitAgenda(submitted_by_person_id=staff.person_id, items=items, note=note)
-    update_id = f"agenda-{meeting_id}-{submission}"  # a double submit stores one version
-    if meeting.kind in ALV_KINDS:
-        call = alv_handle(client, meeting_id).execute_update(AlvWorkflow.submit_agenda, submit, id=update_id)
+    return items, errors
+
+
+@router.post("/{meeting_id}/agenda", response_class=HTMLResponse)
+async def edit(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
+    started = utcnow()
+    meeting, version = await off_loop(session, _editing, meeting_id, staff)
+    form = await request.form()
+    action, note = field_text(form, "action", 20), field_text(form, "note", MAX_NOTE + 1)
+    rows, submission = _form_rows(form), submission_id_of(form)
+    if action == "discard":
+        await off_loop(session, discard_draft, meeting_id)
+        return RedirectResponse(f"{BASE}/{meeting_id}/agenda?melding=weggegooid", status_code=303)
+    errors, status_code = [], 200
+    if action not in ("submit", "check"):
+        rows = rearrange(rows, action)
     else:
-        call = meeting_handle(client, meeting_id).execute_update(MeetingWorkflow.submit_agenda, submit, id=update_id)
+        items, errors = _checked(rows, note)
+        status_code = 422 if errors else 200
+        if not errors and action == "submit":
+            problem = await _submit(request, meeting, _submission(staff, items, note), submission)
+            if not problem:
+                await off_loop(session, discard_draft, meeting_id, started)
+                return RedirectResponse(f"{BASE}/{meeting_id}?melding=agenda", status_code=303)
+            errors, status_code = [problem], 409
+    draft = await off_loop(session, save_draft, meeting_id, rows, note, staff.person_id, staff.person_name)
+    return _page(renderer, staff, meeting, rows, errors=errors, note=note, version=version, submission_id=submission,
+                 status_code=status_code, draft=draft, notice=NOTICES["opgeslagen"] if action == "save" else "")
+
+
+def _submission(staff: StaffContext, items: list[AgendaItemInput], note: str) -> SubmitAgenda:
+    return SubmitAgenda(submitted_by_person_id=staff.person_id, items=items, note=note)
+
+
+async def _submit(request: Request, meeting: Meeting, submit: SubmitAgenda, submission: str) -> str | None:
+    """Send the version to the meeting's workflow; None when stored, else the Dutch reason it was not."""
+    client = await get_temporal(request)
+    update_id = f"agenda-{meeting.id}-{submission}"  # a double submit stores one version
+    if meeting.kind in ALV_KINDS:
+        call = alv_handle(client, meeting.id).execute_update(AlvWorkflow.submit_agenda, submit, id=update_id)
+    else:
+        call = meeting_handle(client, meeting.id).execute_update(MeetingWorkflow.submit_agenda, submit, id=update_id)
     _, problem = await run_update(call)
-    if problem:
-        return _page(renderer, staff, meeting, rows, errors=[problem], note=note, submission_id=submission, status_code=409)
-    return RedirectResponse(f"{BASE}/{meeting_id}?melding=agenda", status_code=303)
+    return problem
