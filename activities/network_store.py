@@ -40,8 +40,9 @@ def counts(session: Session, meeting_id: int) -> dict[str, int]:
 def load_network_info(session: Session, meeting_id: int) -> NetworkInfo:
     meeting = get_meeting(session, meeting_id)
     row, n = details(session, meeting_id), counts(session, meeting_id)
-    return NetworkInfo(meeting_id, meeting.starts_at.isoformat(), row.capacity, json.loads(row.policy_json or "{}"),
-                       n["registered"], n["waiting"])
+    body = session.get(Body, meeting.body_id)  # the network body's durations (admin settings), then the meeting's
+    policy = {**json.loads((body.policy_json if body else "") or "{}"), **json.loads(row.policy_json or "{}")}
+    return NetworkInfo(meeting_id, meeting.starts_at.isoformat(), row.capacity, policy, n["registered"], n["waiting"])
 
 
 def waiting_position(session: Session, signup: NetworkSignup) -> int:

@@ -1,4 +1,4 @@
-"""The demo tenant: VNG Flevoland with its six municipalities, board, advisors and town halls."""
+"""The demo tenant: VNG Flevoland with its six municipalities, board, advisors, a committee and town halls."""
 from __future__ import annotations
 
 import csv
@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from models.org import Association, Body, BodyKind, Membership, MemberRole, Venue, normalise_email
+from models.org import Association, Body, BodyKind, Membership, MemberRole, Person, Venue, normalise_email
 from raadsbode.associations import body_of_kind, create_association
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.importer import ensure_municipality, upsert_person
@@ -21,6 +21,11 @@ DEMO_SLUG = "vng-flevoland"
 DEMO_NAME = "VNG Flevoland"
 DEMO_MAILBOX = "secretariaat@vngflevoland.example"
 BODY_KINDS = {"db": BodyKind.board, "alv": BodyKind.general_meeting}
+# A committee drawn from the board, so committee meetings can be tried: its chair and secretary sign its agenda.
+DEMO_COMMITTEE = "Commissie Financiën"
+COMMITTEE_SEATS = (("h.yilmaz@almere.example", MemberRole.chair), ("e.janssen@almere.example", MemberRole.member),
+                   ("a.visser@noordoostpolder.example", MemberRole.member),
+                   ("r.smit@dronten.example", MemberRole.advisor), ("t.dekker@vngflevoland.example", MemberRole.secretary))
 # Who signs in to the demo workspace: the secretary runs meetings and members (and staff), an editor the newsletter.
 DEMO_STAFF = (("t.dekker@vngflevoland.example", "", "secretary"), ("t.dekker@vngflevoland.example", "", "admin"),
               ("redactie@vngflevoland.example", "Mirjam de Boer", "editor"))
@@ -41,6 +46,7 @@ def seed_demo(sessions: SessionFactory) -> int:
         with session_scope(sessions) as session:
             association = create_association(session, DEMO_SLUG, DEMO_NAME, DEMO_MAILBOX)
             _load_people(session, association.id)
+            _load_committee(session, association.id)
             _load_venues(session, association.id)
             _load_staff(session, association.id)
             association_id = association.id
@@ -68,6 +74,16 @@ def _load_people(session: Session, association_id: int) -> None:
                                   normalise_email(row["e-mail"]), row["functie"])
         session.add(Membership(body_id=bodies[row["orgaan"]].id, person_id=person.id,
                                role=MemberRole(row["rol"]), portfolio=row["portefeuille"]))
+    session.flush()
+
+
+def _load_committee(session: Session, association_id: int) -> None:
+    body = Body(association_id=association_id, kind=BodyKind.committee, name=DEMO_COMMITTEE)
+    session.add(body)
+    session.flush()
+    for email, role in COMMITTEE_SEATS:
+        person = session.exec(select(Person).where(Person.association_id == association_id, Person.email == email)).one()
+        session.add(Membership(body_id=body.id, person_id=person.id, role=role))
     session.flush()
 
 

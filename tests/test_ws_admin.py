@@ -128,3 +128,92 @@ async def test_venues_list_add_and_edit(app, session_factory_):
     assert added.status_code == 303 and edited.status_code == 303
     assert "Gemeentehuis Dronten" in listing.text and "Stadhuis Almere, raadzaal" in listing.text and "Dronten" in listing.text
     assert "1–2 van 2" in listing.text
+
+
+def add_body(sessions, tenant, kind: str, name: str) -> int:
+    from models.org import Body
+
+    with sessions() as s:
+        body = Body(association_id=tenant.association_id, kind=kind, name=name)
+        s.add(body)
+        s.commit()
+        return body.id
+
+
+async def test_settings_give_each_committee_and_the_network_meetings_their_own_durations(app, session_factory_):
+    tenant = make_tenant(session_factory_)
+    committee = add_body(session_factory_, tenant, "committee", "Commissie Financiën")
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    field = f"commissie{committee}__convocation_before"
+    form = {"csrf_token": csrf, "name": tenant.name, "mailbox_email": f"secretariaat@{tenant.slug}.test"}
+    async with client_for(app, cookie) as client:
+        page = await client.get(SETTINGS)
+        refused = await client.post(SETTINGS, data=form | {field: "twee weken", "netwerk__announce_before": "4w"})
+        only_committee = await client.post(SETTINGS, data=form | {field: "14d"})
+        assert "network" not in association_row(session_factory_, tenant)[2]  # no network body for blank fields
+        both = await client.post(SETTINGS, data=form | {field: "14d", "netwerk__announce_before": "28d"})
+        shown = await client.get(both.headers["location"])
+    assert "Termijnen Commissie Financiën" in page.text and "Termijnen Netwerkbijeenkomsten" in page.text
+    assert 'name="netwerk__registration_closes_before"' in page.text and "Standaard: 6w" in page.text
+    assert refused.status_code == 422 and f'id="fout-{field}"' in refused.text and 'value="twee weken"' in refused.text
+    assert 'value="4w"' in refused.text
+    assert only_committee.status_code == 303 and both.status_code == 303
+    policies = association_row(session_factory_, tenant)[2]
+    assert policies["committee"] == '{"convocation_before": "2w"}' and policies["network"] == '{"announce_before": "4w"}'
+    assert policies["board"] == "{}"
+    assert 'value="2w"' in shown.text and 'value="4w"' in shown.text
+
+
+async def test_a_venue_is_deleted_only_when_confirmed_and_unused(app, session_factory_):
+    from tests.workspace_support import add_meeting
+
+    tenant, other = make_tenant(session_factory_), make_tenant(session_factory_, name="Andere vereniging")
+    add_meeting(session_factory_, tenant, "Bestuursvergadering")  # at the tenant's venue
+    cookie, csrf = signed_in_session(session_factory_, tenant, "admin")
+    async with client_for(app, cookie) as client:
+        added = await client.post(f"{VENUES}/nieuw", data={"csrf_token": csrf, "name": "Zaaltje", "municipality_id": ""})
+        spare = _venue_id(session_factory_, tenant, "Zaaltje")
+        edit = await client.get(f"{VENUES}/{spare}")
+        unconfirmed = await client.post(f"{VENUES}/{spare}/verwijderen", data={"csrf_token": csrf})
+        used = await client.post(f"{VENUES}/{tenant.venue_id}/verwijderen", data={"csrf_token": csrf, "confirm": "ja"})
+        foreign = await client.post(f"{VENUES}/{other.venue_id}/verwijderen", data={"csrf_token": csrf, "confirm": "ja"})
+        no_csrf = await client.post(f"{VENUES}/{spare}/verwijderen", data={"confirm": "ja"})
+        deleted = await client.post(f"{VENUES}/{spare}/verwijderen", data={"csrf_token": csrf, "confirm": "ja"})
+        after = await client.get(deleted.headers["location"])
+    assert added.status_code == 303 and "Locatie verwijderen" in edit.text and "Geen vergadering" in edit.text
+    assert unconfirmed.status_code == 422 and 'id="fout-confirm"' in unconfirmed.text
+    assert used.status_code == 409 and "ze is in gebruik bij 1 vergadering." in used.text
+    assert foreign.status_code == 404 and no_csrf.status_code == 403 and deleted.status_code == 303
+    assert "De locatie is verwijderd." in after.text and "Zaaltje" not in after.text
+    assert _venue_id(session_factory_, tenant, "Zaaltje") is None
+    assert _venue_id(session_factory_, tenant, "Stadhuis Almere") == tenant.venue_id
+    assert _venue_id(session_factory_, other, "Stadhuis Almere") == other.venue_id
+
+
+def _venue_id(sessions, tenant, name: str) -> int | None:
+    from models.org import Venue
+
+    with sessions() as s:
+        return s.exec(select(Venue.id).where(Venue.association_id == tenant.association_id, Venue.name == name)).first()
+
+
+def test_the_network_bodys_durations_reach_its_meetings_under_their_own(session_factory_):
+    """What the settings page stores on the network body is read by the network workflow's first activity,
+    under what the meeting itself overrides."""
+    from datetime import timedelta
+
+    from activities.network_store import load_network_info
+    from models.types import utcnow
+    from raadsbode.network import create_network_meeting, network_body
+
+    tenant = make_tenant(session_factory_)
+    starts = utcnow().replace(microsecond=0) + timedelta(days=40)
+    with session_factory_() as s:
+        body = network_body(s, tenant.association_id)
+        body.policy_json = '{"announce_before": "4w", "reminder_before": "3d"}'
+        meeting = create_network_meeting(s, association_id=tenant.association_id, title="Netwerkmiddag",
+                                         starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                         policy={"reminder_before": "1d"})
+        s.commit()
+        info = load_network_info(s, meeting.id)
+    assert info.policy == {"announce_before": "4w", "reminder_before": "1d"}

@@ -1,5 +1,6 @@
 """Admin: venues (/werkruimte/beheer/vereniging/zalen): list (paginated, searchable), add, edit name, address
-and municipality. A venue's name is unique within the association."""
+and municipality, delete. A venue's name is unique within the association; a venue a meeting or a year-planning
+row names cannot be deleted (the page says how many use it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from web.forms import field_text
 from web.listing import page_number, paginate, search, search_text
 from web.member_data import actor_of, municipalities
 from web.member_forms import FormState, audit
+from web.ws_data import venue_use
 
 BASE = "/werkruimte/beheer/vereniging/zalen"
 router = APIRouter(prefix=BASE)
@@ -22,13 +24,13 @@ router = APIRouter(prefix=BASE)
 
 @router.get("", response_class=HTMLResponse)
 def venue_list(staff: StaffDep, session: SessionDep, renderer: RendererDep, zoek: str = "", pagina: str = "",
-               opgeslagen: str = "") -> HTMLResponse:
+               opgeslagen: str = "", verwijderd: str = "") -> HTMLResponse:
     query = (select(Venue, Municipality.name).outerjoin(Municipality, Municipality.id == Venue.municipality_id)
              .where(Venue.association_id == staff.association_id))
     query = search(query, zoek, Venue.name, Venue.address, Municipality.name)
     page = paginate(query.order_by(col(Venue.name), col(Venue.id)), page_number(pagina), session=session)
     return workspace_page(renderer, "web/ws_admin_venues.html.j2", staff, nav="beheer", page=page,
-                          zoek=search_text(zoek), saved=bool(opgeslagen))
+                          zoek=search_text(zoek), saved=bool(opgeslagen), deleted=bool(verwijderd))
 
 
 def venue_form(data: Mapping) -> FormState:
@@ -54,11 +56,19 @@ def check_venue(session: Session, association_id: int, form: FormState, venue_id
         form.errors["municipality_id"] = "Kies een gemeente uit de lijst."
 
 
-def _form_page(renderer, staff: StaffContext, session: Session, form: FormState, venue: Venue | None = None,
-               status_code: int = 200, saved: bool = False) -> HTMLResponse:  # noqa: ANN001
+def _form_page(renderer, staff: StaffContext, session: Session, form: FormState, venue: Venue | None = None,  # noqa: ANN001
+               status_code: int = 200, saved: bool = False, removal: FormState | None = None) -> HTMLResponse:
     towns = [(str(m.id), m.name) for m in municipalities(session, staff.association_id)]
+    in_use = in_use_text(*venue_use(session, venue.id)) if venue else ""
     return workspace_page(renderer, "web/ws_admin_venue_form.html.j2", staff, status_code=status_code, nav="beheer",
-                          form=form, venue=venue, towns=towns, saved=saved)
+                          form=form, venue=venue, towns=towns, saved=saved, in_use=in_use, removal=removal or FormState())
+
+
+def in_use_text(meetings: int, planned: int) -> str:
+    """'2 vergaderingen en 1 regel van de jaarplanning' (empty when nothing uses the venue)."""
+    parts = [f"{meetings} vergadering{'en' if meetings != 1 else ''}"] if meetings else []
+    parts += [f"{planned} regel{'s' if planned != 1 else ''} van de jaarplanning"] if planned else []
+    return " en ".join(parts)
 
 
 def _save(session: Session, staff: StaffContext, form: FormState, venue: Venue | None) -> Venue | None:
@@ -95,9 +105,7 @@ async def create_venue(request: Request, staff: CsrfDep, session: SessionDep, re
 def edit_venue(venue_id: int, staff: StaffDep, session: SessionDep, renderer: RendererDep,
                opgeslagen: str = "") -> HTMLResponse:
     venue = owned_or_404(session, Venue, venue_id, staff)
-    form = FormState(values={"name": venue.name, "address": venue.address,
-                             "municipality_id": str(venue.municipality_id or "")})
-    return _form_page(renderer, staff, session, form, venue, saved=bool(opgeslagen))
+    return _form_page(renderer, staff, session, _edit_form(venue), venue, saved=bool(opgeslagen))
 
 
 @router.post("/{venue_id}", response_class=HTMLResponse)
@@ -109,3 +117,28 @@ async def update_venue(venue_id: int, request: Request, staff: CsrfDep, session:
         return _form_page(renderer, staff, session, form, session.get(Venue, venue_id), status_code=422)
     session.commit()
     return RedirectResponse(f"{BASE}/{venue_id}?opgeslagen=1", status_code=303)
+
+
+def _edit_form(venue: Venue) -> FormState:
+    return FormState(values={"name": venue.name, "address": venue.address,
+                             "municipality_id": str(venue.municipality_id or "")})
+
+
+@router.post("/{venue_id}/verwijderen", response_class=HTMLResponse)
+async def delete_venue(venue_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep):
+    """Delete an unused venue after the confirmation box; in use: refused with how many meetings use it."""
+    venue = owned_or_404(session, Venue, venue_id, staff)
+    removal = FormState(values={"confirm": field_text(await request.form(), "confirm", 10)})
+    in_use = in_use_text(*venue_use(session, venue_id))
+    if in_use:
+        removal.errors["confirm"] = f"Deze locatie kan niet worden verwijderd: ze is in gebruik bij {in_use}."
+    elif removal.values["confirm"] != "ja":
+        removal.errors["confirm"] = "Vink aan dat u deze locatie echt wilt verwijderen."
+    if not removal.ok:
+        return _form_page(renderer, staff, session, _edit_form(venue), venue, status_code=409 if in_use else 422,
+                          removal=removal)
+    audit(session, staff.association_id, actor_of(session, staff), "venue-deleted", f"venue-{venue_id}",
+          {"name": venue.name, "address": venue.address})
+    session.delete(venue)
+    session.commit()
+    return RedirectResponse(f"{BASE}?verwijderd=1", status_code=303)

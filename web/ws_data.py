@@ -10,10 +10,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from activities.meeting_store import board, recipients, subject_ref
+from models.alv import PlanningEntry
 from models.ledger import AuditEvent, OutboundMessage, SendStatus
 from models.meetings import AgendaVersion, Attendance, Meeting, MeetingKind
 from models.minutes import Minutes
-from models.org import Body, Person, Venue
+from models.org import Body, BodyKind, Person, Venue
 from models.types import utcnow
 from web.audit_labels import RESPONSE_LABELS, audit_action_label
 from workflows.policy import MeetingPolicy
@@ -34,6 +35,8 @@ MAIL_LABELS = {
     "minutes-signoff-request": "Verslag ter ondertekening verstuurd", "minutes-signoff-reminder": "Herinnering ondertekening verslag",
     "meeting-minutes": "Vastgesteld verslag verstuurd",
 }
+# Meetings of a body run by MeetingWorkflow: their moments and invitees come from the body and its policy.
+BOARD_STYLE = (MeetingKind.board, MeetingKind.committee)
 # Policy durations before the start, and what happens then.
 PLANNED = (("agenda_request_before", "Verzoek om de agenda"), ("convocation_before", "Uitnodiging uiterlijk (oproeptermijn)"),
            ("attendance_overview_before", "Aanwezigheidsoverzicht"), ("reminder_before", "Herinnering aan de aanwezigen"))
@@ -76,9 +79,9 @@ def past_steps(session: Session, meeting_id: int) -> list[Step]:
 
 
 def planned_steps(session: Session, meeting: Meeting) -> list[Step]:
-    """The board meeting's fixed moments from its policy (other kinds: just the start)."""
+    """A board or committee meeting's fixed moments from its policy (other kinds: just the start)."""
     steps = [Step(meeting.starts_at, "Aanvang van de vergadering")]
-    if meeting.kind != MeetingKind.board:
+    if meeting.kind not in BOARD_STYLE:
         return steps
     body = session.get(Body, meeting.body_id)
     policy = MeetingPolicy.from_overrides(json.loads(body.policy_json or "{}") if body else {},
@@ -89,9 +92,9 @@ def planned_steps(session: Session, meeting: Meeting) -> list[Step]:
 
 
 def attendance(session: Session, meeting: Meeting) -> list[dict]:
-    """Everyone invited (board meetings: the board's recipients) or who answered, with their answer."""
+    """Everyone invited (board and committee meetings: the body's recipients) or who answered, with their answer."""
     answers = {a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()}
-    people = recipients(board(session, meeting.body_id)) if meeting.kind == MeetingKind.board else []
+    people = recipients(board(session, meeting.body_id)) if meeting.kind in BOARD_STYLE else []
     known = {p.id for p in people}
     people += [p for p in session.exec(select(Person).where(col(Person.id).in_(list(answers)))).all() if p.id not in known]
     rows = []
@@ -127,3 +130,21 @@ def venue_ids(session: Session, association_id: int) -> set[int]:
 def board_body(session: Session, association_id: int) -> Body | None:
     return session.exec(select(Body).where(Body.association_id == association_id, Body.kind == "board")
                         .order_by(col(Body.id))).first()
+
+
+# Bodies whose meetings run the board's workflow (agenda, sign-off by chair and secretary, convocation, minutes).
+PLANNABLE_BODIES = (BodyKind.board, BodyKind.committee)
+
+
+def plannable_bodies(session: Session, association_id: int) -> list[Body]:
+    """The board first, then the committees by name: the bodies the new-meeting page offers."""
+    rows = session.exec(select(Body).where(Body.association_id == association_id,
+                                           col(Body.kind).in_(PLANNABLE_BODIES))).all()
+    return sorted(rows, key=lambda body: (body.kind != BodyKind.board, body.name.lower(), body.id))
+
+
+def venue_use(session: Session, venue_id: int) -> tuple[int, int]:
+    """How many meetings (any status) and year-planning rows name the venue."""
+    meetings = session.exec(select(func.count()).select_from(Meeting).where(Meeting.venue_id == venue_id)).one()
+    planned = session.exec(select(func.count()).select_from(PlanningEntry).where(PlanningEntry.venue_id == venue_id)).one()
+    return int(meetings), int(planned)
