@@ -22,8 +22,12 @@ SessionFactory = Callable[[], Session]
 
 def make_engine(url: str) -> Engine:
     _make_sqlite_dir(url)
-    if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        # A file's pool holds as many connections as requests run at once: an overflow connection is opened
+        # and closed per request (with its pragmas), which doubled the web's CPU in a burst of link clicks.
+        pool = {"pool_size": 20, "max_overflow": 20} if parsed.database not in (None, "", ":memory:") else {}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)

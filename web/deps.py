@@ -9,6 +9,7 @@ from sqlmodel import Session
 from temporalio.client import Client
 
 from activities.render import Renderer
+from raadsbode.db import SessionFactory
 from raadsbode.settings import Settings
 from raadsbode.temporal_client import connect
 
@@ -20,6 +21,11 @@ def get_settings_dep(request: Request) -> Settings:
 def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as session:
         yield session
+
+
+def get_sessions(request: Request) -> SessionFactory:
+    """The session factory itself, for a handler that opens its session in a worker thread (one hop)."""
+    return request.app.state.sessions
 
 
 def get_renderer(request: Request) -> Renderer:
@@ -38,5 +44,6 @@ async def get_temporal(request: Request) -> Client:
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 SessionDep = Annotated[Session, Depends(get_session)]
+SessionsDep = Annotated[SessionFactory, Depends(get_sessions)]
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]

@@ -20,7 +20,7 @@ from raadsbode.meetings import meeting_handle
 from web import link_views as views
 from web.forms import AgendaRow, agenda_from_rows, decision_from_form, field_text, minutes_from_form, \
     rows_from_form, rsvp_from_form
-from web.link_data import off_loop
+from web.link_data import off_loop, read_only
 from web.link_views import Link, Page
 from workflows.meeting import MeetingWorkflow
 
@@ -64,13 +64,13 @@ def submission_id_of(form: Mapping) -> str:
 
 
 async def post_signoff(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
+    """Straight to the update: the link was checked (live, this version is the latest) before the form was read."""
     decision, comment, error = decision_from_form(form)
-    page = await off_loop(session, views.signoff, link, error, comment, 400 if error else 200)
     grant = link.grant
-    if error or page.template != "link_signoff.html.j2":
-        return page  # a form error or a newer version: shown, nothing sent
-    if page.ctx["decided"] and grant.used_decision != decision:
-        return page  # decided otherwise already: shown, nothing sent
+    if error:
+        return await read_only(session, views.signoff, link, error, comment, 400)
+    if grant.used_at is not None and grant.used_decision != decision:
+        return await read_only(session, views.signoff, link, None, comment)  # decided otherwise already: shown
     # The same decision again (a double click, a retried POST, a page that was read just before the token
     # row caught up with the workflow) goes to the same update id: the workflow answers it once.
     result, problem = await run_update(_handle(client, link).execute_update(
@@ -79,7 +79,9 @@ async def post_signoff(session: Session, client: Client, link: Link, form: Mappi
                         version=grant.version, decision=decision, comment=comment, source=source),
         id=f"token-{grant.token_id}"))
     if problem:
-        return page if page.ctx["decided"] else views.message(link.meeting, "Niet verwerkt", problem, 409)
+        if grant.used_at is not None:
+            return await read_only(session, views.signoff, link, None, comment)
+        return views.message(link.meeting, "Niet verwerkt", problem, 409)
     heading = "Dank u wel" if result.accepted else "Niet verwerkt"
     return views.message(link.meeting, heading, result.message, 200 if result.accepted else 409)
 

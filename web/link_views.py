@@ -18,12 +18,13 @@ SUBJECT_LABELS = {"agenda-signoff": "agenda", "minutes-signoff": "verslag"}
 
 @dataclass(frozen=True)
 class Link:
-    """A looked-up link: the raw token (for the form), what it grants, its meeting, its CSRF field."""
+    """A looked-up link: the raw token (for the form), what it grants, its meeting, its CSRF field, its holder."""
 
     raw: str
     grant: TokenGrant
     meeting: data.MeetingFacts
     csrf: str
+    person: str  # the holder's name
 
 
 @dataclass
@@ -56,7 +57,7 @@ def registration_closed(meeting: data.MeetingFacts) -> Page:
 
 
 def _agenda_context(session: Session, link: Link) -> dict:
-    items = data.agenda_items(session, link.meeting.meeting_id, link.grant.version) or []
+    items = data.agenda_items(session, link.meeting.meeting_id, link.grant.version)
     return {"items": [{"number": i.number, "title": i.title, "kind": KIND_LABELS.get(str(i.kind), str(i.kind)),
                        "presenter": i.presenter, "documents": data.documents_of(i)} for i in items],
             "minutes": None}
@@ -68,21 +69,29 @@ def _minutes_context(session: Session, link: Link) -> dict:
                                      "decisions": data.decisions_of(minutes) if minutes else []}}
 
 
-def _decided(session: Session, grant: TokenGrant) -> dict | None:
+def _decided(link: Link) -> dict | None:
+    grant = link.grant
     if grant.used_at is None:
         return None
-    return {"name": data.person_name(session, grant.person_id), "at": grant.used_at,
+    return {"name": link.person, "at": grant.used_at,
             "decision": DECISION_LABELS.get(grant.used_decision, grant.used_decision or "besloten")}
+
+
+def newer_version(session: Session, link: Link) -> Page | None:
+    """The polite page for a sign-off link whose version is no longer the latest; None while it is."""
+    if data.latest_version(session, link.grant.purpose, link.meeting.meeting_id) > link.grant.version:
+        return superseded(link.meeting, link.grant)
+    return None
 
 
 def signoff(session: Session, link: Link, error: str | None = None, comment: str = "", status: int = 200) -> Page:
     grant = link.grant
-    if data.latest_version(session, grant.purpose, link.meeting.meeting_id) > grant.version:
-        return superseded(link.meeting, grant)
+    newer = newer_version(session, link)
+    if newer is not None:
+        return newer
     ctx = _minutes_context(session, link) if grant.purpose == "minutes-signoff" else _agenda_context(session, link)
     ctx.update(meeting=link.meeting, csrf=link.csrf, version=grant.version, error=error, comment=comment,
-               subject=SUBJECT_LABELS[grant.purpose], decided=_decided(session, grant),
-               person=data.person_name(session, grant.person_id))
+               subject=SUBJECT_LABELS[grant.purpose], decided=_decided(link), person=link.person)
     return Page("link_signoff.html.j2", ctx, status)
 
 
@@ -91,7 +100,7 @@ def rsvp(session: Session, link: Link, error: str | None = None, status: int = 2
     return Page("link_rsvp.html.j2", {
         "meeting": link.meeting, "csrf": link.csrf, "current": current,
         "current_label": RESPONSE_LABELS.get(current, RESPONSE_LABELS["none"]),
-        "person": data.person_name(session, link.grant.person_id), "error": error}, status)
+        "person": link.person, "error": error}, status)
 
 
 def agenda_form(session: Session, link: Link, rows: list[AgendaRow] | None = None, errors: list[str] | None = None,
