@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from activities.meeting_store import audit
 from models.alv import MeetingDetails, Motion, MotionCosigner, MotionKind, MotionStatus
 from models.meeting_messages import AgendaItemInput
 from models.meetings import Meeting
@@ -100,13 +101,25 @@ def motion_views(session: Session, meeting_id: int, statuses: tuple[str, ...] | 
     return views
 
 
-def set_motion_status(session: Session, meeting_id: int, motion_id: int, status: str) -> Motion:
+def set_motion_status(session: Session, meeting_id: int, motion_id: int, status: str, *, actor: str = "",
+                      source: str = "cli") -> Motion:
+    """The secretary's judgement; a change is audited on the meeting (who, from where) so its timeline shows it."""
     motion = session.get(Motion, motion_id)
     if motion is None or motion.meeting_id != meeting_id:
         raise MotionError("Onbekende motie bij deze vergadering.")
+    previous = str(motion.status)
     motion.status = MotionStatus(status)
     session.add(motion)
+    if previous != status:  # a double submit of the same judgement is not a second decision
+        meeting = session.get(Meeting, meeting_id)
+        audit(session, meeting, motion_action(str(motion.kind), status), actor,
+              {"motion": motion.title[:200], "motion_id": motion.id, "previous": previous}, source=source)
     return motion
+
+
+def motion_action(kind: str, status: str) -> str:
+    """The audit action of a judgement: "motion-admitted", "agenda-proposal-not-admitted" (web/audit_labels.py)."""
+    return f"{kind}-{status}".replace("_", "-")
 
 
 def motion_items(session: Session, meeting_id: int, first_number: int) -> list[AgendaItemInput]:

@@ -23,6 +23,8 @@ from web.workspace_home import router as workspace_home_router
 from web.member_pages import router as member_pages_router
 from web.ws_meetings import router as ws_meetings_router
 from web.ws_meeting_actions import router as ws_meeting_actions_router
+from web.ws_alv_actions import router as ws_alv_actions_router
+from web.ws_network_actions import router as ws_network_actions_router
 from web.ws_agenda import router as ws_agenda_router
 from web.ws_planning import router as ws_planning_router
 from web.ws_newsletter import router as ws_newsletter_router
@@ -61,6 +63,8 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(ws_new_meetings_router)  # before ws_meetings: /nieuw-alv is not a {meeting_id}
     app.include_router(ws_meetings_router)
     app.include_router(ws_meeting_actions_router)
+    app.include_router(ws_alv_actions_router)
+    app.include_router(ws_network_actions_router)
     app.include_router(ws_agenda_router)
     app.include_router(ws_motions_router)
     app.include_router(ws_planning_router)

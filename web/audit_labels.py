@@ -16,13 +16,19 @@ ACTION_LABELS = {
     "status-convened": "status: uitnodiging verstuurd", "status-held": "status: vergadering gehouden",
     "status-closed": "status: afgerond", "status-cancelled": "status: geannuleerd",
     "published-agenda": "agenda gepubliceerd", "published-decisions": "besluitenlijst gepubliceerd",
+    "network-changed": "netwerkbijeenkomst gewijzigd",
 }
+# The secretary's judgement of a motion or agenda proposal (raadsbode/alv_motions.py motion_action).
+MOTION_VERDICTS = {"admitted": "toegelaten tot de agenda", "not-admitted": "niet toegelaten",
+                   "submitted": "teruggezet naar ingediend", "withdrawn": "ingetrokken"}
+ACTION_LABELS |= {f"{kind}-{status}": f"{noun} {verdict}" for kind, noun in (("motion", "motie"),
+                  ("agenda-proposal", "agendavoorstel")) for status, verdict in MOTION_VERDICTS.items()}
 SIGNOFF_SUBJECTS = {"agenda-signoff": "agenda", "minutes-signoff": "verslag", "decisions-signoff": "besluitenlijst"}
 VERDICTS = {"approve": "goedgekeurd", "request_changes": "wijzigingen gevraagd"}
 # Detail keys worth showing, with their Dutch name; values of some are translated too.
 DETAIL_LABELS = {"version": "versie", "items": "agendapunten", "slot": "als", "response": "antwoord", "reason": "reden",
                  "status": "status", "promoted": "van de wachtlijst", "name": "naam", "email": "e-mail",
-                 "role": "rol", "portfolio": "portefeuille"}
+                 "role": "rol", "portfolio": "portefeuille", "motion": "titel", "capacity": "plaatsen"}
 RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
                    "none": "nog geen antwoord"}
 VALUE_LABELS = {"slot": SIGNER_ROLE_LABELS, "response": RESPONSE_LABELS}

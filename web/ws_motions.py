@@ -4,6 +4,8 @@ admin): read what members submitted through their personal links, and admit each
 Moved here from /secretariaat (which had no sign-in); the member's own form stays at /motie/{token}."""
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
@@ -13,6 +15,8 @@ from raadsbode.alv_motions import MotionError, closing_at, motion_views, set_mot
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page
 from web.deps import RendererDep, SessionDep
 from web.forms import field_text
+from web.link_data import off_loop
+from web.member_data import actor_of
 from web.ws_meetings import BASE
 from web.ws_status import ALV_KINDS
 
@@ -42,21 +46,32 @@ def motions_overview(meeting_id: int, staff: StaffDep, session: SessionDep, rend
     return _page(session, renderer, staff, meeting_id, notice=NOTICES.get(melding, ""))
 
 
+def _judge(session: Session, staff: StaffContext, meeting_id: int, motion_id: str, status: str,
+           source: str) -> tuple[int, str]:
+    """Store the judgement (audited by set_motion_status): (0, "") or (HTTP status, Dutch problem)."""
+    meeting = owned_or_404(session, Meeting, meeting_id, staff)
+    if meeting.kind not in ALV_KINDS:
+        return 422, "Moties horen bij een algemene ledenvergadering."
+    if status not in STATUS_LABELS or not motion_id.isdigit():
+        return 422, "Kies een motie en een beoordeling."
+    try:
+        set_motion_status(session, meeting_id, int(motion_id), status, actor=actor_of(session, staff), source=source)
+        session.commit()
+    except MotionError as err:
+        session.rollback()
+        return 404, str(err)
+    return 0, ""
+
+
 @router.post("/{meeting_id}/moties", response_class=HTMLResponse)
 async def judge_motion(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                        renderer: RendererDep):
     """Admit a motion to the agenda, or not (or set it back); another association's meeting answers 404."""
     form = await request.form()
-    meeting = owned_or_404(session, Meeting, meeting_id, staff)
     status, motion_id = field_text(form, "status", 20), field_text(form, "motion", 12)
-    problem = ("Moties horen bij een algemene ledenvergadering." if meeting.kind not in ALV_KINDS else
-               "Kies een motie en een beoordeling." if status not in STATUS_LABELS or not motion_id.isdigit() else "")
+    source = f"werkruimte {request.client.host}" if request.client else "werkruimte"
+    code, problem = await off_loop(session, _judge, staff, meeting_id, motion_id, status, source)
     if problem:
-        return _page(session, renderer, staff, meeting_id, status_code=422, error=problem)
-    try:
-        set_motion_status(session, meeting_id, int(motion_id), status)
-        session.commit()
-    except MotionError as err:
-        session.rollback()
-        return _page(session, renderer, staff, meeting_id, status_code=404, error=str(err))
+        return await off_loop(session, functools.partial(_page, renderer=renderer, staff=staff, meeting_id=meeting_id,
+                                                         error=problem, status_code=code))
     return RedirectResponse(f"{BASE}/{meeting_id}/moties?melding=beoordeeld", status_code=303)
