@@ -19,9 +19,10 @@ def build_worker(client: Client, settings: Settings, deps: Deps | None = None) -
         task_queue=settings.temporal_task_queue,
         workflows=registry.workflows(),
         activities=registry.activities(deps),
-        # Sync DB activities run in threads; async SMTP activities on the loop.
-        activity_executor=ThreadPoolExecutor(max_workers=32),
-        max_concurrent_activities=32,
+        # Sync DB activities run in threads; async SMTP activities on the loop. Few at once: in a burst of
+        # sign-offs, 20 filings at once starved the updates the chairs were waiting on (bench/README.md).
+        activity_executor=ThreadPoolExecutor(max_workers=settings.activity_slots),
+        max_concurrent_activities=settings.activity_slots,
         # Let in-flight sends finish (and record them in the ledger) before a worker stops.
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

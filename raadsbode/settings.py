@@ -1,12 +1,13 @@
 """The one settings class shared by CLI, worker and web (env prefix RAADSBODE_)."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-in-production"
@@ -55,10 +56,17 @@ class Settings(BaseSettings):
     web_port: int = 8000
     web_workers: int = 1  # uvicorn processes of `raadsbode web`
     web_access_log: bool = True
+    # Activities one worker runs at once; 0 = two per core (at least 4). They are CPU-bound Python (composing
+    # mail, SQL): more only adds GIL contention, which delays the workflow tasks a person's click waits on.
+    worker_max_activities: int = Field(default=0, ge=0)
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     sink_port: int = 8025
     load_demo: bool = True
+
+    @property
+    def activity_slots(self) -> int:
+        return self.worker_max_activities or max(4, 2 * (os.cpu_count() or 2))
 
     @field_validator("timezone")
     @classmethod

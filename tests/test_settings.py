@@ -130,3 +130,10 @@ def test_every_setting_is_documented():
         names = {n.lower() for n in names}
         assert FIELDS - names == set(), f"settings missing from {where}: add them there"
         assert names - FIELDS - {"test_database_url"} == set(), f"{where} names variables that are not settings"
+
+
+def test_worker_activity_slots_follow_the_cores_unless_set():
+    assert Settings(environment="dev").activity_slots >= 4
+    assert Settings(environment="dev", worker_max_activities=3).activity_slots == 3
+    with pytest.raises(ValidationError):
+        Settings(environment="dev", worker_max_activities=-1)
