@@ -1,4 +1,4 @@
-"""Meetings in the workspace: plan a board meeting, the agenda editor, sign-off state, resend, own approval,
+"""Meetings in the workspace: plan a board or committee meeting, the agenda editor, sign-off state, resend, own approval,
 the chair's link, the convocation; reschedule and cancel; roles, CSRF and tenant isolation."""
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import asyncio
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
+from models import Body, BodyKind, Membership, MemberRole
+from raadsbode.db import session_scope
 from tests.e2e_support import board_tenant, link_of, meeting_day, meetings_of, sent_kinds, venue_ids, wait_for_mail, \
     wait_until
 from tests.links_support import csrf_of as link_csrf_of
@@ -163,3 +166,68 @@ async def test_roles_csrf_and_other_associations(app, session_factory_):
     assert "Onze vergadering" in listed.text and "Hun vergadering" not in listed.text
     assert no_csrf.status_code == 403 and forbidden.status_code == 403
     assert redirected.status_code == 303 and redirected.headers["location"].startswith("/inloggen?next=")
+
+
+def add_committee(sessions, tenant, policy: str = "{}") -> int:
+    """'Commissie Financiën': contact0 chairs it, the staff secretary is its secretary, contact1 a member."""
+    with session_scope(sessions) as s:
+        body = Body(association_id=tenant.association_id, kind=BodyKind.committee, name="Commissie Financiën",
+                    policy_json=policy)
+        s.add(body)
+        s.flush()
+        s.add_all([Membership(body_id=body.id, person_id=tenant.people["contact0"], role=MemberRole.chair),
+                   Membership(body_id=body.id, person_id=tenant.people["secretary"], role=MemberRole.secretary),
+                   Membership(body_id=body.id, person_id=tenant.people["contact1"], role=MemberRole.member)])
+        return body.id
+
+
+async def sign_by_link(web, message) -> None:  # noqa: ANN001
+    link = f"/l/{link_of(message)}"
+    approval = await web.get(link)
+    decided = await web.post(link, data={"csrf": link_csrf_of(approval.text), "decision": "approve"})
+    assert decided.status_code == 200, decided.text
+
+
+async def test_a_committee_meeting_is_planned_and_signed_by_its_own_chair_and_secretary(
+        app, running, session_factory_, settings, sink):
+    tenant = board_tenant(session_factory_)
+    committee = add_committee(session_factory_, tenant, policy='{"convocation_before": "14d"}')
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        listing = await web.get(BASE)
+        form = await web.get(f"{BASE}/nieuw", params={"orgaan": "commissie"})
+        planned = await plan(web, csrf, title="", body_id=str(committee))
+        meeting_id = int(planned.headers["location"].split("/")[-1].split("?")[0])
+        page = await web.get(planned.headers["location"])
+        url = f"{BASE}/{meeting_id}/agenda"
+        submitted = await web.post(url, data=form_fields((await web.get(url)).text) | {"action": "submit"})
+        assert submitted.status_code == 303
+        await sign_by_link(web, (await wait_for_mail(sink, tenant.email("contact0"), "Agenda ter ondertekening"))[-1])
+        await sign_by_link(web, (await wait_for_mail(sink, tenant.email("secretary"), "Agenda ter ondertekening"))[-1])
+        await wait_for_mail(sink, tenant.email("contact1"), "Uitnodiging vergadering")
+    assert 'href="/werkruimte/vergaderingen/nieuw?orgaan=commissie">Commissievergadering plannen' in listing.text
+    assert f'<option value="{committee}" selected>Commissie Financiën</option>' in form.text
+    assert 'id="veld-notice_days" name="notice_days" value="14"' in form.text and "Commissie Financiën 14 dagen" in form.text
+    [meeting] = meetings_of(session_factory_, tenant)
+    assert (str(meeting.kind), meeting.body_id, meeting.title) == ("committee", committee, "Vergadering Commissie Financiën")
+    assert '"convocation_before": "60d"' in meeting.policy_json
+    assert "Workflow: <strong>loopt</strong>" in page.text and "Commissie · Commissie Financiën" in page.text
+    assert "Uitnodiging uiterlijk (oproeptermijn)" in page.text  # the body's policy gives the planned moments
+    assert not [m for m in sink.to(tenant.email("chair")) if "Agenda ter ondertekening" in str(m["Subject"])]
+    await wait_until(lambda: "meeting-convocation" in sent_kinds(session_factory_, meeting_id), what="convocation")
+
+
+async def test_new_meeting_refuses_a_body_it_cannot_plan_in_place(app, session_factory_):
+    tenant, other = board_tenant(session_factory_), board_tenant(session_factory_, name="Andere vereniging")
+    theirs = add_committee(session_factory_, other)
+    with session_factory_() as s:
+        alv = s.exec(select(Body.id).where(Body.association_id == tenant.association_id,
+                                           Body.kind == BodyKind.general_meeting)).one()
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        answers = [await plan(web, csrf, title="Typte ik dit", body_id=body_id) for body_id in (str(theirs), str(alv), "x")]
+    assert [a.status_code for a in answers] == [422] * 3
+    assert all('id="fout-body_id"' in a.text and 'value="Typte ik dit"' in a.text for a in answers)
+    assert "Kies een orgaan uit de lijst" in answers[0].text and "Kies een orgaan uit de lijst" in answers[2].text
+    assert "Extra ALV bijeenroepen" in answers[1].text
+    assert meetings_of(session_factory_, tenant) == [] and meetings_of(session_factory_, other) == []

@@ -1,5 +1,6 @@
 """Meetings in the workspace (/werkruimte/vergaderingen, secretary or admin): the list (paginated, searchable),
-a new board meeting (its workflow starts at once), one meeting's page, and starting a planned meeting's workflow.
+a new board or committee meeting (its workflow starts at once), one meeting's page, and starting a planned
+meeting's workflow.
 
 Async handlers read the database through `off_loop`, so no pooled connection is held while Temporal answers."""
 from __future__ import annotations
@@ -21,9 +22,12 @@ from raadsbode.settings import Settings
 from web import ws_data as data
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
+from web.forms import field_text
 from web.link_data import off_loop
 from web.listing import page_number, paginate, search, search_text
 from web.meeting_forms import MeetingForm, check_when_where, meeting_form_from, notice_days
+from web.ws_meeting_bodies import BODY_FIELD, body_choices, chosen_body, meeting_kind, notice_hint, preselected
+from web.ws_kind_context import kind_context
 from web.ws_status import ALV_KINDS, RUNNING, WORKFLOW_LABELS, board_status, client_or_none, \
     start_workflow, workflow_state
 
@@ -45,44 +49,54 @@ def meeting_list(staff: StaffDep, session: SessionDep, renderer: RendererDep, zo
                           zoek=search_text(zoek), toon=show, kinds=data.KIND_LABELS, statuses=data.STATUS_LABELS)
 
 
-def _new_page(session: Session, renderer, staff: StaffContext, form: MeetingForm, status_code: int = 200):  # noqa: ANN001
+def _new_page(session: Session, renderer, staff: StaffContext, form: MeetingForm, body_id: str,  # noqa: ANN001
+              status_code: int = 200, wanted: str = ""):
     venues = [(str(v.id), v.name) for v in data.venues(session, staff.association_id)]
+    bodies = body_choices(session, staff.association_id)
     return workspace_page(renderer, "web/ws_meeting_new.html.j2", staff, status_code=status_code,
-                          nav="vergaderingen", form=form, venues=venues)
+                          nav="vergaderingen", form=form, venues=venues, body_id=body_id, notice_hint=notice_hint(bodies),
+                          body_options=[(b["id"], b["name"]) for b in bodies],
+                          no_committee=wanted == "commissie" and not any(b["kind"] == "committee" for b in bodies))
 
 
 @router.get("/nieuw", response_class=HTMLResponse)
-def new_meeting(staff: StaffDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
-    return _new_page(session, renderer, staff, MeetingForm())
+def new_meeting(staff: StaffDep, session: SessionDep, renderer: RendererDep, orgaan: str = "") -> HTMLResponse:
+    """The form; ?orgaan=<body id> or ?orgaan=commissie preselects a body and its own notice period."""
+    chosen = preselected(body_choices(session, staff.association_id), orgaan)
+    form = MeetingForm(notice_days=chosen["notice_days"]) if chosen else MeetingForm()
+    return _new_page(session, renderer, staff, form, chosen["id"] if chosen else "", wanted=orgaan)
 
 
-def _create(session: Session, staff: StaffContext, settings: Settings, form: MeetingForm) -> int | None:
-    """The new board meeting's id (committed), or None with the errors on the form."""
-    body = data.board_body(session, staff.association_id)
-    if body is None:
-        form.errors["form"] = "Deze vereniging heeft geen dagelijks bestuur."
+def _create(session: Session, staff: StaffContext, settings: Settings, form: MeetingForm,
+            body_id: str) -> tuple[int, str] | None:
+    """The new board or committee meeting's (id, kind), committed; None with the errors on the form. The body's
+    own durations apply; the notice period typed on the form overrides its convocation_before."""
+    body = chosen_body(session, staff.association_id, body_id, form.errors)
     days = notice_days(form)
     times = check_when_where(form, settings.timezone, utcnow(), data.venue_ids(session, staff.association_id))
     if form.errors or times is None or body is None or days is None:
         return None
     try:
-        meeting = create_meeting(session, association_id=staff.association_id, body_id=body.id, kind="board",
-                                 title=form.title, starts_at=times.starts_at, ends_at=times.ends_at,
-                                 venue_id=times.venue_id, policy={"convocation_before": f"{days}d"})
+        meeting = create_meeting(session, association_id=staff.association_id, body_id=body.id,
+                                 kind=meeting_kind(body), title=form.title, starts_at=times.starts_at,
+                                 ends_at=times.ends_at, venue_id=times.venue_id,
+                                 policy={"convocation_before": f"{days}d"})
     except MeetingError as err:
         form.errors["form"] = str(err)
         return None
     session.commit()
-    return meeting.id
+    return meeting.id, str(meeting.kind)
 
 
 @router.post("/nieuw", response_class=HTMLResponse)
 async def create(request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep, settings: SettingsDep):
-    form = meeting_form_from(await request.form())
-    meeting_id = await off_loop(session, _create, staff, settings, form)
-    if meeting_id is None:
-        return await off_loop(session, _new_page, renderer, staff, form, 422)
-    await start_workflow(await get_temporal(request), settings, meeting_id, "board", staff.association_slug)
+    posted = await request.form()
+    form, body_id = meeting_form_from(posted), field_text(posted, BODY_FIELD, 20)
+    created = await off_loop(session, _create, staff, settings, form, body_id)
+    if created is None:
+        return await off_loop(session, _new_page, renderer, staff, form, body_id, 422)
+    meeting_id, kind = created  # board and committee: start_workflow starts MeetingWorkflow for both
+    await start_workflow(await get_temporal(request), settings, meeting_id, kind, staff.association_slug)
     return RedirectResponse(f"{BASE}/{meeting_id}?melding=gestart", status_code=303)
 
 
@@ -107,9 +121,10 @@ async def render_meeting(request: Request, session: Session, renderer, staff: St
     state = await workflow_state(client, meeting_id)
     status = await board_status(client, meeting_id) if state == RUNNING and ctx["meeting"].kind == MeetingKind.board else None
     forms = {"reschedule": MeetingForm(), "cancel": MeetingForm(), "minutes": None, **(forms or {})}
+    kind = await kind_context(client, session, ctx["meeting"], state)  # ALV and network: web/ws_kind_context.py
     return workspace_page(renderer, "web/ws_meeting.html.j2", staff, status_code=status_code, nav="vergaderingen",
                           workflow=state, workflow_label=WORKFLOW_LABELS[state], forms=forms, notice=notice,
-                          error=error, submission_id=uuid.uuid4().hex, **_status_context(status), **ctx)
+                          error=error, submission_id=uuid.uuid4().hex, **_status_context(status), **kind, **ctx)
 
 
 def _status_context(status: MeetingStatusView | None) -> dict:
