@@ -30,6 +30,7 @@ from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from bench.approval_setup import drive_to_signoff, start_waiting_meetings, wait_until_waiting
+from bench.http_client import Connection
 from raadsbode.db import make_engine, migrate, session_factory
 from raadsbode.demo import seed_demo
 from raadsbode.settings import Settings
@@ -76,19 +77,38 @@ def worker_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def timed_get(browser: httpx.AsyncClient, raw: str) -> float:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def timed_get(browser: Connection, raw: str) -> float:
     t0 = time.perf_counter()
     await browser.get(f"/l/{raw}")
     return time.perf_counter() - t0
 
 
-async def chair_round(browser: httpx.AsyncClient, raw: str) -> tuple[float, float, bool]:
+async def chair_round(browser: Connection, raw: str) -> tuple[float, float, bool]:
     t0 = time.perf_counter()
-    page = await browser.get(f"/l/{raw}")
+    _, page = await browser.get(f"/l/{raw}")
     t1 = time.perf_counter()
-    answer = await browser.post(f"/l/{raw}", data={"csrf": CSRF.search(page.text).group(1), "decision": "approve"})
+    status, answer = await browser.post_form(f"/l/{raw}", {"csrf": CSRF.search(page).group(1), "decision": "approve"})
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, answer.status_code == 200 and "goedgekeurd" in answer.text
+    return t1 - t0, t2 - t1, status == 200 and "goedgekeurd" in answer
+
+
+async def burst(base_url: str, links: list[str], pids: dict[str, int]) -> tuple[list[float], list, dict[str, float]]:
+    """One connection per chair (as each chair's browser would have), opened before timing; the CPU each
+    process spent during the burst."""
+    browsers = [await Connection(base_url).open() for _ in links]
+    try:
+        alone = [await timed_get(browsers[0], links[0]) for _ in links]  # a GET changes nothing
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        results = await asyncio.gather(*(chair_round(b, raw) for b, raw in zip(browsers, links)))
+        return alone, results, {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+    finally:
+        for browser in browsers:
+            await browser.close()
 
 
 async def baseline(client: Client, concurrency: int, rounds: int = 5) -> list[float]:
@@ -160,12 +180,8 @@ async def main(chairs: int, timer_counts: list[int]) -> None:
         await wait_for_web(settings.public_base_url)
         handles, links = await drive_to_signoff(client, settings, sessions, sink, chairs)
         await wait_until_waiting(handles)  # measure a quiet system, not the tail of the sign-off emails
-        # One client, one connection per chair (as each chair's browser would have), made before timing.
-        limits = httpx.Limits(max_connections=chairs, max_keepalive_connections=chairs)
-        async with httpx.AsyncClient(base_url=settings.public_base_url, timeout=60, limits=limits) as browser:
-            await asyncio.gather(*(browser.get("/health") for _ in range(chairs)))
-            alone = [await timed_get(browser, links[0]) for _ in range(chairs)]  # a GET changes nothing
-            results = await asyncio.gather(*(chair_round(browser, raw) for raw in links))
+        pids = {"web": web.pid, "worker": worker.pid, "temporal server": temporal.process.pid, "this client": os.getpid()}
+        alone, results, cpu = await burst(settings.public_base_url, links, pids)
         assert all(ok for _, _, ok in results), "not every approval was accepted"
         base = await baseline(client, chairs)
         print(f"machine: {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}")
@@ -173,6 +189,7 @@ async def main(chairs: int, timer_counts: list[int]) -> None:
         print(f"GET link page          {pct([g for g, _, _ in results])}")
         print(f"POST approve -> answer {pct([p for _, p, _ in results])}")
         print(f"bare update round trip {pct(base)}")
+        print(f"CPU during the {chairs} chairs' GET+POST: " + ", ".join(f"{name} {sec:.2f} s" for name, sec in cpu.items()))
         print(f"worker RSS after sign-off run: {worker_rss_mb(worker.pid):.0f} MB")
         waiting: list = []
         for count in timer_counts:
