@@ -119,8 +119,9 @@ async def _agenda_round(alv: Alv) -> None:
     chair = alv.email("chair")
     [first] = await wait_for_mail(alv.sink, chair, "Agenda ter ondertekening")
     await wait_for_mail(alv.sink, alv.email("secretary"), "Agenda ter ondertekening")
-    page = await page_with(alv.web, alv.url, "Ondertekening agenda (versie 1)")
-    assert "Agenda ter ondertekening" in page and "Marjolein de Graaf (voorzitter)" in page
+    page = await page_with(alv.web, alv.url, "Zelf goedkeuren")  # the phase moves just after the requests are out
+    assert "Ondertekening agenda (versie 1)" in page and "Agenda ter ondertekening" in page
+    assert "Marjolein de Graaf (voorzitter)" in page
     assert "Thomas Dekker (secretaris)" in page and "nog niet getekend" in page and "Zelf goedkeuren" in page
     resend = {"person_id": str(alv.a.board["chair"]), "purpose": "agenda-signoff"}
     resent = await alv.post("/alv/ondertekening/opnieuw", **resend)
@@ -165,8 +166,9 @@ async def _decision_list(alv: Alv) -> None:
     assert twice.status_code == 200 and "(versie 1)" in twice.text
     [to_chair] = await wait_for_mail(alv.sink, alv.email("chair"), "Verslag ter ondertekening")
     await wait_for_mail(alv.sink, alv.email("secretary"), "Verslag ter ondertekening")
-    page = await page_with(alv.web, alv.url, "Ondertekening besluitenlijst (versie 1)")
-    assert "Besluitenlijst ter ondertekening" in page and "Motie: Lokale energie: verworpen" in page
+    page = await page_with(alv.web, alv.url, "Zelf goedkeuren")
+    assert "Ondertekening besluitenlijst (versie 1)" in page and "Besluitenlijst ter ondertekening" in page
+    assert "Motie: Lokale energie: verworpen" in page
     signed = await alv.post("/alv/ondertekening/goedkeuren", purpose="minutes-signoff")
     assert signed.status_code == 200 and "U heeft de besluitenlijst (versie 1) goedgekeurd" in signed.text
     await sign_by_link(alv.web, to_chair)

@@ -67,6 +67,7 @@ async def test_registrations_changes_and_cancelling(app, temporal_env, settings,
     async with build_worker(client, settings), web:
         await start_network_workflow(client, settings, meeting_id, a.slug)
         await wait_for_mail(sink, f"contact0@almere.{a.slug}.test", "Uitnodiging: Netwerkbijeenkomst griffiers")
+        await page_with(web, url, "Aangekondigd, aanmelden open")  # the mail is out just before the phase moves
         for name, email in PEOPLE:
             await network_handle(client, meeting_id).execute_update(
                 NetworkMeetingWorkflow.register, NetworkSignupInput(name, email, "Gemeente"))
