@@ -44,6 +44,8 @@ class PendingDecision:
     slot: str
     comment: str = ""
     source: str = ""
+    # When the update recorded it; "" in workflows from before the filing quiet period (filed at once).
+    recorded_at_iso: str = ""
 
 
 @dataclass

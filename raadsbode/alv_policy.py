@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from workflows.policy import Durations
+from workflows.policy import FILING_QUIET_PERIOD, Durations
 
 EXTRA_ALV = {"save_the_date_before": "4w", "motions_close_before": "3w", "convocation_before": "2w",
              "reminder_before": "5d"}  # an extra ALV is called at short notice
@@ -25,6 +25,7 @@ class AlvPolicy(Durations):
     attendance_list_before: timedelta = timedelta(days=1)  # presentielijst to the secretary
     signoff_reminder_after: timedelta = timedelta(days=3)
     decisions_request_after: timedelta = timedelta(days=1)  # after the end: ask for the decision list
+    decision_filing_after: timedelta = FILING_QUIET_PERIOD  # a sign-off's bookkeeping, after its answer
 
 
 @dataclass(frozen=True)

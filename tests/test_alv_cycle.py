@@ -39,7 +39,7 @@ from worker import build_worker
 from workflows.alv import AlvWorkflow
 from workflows.inbox import InboxWorkflow
 
-HISTORY = Path(__file__).parent / "histories" / "alv_cycle.json"
+HISTORY = Path(__file__).parent / "histories" / "alv_cycle_v2.json"
 START_IN = 40  # seconds
 POLICY = {"save_the_date_before": "40s", "motions_close_before": "32s", "convocation_before": "24s",
           "reminder_before": "13s", "registration_deadline_before": "8s", "attendance_list_before": "5s",
@@ -112,7 +112,7 @@ async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
         history = await alv_handle(client, meeting_id).fetch_history()
     await Replayer(workflows=[AlvWorkflow]).replay_workflow(history)
     assert len(history.events) < 1000
-    if os.environ.get("RAADSBODE_RECORD_HISTORIES"):
+    if os.environ.get("RAADSBODE_RECORD_HISTORY") == "1":
         HISTORY.write_text(history.to_json())
 
 

@@ -10,7 +10,7 @@ import uvicorn
 
 from raadsbode.settings import Settings
 from tests.conftest import free_port
-from tests.links_flow import history_length, settled_history_length, start_flow, to_signoff
+from tests.links_flow import history_length, settled_history_length, start_flow, to_signoff, wait_filed
 from tests.links_support import client_for, snapshot
 from web.app import create_app
 from worker import build_worker
@@ -81,6 +81,7 @@ async def test_chair_approves_in_a_phone_browser(served, browser, settings, sess
         assert "Dank u wel" in await page.content()
         await page.screenshot(path=str(ARTIFACTS / "link_signoff_done_phone.png"), full_page=True)
         await context.close()
+        await wait_filed(session_factory_, flow.links["chair", "agenda-signoff"])  # after its quiet period
     after = snapshot(session_factory_, flow.board)
     assert [t for t in after["tokens"] if t[2] == "approve"], "the click recorded no approval"
 

@@ -1,20 +1,24 @@
-"""The committed history of a full meeting must replay on today's workflow code.
+"""The committed histories of a full meeting must replay on today's workflow code.
 
-A change to MeetingWorkflow that would break meetings already running (non-determinism) fails here.
-Regenerate the file (RAADSBODE_RECORD_HISTORY=1 pytest tests/test_meeting_flow.py) only for a
-deliberate change before any release.
+A change to MeetingWorkflow that would break meetings already running (non-determinism) fails here. Each
+file is a meeting recorded under the code of its time: meeting_full_flow.json before the sign-off filing's
+quiet period (workflows/signoff.py), _v2 after it. Record the newest (RAADSBODE_RECORD_HISTORY=1 pytest
+tests/test_meeting_flow.py) only for a deliberate change; keep the older ones.
 """
 from pathlib import Path
+
+import pytest
 
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from workflows.meeting import MeetingWorkflow
 
-HISTORY = Path(__file__).parent / "histories" / "meeting_full_flow.json"
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("meeting_full_flow*.json"))
 
 
-async def test_full_flow_history_replays():
-    history = WorkflowHistory.from_json("meeting-full-flow", HISTORY.read_text())
+@pytest.mark.parametrize("recorded", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_full_flow_history_replays(recorded: Path):
+    history = WorkflowHistory.from_json("meeting-full-flow", recorded.read_text())
     result = await Replayer(workflows=[MeetingWorkflow]).replay_workflow(history)
     assert result.replay_failure is None

@@ -15,7 +15,7 @@ from models.org import Body, BodyKind
 from raadsbode.alv_policy import AlvPolicy, NetworkPolicy
 from raadsbode.associations import body_of_kind
 from raadsbode.network import NETWORK_BODY_NAME, network_body
-from workflows.policy import Durations, MeetingPolicy, normalise_overrides
+from workflows.policy import TECHNICAL_KEYS, Durations, MeetingPolicy, normalise_overrides
 
 LABELS = {
     "agenda_request_before": "Agenda opvragen, voor de vergadering", "signoff_reminder_after": "Herinnering aftekenen, na start ronde",
@@ -41,11 +41,15 @@ class PolicySection:
     def field(self, key: str) -> str:
         return f"{self.prefix}__{key}"
 
+    def keys(self) -> list[str]:
+        """The durations a secretary sets (not the technical ones, like the sign-off filing's quiet period)."""
+        return [key for key in self.policy.keys() if key not in TECHNICAL_KEYS]
+
     def names(self) -> list[str]:
-        return [self.field(key) for key in self.policy.keys()]
+        return [self.field(key) for key in self.keys()]
 
     def defaults(self) -> dict[str, str]:
-        return self.policy().as_strings()
+        return {key: value for key, value in self.policy().as_strings().items() if key not in TECHNICAL_KEYS}
 
 
 def sections(session: Session, association_id: int) -> list[PolicySection]:
@@ -78,19 +82,19 @@ def stored_values(found: list[PolicySection]) -> dict[str, str]:
     values: dict[str, str] = {}
     for section in found:
         stored = stored_overrides(section.body)
-        values.update({section.field(key): str(stored.get(key, "")) for key in section.policy.keys()})
+        values.update({section.field(key): str(stored.get(key, "")) for key in section.keys()})
     return values
 
 
 def save_policies(session: Session, association_id: int, found: list[PolicySection], values: Mapping[str, str]) -> None:
     """Each body's policy_json from the checked form; the network body is made only when a duration is typed."""
     for section in found:
-        typed = {key: values[section.field(key)] for key in section.policy.keys() if values.get(section.field(key))}
+        typed = {key: values[section.field(key)] for key in section.keys() if values.get(section.field(key))}
         body = section.body
         if body is None:
             if not typed:
                 continue
             body = network_body(session, association_id)
-        kept = {key: value for key, value in stored_overrides(body).items() if key not in section.policy.keys()}
+        kept = {key: value for key, value in stored_overrides(body).items() if key not in section.keys()}
         body.policy_json = json.dumps(kept | normalise_overrides(typed, section.policy), sort_keys=True)
         session.add(body)

@@ -7,7 +7,7 @@ from datetime import datetime
 from models.alv_messages import AlvState
 from models.meeting_state import SignoffRound
 from raadsbode.alv_policy import AlvPolicy
-from workflows.meeting_schedule import AT_ONCE, earliest_after, first_due, parse_time
+from workflows.meeting_schedule import AT_ONCE, earliest_after, first_due, parse_time, with_filing
 
 STEP_LABELS = {
     "file_decision": "Ondertekening vastleggen en bevestigen",
@@ -27,8 +27,7 @@ STEP_LABELS = {
 
 
 def timeline(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:
-    first = [(AT_ONCE, "file_decision")] if s.pending_decisions else []  # token, audit event, confirmation
-    return first + _by_phase(s, p)
+    return with_filing(s.pending_decisions, p.decision_filing_after, _by_phase(s, p))
 
 
 def _by_phase(s: AlvState, p: AlvPolicy) -> list[tuple[datetime, str]]:

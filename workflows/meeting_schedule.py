@@ -6,10 +6,10 @@ earliest future moment or until an update changes the state.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from models.meeting_activity_messages import MeetingInfo
-from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
+from models.meeting_state import CHAIR_SLOT, MeetingState, PendingDecision, SignoffRound
 from workflows.policy import MeetingPolicy
 
 AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
@@ -37,10 +37,20 @@ def parse_time(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 
 
+def with_filing(pending: list[PendingDecision], quiet: timedelta,
+                steps: list[tuple[datetime, str]]) -> list[tuple[datetime, str]]:
+    """A recorded decision (token, audit event, confirmation) is filed a quiet period after it was answered,
+    or sooner, before any other step that comes due (workflows/signoff.py). A decision recorded before
+    the quiet period existed is filed at once, as it was then."""
+    if not pending:
+        return steps
+    recorded = pending[0].recorded_at_iso
+    due = min([parse_time(recorded) + quiet] + [at for at, _ in steps]) if recorded else AT_ONCE
+    return [(due, "file_decision")] + steps
+
+
 def timeline(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:
-    # A recorded decision is filed first: its token, audit event and the confirmation the signer waits for.
-    first = [(AT_ONCE, "file_decision")] if s.pending_decisions else []
-    return first + _by_phase(s, p, info)
+    return with_filing(s.pending_decisions, p.decision_filing_after, _by_phase(s, p, info))
 
 
 def _by_phase(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:

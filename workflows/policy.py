@@ -31,6 +31,13 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+# Signers often click together (after a reminder): their answers come first, the bookkeeping of each decision
+# a moment later, so it does not compete with the next signer's update (bench/README.md).
+FILING_QUIET_PERIOD = timedelta(seconds=2)
+# Settings that are not a secretary's concern: never on the admin settings page.
+TECHNICAL_KEYS = frozenset({"decision_filing_after"})
+
+
 class Durations:
     """A policy (the board's, the ALV's, a network meeting's): named durations, layered from strings like "8w"."""
 
@@ -70,6 +77,8 @@ class MeetingPolicy(Durations):
     minutes_request_after: timedelta = timedelta(days=1)
     # Minutes links stay valid this long after the start.
     minutes_link_valid: timedelta = timedelta(days=30)
+    # A sign-off decision is filed (link claimed, audit event, confirmation mail) this long after it was answered.
+    decision_filing_after: timedelta = FILING_QUIET_PERIOD
 
     @classmethod
     def from_overrides(cls, *layers: dict[str, str]) -> "MeetingPolicy":

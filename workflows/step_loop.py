@@ -44,7 +44,12 @@ class StepLoop(ActivityCalls):
         raise NotImplementedError
 
     def _finished(self) -> bool:
-        return self.s.cancelled or self.s.closed
+        return (self.s.cancelled or self.s.closed) and not self._unfiled()
+
+    def _unfiled(self) -> bool:
+        """A decision answered in its quiet period is still filed when the meeting ends or is cancelled then
+        (one from before the quiet period never waited, so its workflow ended as it did then)."""
+        return any(d.recorded_at_iso for d in getattr(self.s, "pending_decisions", []))
 
     def _check_cancel(self) -> None:
         """The cancel update's validator: a Dutch ValueError refuses it before it reaches the history."""
@@ -88,7 +93,7 @@ class StepLoop(ActivityCalls):
 
     async def _run_step(self, step: str) -> None:
         async with self._lock:  # never interleave with a reschedule or cancellation in progress
-            if self.s.cancelled:
+            if self.s.cancelled and step != "file_decision":
                 return
             try:
                 await getattr(self, f"_step_{step}")()

@@ -1,0 +1,51 @@
+"""A sign-off decision is answered at once and filed (token, audit event, confirmation) after a quiet period,
+or sooner when another step comes due; a meeting never ends with a decision unfiled (workflows/signoff.py)."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlmodel import select
+
+from models import ActionToken
+from models.meeting_state import PendingDecision
+from raadsbode.tokens import hash_token
+from tests.links_flow import approve, start_flow, to_signoff, wait_filed
+from tests.links_support import client_for
+from tests.test_links import app, running  # noqa: F401 - fixtures
+from workflows.meeting_schedule import AT_ONCE, with_filing
+
+T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+QUIET = timedelta(seconds=2)
+
+
+def _pending(recorded: str) -> list[PendingDecision]:
+    return [PendingDecision(1, 2, "agenda-signoff", 1, "approve", "chair", "", "", recorded)]
+
+
+def test_filing_waits_the_quiet_period_when_nothing_else_is_due():
+    later = [(T0 + timedelta(days=5), "convocation")]
+    assert with_filing(_pending(T0.isoformat()), QUIET, later)[0] == (T0 + QUIET, "file_decision")
+    assert with_filing([], QUIET, later) == later
+
+
+def test_filing_comes_before_a_step_that_is_due_sooner():
+    due_now = [(AT_ONCE, "minutes_release")]  # e.g. the round is complete: the release must not overtake the filing
+    assert with_filing(_pending(T0.isoformat()), QUIET, due_now) == [(AT_ONCE, "file_decision")] + due_now
+
+
+def test_a_decision_recorded_before_the_quiet_period_is_filed_at_once():
+    assert with_filing(_pending(""), QUIET, [(T0, "held")])[0] == (AT_ONCE, "file_decision")
+
+
+async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, session_factory_, settings, sink):  # noqa: F811
+    flow = await start_flow(session_factory_, settings, running)
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        raw = flow.links["chair", "agenda-signoff"]
+        answered_at = time.monotonic()
+        assert "goedgekeurd" in (await approve(web, raw)).text
+        with session_factory_() as s:
+            assert s.exec(select(ActionToken.used_at).where(ActionToken.token_hash == hash_token(raw))).one() is None
+        await wait_filed(session_factory_, raw)
+    assert time.monotonic() - answered_at >= QUIET.total_seconds() * 0.9
