@@ -78,8 +78,12 @@ def worker_rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
+    """CPU time of the process and its live children (`raadsbode web --workers 2` forks its servers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    return own + sum(cpu_seconds(child) for child in children)
 
 
 async def timed_get(browser: Connection, raw: str) -> float:

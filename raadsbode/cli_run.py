@@ -94,7 +94,7 @@ def web(
     host: str | None = typer.Option(None, help="Interface to bind (env RAADSBODE_WEB_HOST)."),
     port: int | None = typer.Option(None, help="Port (env RAADSBODE_WEB_PORT)."),
     workers: int | None = typer.Option(None, min=1, max=32,
-                                       help="Web processes on this port (env RAADSBODE_WEB_WORKERS; default 1)."),
+                                       help="Web processes on this port (env RAADSBODE_WEB_WORKERS; default one per core, at most 4)."),
     access_log: bool | None = typer.Option(None, "--access-log/--no-access-log",
                                            help="Log every request (env RAADSBODE_WEB_ACCESS_LOG; default on)."),
 ) -> None:
@@ -105,7 +105,7 @@ def web(
     # Links in emails use RAADSBODE_PUBLIC_BASE_URL, so the proxy's X-Forwarded-* headers only matter for
     # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1). Several workers need an import
     # string: each process builds its own app from the same environment.
-    uvicorn.run("web.app:create_app", factory=True, workers=workers or settings.web_workers,
+    uvicorn.run("web.app:create_app", factory=True, workers=workers or settings.web_processes,
                 host=host or settings.web_host, port=port or settings.web_port, proxy_headers=True,
                 log_level="info", access_log=settings.web_access_log if access_log is None else access_log)
 

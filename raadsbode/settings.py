@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # Ports of the embedded dev stack.
     web_host: str = "127.0.0.1"
     web_port: int = 8000
-    web_workers: int = 1  # uvicorn processes of `raadsbode web`
+    web_workers: int = Field(default=0, ge=0)  # uvicorn processes of `raadsbode web`; 0 = one per core, at most 4
     web_access_log: bool = True
     # Activities one worker runs at once; 0 = two per core (at least 4). They are CPU-bound Python (composing
     # mail, SQL): more only adds GIL contention, which delays the workflow tasks a person's click waits on.
@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     @property
     def activity_slots(self) -> int:
         return self.worker_max_activities or max(4, 2 * (os.cpu_count() or 2))
+
+    @property
+    def web_processes(self) -> int:
+        return self.web_workers or min(4, len(os.sched_getaffinity(0)))
 
     @field_validator("timezone")
     @classmethod

@@ -137,3 +137,8 @@ def test_worker_activity_slots_follow_the_cores_unless_set():
     assert Settings(environment="dev", worker_max_activities=3).activity_slots == 3
     with pytest.raises(ValidationError):
         Settings(environment="dev", worker_max_activities=-1)
+
+
+def test_web_processes_follow_the_cores_unless_set():
+    assert 1 <= Settings(environment="dev").web_processes <= 4
+    assert Settings(environment="dev", web_workers=3).web_processes == 3
