@@ -69,7 +69,7 @@ async def test_secretary_plans_drafts_and_convenes(served, browser, settings, se
         await page.get_by_label("Locatie").select_option(label="Gemeentehuis Dronten")
         await page.get_by_label("Oproeptermijn in dagen").fill("60")
         await shoot(page, "meeting_new")
-        await page.get_by_role("button", name="Vergadering plannen en workflow starten").click()
+        await page.get_by_role("button", name="Vergadering plannen en begeleiding starten").click()
         await page.get_by_text("De vergadering is aangemaakt").wait_for()
 
         await page.get_by_role("link", name="Agenda opstellen").click()

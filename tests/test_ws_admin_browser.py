@@ -44,10 +44,10 @@ async def plan_committee_meeting(page) -> None:  # noqa: ANN001
     await page.get_by_label("Datum").fill(meeting_day(45))
     await page.get_by_label("Locatie").select_option(label=USED)
     await shoot(page, "meeting_new_committee")
-    await page.get_by_role("button", name="Vergadering plannen en workflow starten").click()
+    await page.get_by_role("button", name="Vergadering plannen en begeleiding starten").click()
     await page.get_by_text("De vergadering is aangemaakt").wait_for()
     assert f"Vergadering {DEMO_COMMITTEE}" in await page.locator("h1").inner_text()
-    assert "Workflow: loopt" in await page.locator("main").inner_text()
+    assert "Begeleiding: loopt" in await page.locator("main").inner_text()
 
 
 async def call_extra_alv(page) -> None:  # noqa: ANN001
@@ -55,12 +55,12 @@ async def call_extra_alv(page) -> None:  # noqa: ANN001
     await page.get_by_role("link", name="Extra ALV bijeenroepen").click()
     await page.get_by_label("Titel").fill("Extra ALV over de fusie")
     await page.get_by_label("Datum").fill(meeting_day(50))
-    await page.get_by_role("button", name="Extra ALV bijeenroepen en workflow starten").click()
+    await page.get_by_role("button", name="Extra ALV bijeenroepen en begeleiding starten").click()
     await page.locator("#fout-reason").wait_for()
     assert await page.get_by_label("Titel").input_value() == "Extra ALV over de fusie"
     await shoot(page, "meeting_new_alv_error")
     await page.get_by_label("Reden").fill("Besluit over de fusie met VNG Noord.")
-    await page.get_by_role("button", name="Extra ALV bijeenroepen en workflow starten").click()
+    await page.get_by_role("button", name="Extra ALV bijeenroepen en begeleiding starten").click()
     await page.get_by_text("De vergadering is aangemaakt").wait_for()
 
 
@@ -70,11 +70,11 @@ async def plan_network_meeting(page) -> None:  # noqa: ANN001
     await page.get_by_label("Titel").fill("Netwerkmiddag energie")
     await page.get_by_label("Datum").fill(meeting_day(60))
     await page.get_by_label("Aantal plaatsen").fill("veel")
-    await page.get_by_role("button", name="Bijeenkomst plannen en workflow starten").click()
+    await page.get_by_role("button", name="Bijeenkomst plannen en begeleiding starten").click()
     await page.locator("#fout-capacity").wait_for()
     await shoot(page, "meeting_new_network_error")
     await page.get_by_label("Aantal plaatsen").fill("40")
-    await page.get_by_role("button", name="Bijeenkomst plannen en workflow starten").click()
+    await page.get_by_role("button", name="Bijeenkomst plannen en begeleiding starten").click()
     await page.get_by_text("De vergadering is aangemaakt").wait_for()
 
 

@@ -198,5 +198,5 @@ async def test_the_page_of_an_alv_without_workflow_shows_no_signoff_forms(app, s
     cookie, _ = signed_in_session(session_factory_, tenant, "secretary")
     async with client_for(app, cookie) as web:
         page = await web.get(f"{BASE}/{values['alv_id']}")
-    assert page.status_code == 200 and "Workflow: <strong>nog niet gestart</strong>" in page.text
+    assert page.status_code == 200 and "Begeleiding: <strong>nog niet gestart</strong>" in page.text
     assert "/alv/ondertekening" not in page.text and "/alv/besluitenlijst" not in page.text

@@ -61,7 +61,7 @@ async def test_plan_a_board_meeting_with_errors_in_place(app, running, session_f
     assert good.status_code == 303
     [meeting] = meetings_of(session_factory_, tenant)
     assert good.headers["location"].startswith(f"{BASE}/{meeting.id}")
-    assert "Workflow: <strong>loopt</strong>" in page.text and "Gemeentehuis Dronten" in page.text
+    assert "Begeleiding: <strong>loopt</strong>" in page.text and "Gemeentehuis Dronten" in page.text
     assert "De vergadering is aangemaakt" in page.text and "Uitnodiging uiterlijk (oproeptermijn)" in page.text
     assert "Bestuursvergadering juni" in listed.text and "1–1 van 1" in listed.text
     assert "1–1 van 1" in found.text and "Niets gevonden" in none.text
@@ -211,7 +211,7 @@ async def test_a_committee_meeting_is_planned_and_signed_by_its_own_chair_and_se
     [meeting] = meetings_of(session_factory_, tenant)
     assert (str(meeting.kind), meeting.body_id, meeting.title) == ("committee", committee, "Vergadering Commissie Financiën")
     assert '"convocation_before": "60d"' in meeting.policy_json
-    assert "Workflow: <strong>loopt</strong>" in page.text and "Commissie · Commissie Financiën" in page.text
+    assert "Begeleiding: <strong>loopt</strong>" in page.text and "Commissie · Commissie Financiën" in page.text
     assert "Uitnodiging uiterlijk (oproeptermijn)" in page.text  # the body's policy gives the planned moments
     assert not [m for m in sink.to(tenant.email("chair")) if "Agenda ter ondertekening" in str(m["Subject"])]
     await wait_until(lambda: "meeting-convocation" in sent_kinds(session_factory_, meeting_id), what="convocation")
@@ -231,3 +231,37 @@ async def test_new_meeting_refuses_a_body_it_cannot_plan_in_place(app, session_f
     assert "Kies een orgaan uit de lijst" in answers[0].text and "Kies een orgaan uit de lijst" in answers[2].text
     assert "Extra ALV bijeenroepen" in answers[1].text
     assert meetings_of(session_factory_, tenant) == [] and meetings_of(session_factory_, other) == []
+
+
+async def test_a_committee_meeting_is_steered_like_a_board_meeting(app, running, session_factory_, settings, sink):
+    tenant = board_tenant(session_factory_)
+    committee = add_committee(session_factory_, tenant)
+    web, csrf = signed_in(app, session_factory_, tenant)
+    async with web:
+        meeting_id = int((await plan(web, csrf, body_id=str(committee))).headers["location"].split("/")[-1].split("?")[0])
+        url = f"{BASE}/{meeting_id}/agenda"
+        assert (await web.post(url, data=form_fields((await web.get(url)).text) | {"action": "submit"})).status_code == 303
+        await wait_for_mail(sink, tenant.email("contact0"), "Agenda ter ondertekening")
+        await wait_for_mail(sink, tenant.email("secretary"), "Agenda ter ondertekening")
+        signing = await web.get(f"{BASE}/{meeting_id}")
+        resent = await web.post(f"{BASE}/{meeting_id}/ondertekening/opnieuw", data={
+            "csrf_token": csrf, "person_id": str(tenant.people["contact0"]), "purpose": "agenda-signoff"})
+        own = await web.post(f"{BASE}/{meeting_id}/ondertekening/goedkeuren",
+                             data={"csrf_token": csrf, "purpose": "agenda-signoff"})
+        chair_mails = await wait_for_mail(sink, tenant.email("contact0"), "Agenda ter ondertekening", count=2)
+        await sign_by_link(web, chair_mails[-1])
+        await wait_for_mail(sink, tenant.email("contact1"), "Uitnodiging vergadering")
+        await wait_until(lambda: "meeting-convocation" in sent_kinds(session_factory_, meeting_id), what="convocation")
+        convened = await web.get(f"{BASE}/{meeting_id}")
+        moved = await web.post(f"{BASE}/{meeting_id}/verplaatsen", data={
+            "csrf_token": csrf, "date": meeting_day(32), "start": "10:00", "end": "12:00", "reason": "Zaal bezet"})
+        for key in ("contact0", "contact1"):  # the committee's chair and member
+            await wait_for_mail(sink, tenant.email(key), "Gewijzigd: vergadering Commissie Financiën")
+    assert "Begeleiding: <strong>loopt</strong>" in signing.text and "Agenda ter ondertekening" in signing.text
+    assert "Ondertekening agenda" in signing.text and "Contact 000 (voorzitter)" in signing.text
+    assert "Secretary van VNG Testland (secretaris)" in signing.text and "Zelf goedkeuren" in signing.text
+    assert resent.status_code == 303 and own.status_code == 303
+    assert sent_kinds(session_factory_, meeting_id).count("agenda-signoff-resend-v1") == 1
+    assert "Uitnodiging verstuurd" in convened.text and f'action="{BASE}/{meeting_id}/verplaatsen"' in convened.text
+    assert moved.status_code == 200 and "De vergadering is verplaatst naar" in moved.text
+    assert not [m for m in sink.to(tenant.email("chair")) if "Gewijzigd" in str(m["Subject"])]  # the board's chair

@@ -35,7 +35,7 @@ from workflows.alv import AlvWorkflow
 
 router = APIRouter(prefix=f"{BASE}/{{meeting_id}}/alv", dependencies=[require_role("secretary")])
 MAX_TEXT, MAX_INPUT = 20_000, 300_000
-UNREACHABLE = "De workflow van deze vergadering is nu niet bereikbaar. Probeer het over een minuut opnieuw."
+UNREACHABLE = "Raadsbode kan de stand van deze vergadering nu niet opvragen. Probeer het over een minuut opnieuw."
 
 
 @dataclass

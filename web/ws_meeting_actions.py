@@ -24,7 +24,7 @@ from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
 from web.meeting_forms import meeting_form_from, reschedule_from
 from web.ws_data import venue_ids
-from web.ws_meetings import BASE, render_meeting
+from web.ws_meetings import BASE, BODY_MEETING_KINDS, render_meeting
 from web.ws_status import ALV_KINDS, board_status
 from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
@@ -37,10 +37,11 @@ def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
     return owned_or_404(session, Meeting, meeting_id, staff)
 
 
-async def _board_meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
+async def _body_meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
+    """A board or committee meeting (both run MeetingWorkflow); 409 for an ALV or network meeting."""
     meeting = await off_loop(session, _meeting, meeting_id, staff)
-    if meeting.kind != MeetingKind.board:
-        raise HTTPException(409, detail="Dit kan alleen bij een bestuursvergadering.")
+    if meeting.kind not in BODY_MEETING_KINDS:
+        raise HTTPException(409, detail="Dit kan alleen bij een bestuurs- of commissievergadering.")
     return meeting
 
 
@@ -54,7 +55,7 @@ async def _done(request, session, renderer, staff, meeting_id, result, problem, 
 @router.post("/{meeting_id}/verplaatsen", response_class=HTMLResponse)
 async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep,
                      settings: SettingsDep) -> HTMLResponse:
-    await _board_meeting(session, meeting_id, staff)
+    await _body_meeting(session, meeting_id, staff)
     form = await request.form()
     mf = meeting_form_from(form)
     change = reschedule_from(mf, settings.timezone, utcnow(), await off_loop(session, venue_ids, staff.association_id))
@@ -94,7 +95,7 @@ async def cancel(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
 @router.post("/{meeting_id}/verslag", response_class=HTMLResponse)
 async def submit_minutes(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                          renderer: RendererDep) -> HTMLResponse:
-    await _board_meeting(session, meeting_id, staff)
+    await _body_meeting(session, meeting_id, staff)
     form = await request.form()
     minutes = minutes_from_form(form)
     if minutes.errors:
@@ -120,10 +121,10 @@ def _round_version(session: Session, meeting_id: int, purpose: str, agenda_versi
 async def _open_signer(request: Request, session: Session, staff: StaffContext, meeting_id: int, person_id: int,
                        purpose: str) -> tuple[int, str] | str:
     """(round version, signer role) when `person_id` still has to sign; otherwise a Dutch reason."""
-    await _board_meeting(session, meeting_id, staff)
+    await _body_meeting(session, meeting_id, staff)
     status = await board_status(await get_temporal(request), meeting_id)
     if status is None:
-        return "De workflow van deze vergadering is nu niet bereikbaar. Probeer het over een minuut opnieuw."
+        return "Raadsbode kan de stand van deze vergadering nu niet opvragen. Probeer het over een minuut opnieuw."
     wanted = "minutes-signoff" if status.phase in ("held", "minutes_signoff") else "agenda-signoff"
     signer = next((s for s in status.signers if s.person_id == person_id and not s.signed), None)
     if purpose != wanted or signer is None or status.phase not in ("agenda_signoff", "minutes_signoff"):

@@ -1,6 +1,7 @@
 """Meetings in the workspace (/werkruimte/vergaderingen, secretary or admin): the list (paginated, searchable),
 a new board or committee meeting (its workflow starts at once), one meeting's page, and starting a planned
-meeting's workflow.
+meeting's workflow. Board and committee meetings both run MeetingWorkflow, so their pages are steered alike.
+The secretary reads "begeleiding" (Raadsbode guides the meeting) where the code says workflow.
 
 Async handlers read the database through `off_loop`, so no pooled connection is held while Temporal answers."""
 from __future__ import annotations
@@ -33,7 +34,9 @@ from web.ws_status import ALV_KINDS, RUNNING, WORKFLOW_LABELS, board_status, cli
 
 BASE = "/werkruimte/vergaderingen"
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
-NOTICES = {"gestart": "De vergadering is aangemaakt en de workflow is gestart.", "workflow": "De workflow is gestart.",
+BODY_MEETING_KINDS = (MeetingKind.board, MeetingKind.committee)  # MeetingWorkflow: status with signers, same actions
+NOTICES = {"gestart": "De vergadering is aangemaakt en Raadsbode begeleidt haar vanaf nu.",
+           "begeleiding": "De begeleiding van de vergadering is gestart.",
            "agenda": "De agenda is ingediend en gaat ter ondertekening naar de voorzitter en de secretaris.",
            "opnieuw": "De ondertekenlink is opnieuw verstuurd.", "getekend": "U heeft de agenda goedgekeurd.",
            "verslag": "Het verslag is ingediend en gaat ter ondertekening naar de voorzitter."}
@@ -108,6 +111,7 @@ def _context(session: Session, meeting_id: int, staff: StaffContext) -> dict:
            "attendance": data.attendance(session, meeting), "minutes": data.minutes_versions(session, meeting_id),
            "agendas": data.agenda_versions(session, meeting_id), "venues": data.venues(session, staff.association_id),
            "motions": motion_views(session, meeting_id) if meeting.kind in ALV_KINDS else [],
+           "body_meeting": meeting.kind in BODY_MEETING_KINDS,
            "kind_label": data.KIND_LABELS.get(str(meeting.kind), str(meeting.kind)), "now": utcnow()}
     ctx["venue_options"] = [(str(v.id), v.name) for v in ctx["venues"]]
     return ctx  # off_loop closes the session: the rows stay readable (no lazy loads in the template)
@@ -119,7 +123,7 @@ async def render_meeting(request: Request, session: Session, renderer, staff: St
     ctx = await off_loop(session, _context, meeting_id, staff)
     client = await client_or_none(request)
     state = await workflow_state(client, meeting_id)
-    status = await board_status(client, meeting_id) if state == RUNNING and ctx["meeting"].kind == MeetingKind.board else None
+    status = await board_status(client, meeting_id) if state == RUNNING and ctx["body_meeting"] else None
     forms = {"reschedule": MeetingForm(), "cancel": MeetingForm(), "minutes": None, **(forms or {})}
     kind = await kind_context(client, session, ctx["meeting"], state)  # ALV and network: web/ws_kind_context.py
     return workspace_page(renderer, "web/ws_meeting.html.j2", staff, status_code=status_code, nav="vergaderingen",
@@ -150,5 +154,5 @@ def _kind_of(session: Session, meeting_id: int, staff: StaffContext) -> str:
 async def start(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, settings: SettingsDep):
     kind = await off_loop(session, _kind_of, meeting_id, staff)
     await start_workflow(await get_temporal(request), settings, meeting_id, kind, staff.association_slug)
-    return RedirectResponse(f"{BASE}/{meeting_id}?melding=workflow", status_code=303)
+    return RedirectResponse(f"{BASE}/{meeting_id}?melding=begeleiding", status_code=303)
 

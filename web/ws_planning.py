@@ -25,8 +25,9 @@ from web.ws_status import RUNNING, WORKFLOW_LABELS, client_or_none, start_workfl
 BASE = "/werkruimte/jaarplanning"
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
 PLANNED_KINDS = (MeetingKind.board, MeetingKind.alv, MeetingKind.extra_alv)
-NOTICES = {"gepland": "De vergaderingen zijn aangemaakt. Start hieronder hun workflows.",
-           "gestart": "De workflow is gestart.", "alles": "De workflows van alle komende vergaderingen zijn gestart."}
+NOTICES = {"gepland": "De vergaderingen zijn aangemaakt. Start hieronder hun begeleiding.",
+           "gestart": "De begeleiding van de vergadering is gestart.",
+           "alles": "De begeleiding van alle komende vergaderingen is gestart."}
 
 
 def _year(raw: str, tz: str) -> int:

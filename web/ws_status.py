@@ -19,7 +19,7 @@ from workflows.meeting import MeetingWorkflow
 log = logging.getLogger(__name__)
 TIMEOUT = 2.0
 RUNNING, NOT_STARTED, FINISHED, UNKNOWN = "running", "not_started", "finished", "unknown"
-WORKFLOW_LABELS = {RUNNING: "loopt", NOT_STARTED: "nog niet gestart", FINISHED: "afgelopen", UNKNOWN: "onbekend"}
+WORKFLOW_LABELS = {RUNNING: "loopt", NOT_STARTED: "nog niet gestart", FINISHED: "afgerond", UNKNOWN: "onbekend"}
 ALV_KINDS = (MeetingKind.alv, MeetingKind.extra_alv)
 
 
