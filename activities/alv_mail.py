@@ -5,11 +5,14 @@ so an ALV invitation is the same kind of iTIP REQUEST as a board convocation.
 """
 from __future__ import annotations
 
+import json
+
 from sqlmodel import col, select
 
 from activities import alv_store as store
 from activities.meeting_mail import MeetingMail
 from models.alv import AlvDecision, MeetingDetails
+from models.ledger import AuditEvent
 from models.messages import OutboundEmail
 from models.org import MemberRole, Person
 from raadsbode.alv_decisions import OUTCOME_LABELS
@@ -101,8 +104,30 @@ def cancel(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
     return mm.calendar(out, person, "CANCEL", "", [])
 
 
+def moved(mm: MeetingMail, person: Person, sequence: int) -> OutboundEmail:
+    """The ALV moved (time or place): the calendar entry it put in everyone's calendar moves with it."""
+    register = page_link(mm, "alv-registration", person)
+    where = f" in {mm.venue.name}" if mm.venue else ""
+    published = store.details(mm.session, mm.meeting.id).published_agenda_version  # the convened agenda, if any
+    items = mm.agenda(published) if published else []
+    out = _email(mm, "moved", sequence, person, f"Verplaatst: {mm.meeting.title}, nu {mm.when()}",
+                 "Vergadering verplaatst", paragraphs=[
+                     f"De {mm.meeting.title} van {mm.association.name} is verplaatst naar {mm.when()}{where}.",
+                     *_move_reason(mm), "Uw agenda wordt bijgewerkt. Uw aan- of afmelding blijft staan; "
+                     "wijzigen kan met de knop hieronder."],
+                 buttons=[_button("Aanmelden, afmelden of vervanger opgeven", register)])
+    return mm.calendar(out, person, "REQUEST", register, items)
+
+
+def _move_reason(mm: MeetingMail) -> list[str]:
+    row = mm.session.exec(select(AuditEvent.detail_json).where(
+        AuditEvent.subject_ref == mm.ref, AuditEvent.action == "rescheduled").order_by(col(AuditEvent.id).desc())).first()
+    reason = json.loads(row or "{}").get("reason", "")
+    return [f"Reden: {reason}"] if reason else []
+
+
 BATCH_BUILDERS = {"save-the-date": save_the_date, "convocation": convocation, "reminder": reminder,
-                  "decisions": decisions, "cancel": cancel}
+                  "decisions": decisions, "cancel": cancel, "moved": moved}
 
 
 def public_url(mm: MeetingMail) -> str:

@@ -22,7 +22,7 @@ from raadsbode import tokens
 RECIPIENT_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 ROLE_ORDER = {role: index for index, role in enumerate(RECIPIENT_ROLES)}
 # Tokens that stop working at the meeting's start (and move with it).
-UNTIL_START = ("agenda-draft", "agenda-signoff", "rsvp")
+UNTIL_START = ("agenda-draft", "agenda-signoff", "rsvp", "alv-registration", "motion-submit")  # moved with the meeting
 
 
 class NotFound(LookupError):

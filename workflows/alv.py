@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.alv_activities import AlvActivities
     from models.alv_messages import (AlvInput, AlvRegistration, AlvRegistrationRecord, AlvRegistrationResult, AlvResult,
                                      AlvState, AlvStatusView, StoreDecisions, SubmitDecisions)
-    from models.meeting_activity_messages import MeetingRef
+    from models.meeting_activity_messages import MeetingRef, RescheduleOutcome
     from models.meeting_messages import RsvpInput, RsvpResult, StatusQuery, SubmitAgendaResult, SubmitMinutes
     from models.meeting_state import SignoffRound
     from raadsbode.alv_decisions import entries_from_lines
@@ -107,6 +107,11 @@ class AlvWorkflow(AlvSteps):
         self._validate_register(AlvRegistration(inp.person_id, inp.response, None, inp.token_id, inp.source))
 
     # --- cancellation and status -------------------------------------------------------------
+
+    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:  # the reschedule update: meeting_base.py
+        self.s.reminder_sent = self.s.attendance_list_sent = False  # due again relative to the new time
+        if self.s.save_the_date_sent:  # everyone invited has it in their calendar: same UID, new SEQUENCE
+            await self._batched("moved", out.ical_sequence)
 
     async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
         return await self._batched("cancel", sequence) if self.s.save_the_date_sent else 0

@@ -12,12 +12,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import (
-        CalendarChange, RescheduleRequest, RsvpRecord, StoreMinutes,
-    )
+    from models.meeting_activity_messages import CalendarChange, RescheduleOutcome, RsvpRecord, StoreMinutes
     from models.meeting_messages import (
-        ChangeResult, MeetingInput, MeetingResult, MeetingStatusView, Reschedule, RsvpInput, RsvpResult,
-        SignerState, StatusQuery, SubmitAgendaResult, SubmitMinutes,
+        MeetingInput, MeetingResult, MeetingStatusView, RsvpInput, RsvpResult, SignerState, StatusQuery,
+        SubmitAgendaResult, SubmitMinutes,
     )
     from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
     from workflows import meeting_checks as checks
@@ -86,26 +84,11 @@ class MeetingWorkflow(MeetingSteps):
     def _validate_rsvp(self, inp: RsvpInput) -> None:
         checks.check_rsvp(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
 
-    @workflow.update
-    async def reschedule(self, inp: Reschedule) -> ChangeResult:
-        async with self._lock:
-            if self.s.cancelled:
-                return ChangeResult(False, "Deze vergadering is geannuleerd.")
-            out = await self._db(MeetingActivities.reschedule_meeting, RescheduleRequest(self._mid, inp))
-            if not out.accepted:
-                return ChangeResult(False, out.message)
-            self.s.starts_at_iso, self.s.ends_at_iso = out.starts_at_iso, out.ends_at_iso
-            self.s.ical_sequence = out.ical_sequence
-            self.s.overview_sent = self.s.reminder_sent = False  # due again relative to the new time
-            if self.s.convened_version:
-                await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "REQUEST", inp.reason))
-            self._changed()
-            return ChangeResult(True, out.message)
-
-    @reschedule.validator
-    def _validate_reschedule(self, inp: Reschedule) -> None:
-        checks.require_ready(self.info, self.s)
-        checks.check_reschedule(self.s, workflow.now(), inp)
+    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:  # the reschedule update: meeting_base.py
+        self.s.ical_sequence = out.ical_sequence
+        self.s.overview_sent = self.s.reminder_sent = False  # due again relative to the new time
+        if self.s.convened_version:
+            await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "REQUEST", reason))
 
     async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
         self.s.ical_sequence = sequence

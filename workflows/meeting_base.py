@@ -1,7 +1,8 @@
 """What the board's and the ALV's workflows share (a base class of MeetingSteps and AlvSteps).
 
 Both run on the step loop (workflows/step_loop.py). The updates that mean the same in both
-(submit_agenda, decide) live here, so the link pages and the inbox work on either workflow unchanged.
+(submit_agenda, decide, reschedule) live here, so the link pages, the workspace and the inbox work on either
+workflow unchanged.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import MeetingInfo, SignoffRequest, StoreAgenda, VersionStored
-    from models.meeting_messages import SignoffDecision, SignoffDecisionResult, SubmitAgenda, SubmitAgendaResult
+    from models.meeting_activity_messages import (MeetingInfo, RescheduleOutcome, RescheduleRequest, SignoffRequest,
+                                                  StoreAgenda, VersionStored)
+    from models.meeting_messages import (ChangeResult, Reschedule, SignoffDecision, SignoffDecisionResult, SubmitAgenda,
+                                         SubmitAgendaResult)
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
     from workflows import meeting_checks as checks
     from workflows.signoff import file_decision, record_decision
@@ -34,6 +37,28 @@ class ScheduledMeeting(StepLoop):
         setattr(self.s, version_field, max(getattr(self.s, version_field), stored.version))
         self._changed()
         return SubmitAgendaResult(version=stored.version)
+
+    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:
+        """Tell whoever has the meeting in their calendar (same UID, the new SEQUENCE); steps due again."""
+        raise NotImplementedError
+
+    @workflow.update
+    async def reschedule(self, inp: Reschedule) -> ChangeResult:
+        async with self._lock:
+            if self.s.cancelled:
+                return ChangeResult(False, f"Deze {self.NOUN} is geannuleerd.")
+            out = await self._db(MeetingActivities.reschedule_meeting, RescheduleRequest(self._mid, inp))
+            if not out.accepted:
+                return ChangeResult(False, out.message)
+            self.s.starts_at_iso, self.s.ends_at_iso = out.starts_at_iso, out.ends_at_iso
+            await self._after_move(out, inp.reason)
+            self._changed()
+            return ChangeResult(True, out.message)
+
+    @reschedule.validator
+    def _validate_reschedule(self, inp: Reschedule) -> None:
+        checks.require_ready(self.info, self.s)
+        checks.check_reschedule(self.s, workflow.now(), inp)
 
     def _check_cancel(self) -> None:
         checks.require_ready(self.info, self.s)
