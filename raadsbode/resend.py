@@ -4,26 +4,45 @@ The original request email is keyed (agenda-signoff-request, meeting, version, r
 so sending it again needs a key of its own: kind `<purpose>-resend-v<version>`, version = how many resends
 this person already got + 1. A double click computes the same key, so the ledger sends it once.
 A fresh single-use token is issued; the old link stays valid (the person may still find that email).
+Within RESEND_QUIET of the last resend to the same person for the same round (per the ledger) a resend is
+refused with ResendTooSoon: five clicks would otherwise mean five mails with five live links.
 """
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
+from starlette.exceptions import HTTPException
 
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_mail import MeetingMail
 from activities.meeting_notices import signoff_content, signoff_subject
 from activities.meeting_store import audit
-from models.ledger import OutboundMessage
+from models.ledger import OutboundMessage, SendStatus
 from models.meeting_activity_messages import SignoffRequest
 from models.messages import OutboundEmail, SendEmailResult
+from models.types import utcnow
 from raadsbode.db import session_scope
 
 PURPOSES = ("agenda-signoff", "minutes-signoff")
+RESEND_QUIET = timedelta(minutes=5)
+# A resend that failed for good or is waiting for the relay to come back does not hold the next one back.
+_LIVE = (SendStatus.pending, SendStatus.sending, SendStatus.sent)
+
+
+class ResendTooSoon(HTTPException):
+    """The link went to this person for this round a moment ago. An HTTPException (409, Dutch detail) so a caller
+    that does not catch it still answers with the message on the error page; a caller may catch it and show
+    `message` in place."""
+
+    def __init__(self, message: str, sent_at: datetime) -> None:
+        super().__init__(409, detail=message)
+        self.message, self.sent_at = message, sent_at
 
 
 @dataclass(frozen=True)
@@ -46,13 +65,34 @@ def _resends_so_far(session: Session, mm: MeetingMail, kind: str, email: str) ->
         OutboundMessage.recipient == email.strip().lower())).one()
 
 
+def _last_resend(session: Session, mm: MeetingMail, kind: str, email: str) -> datetime | None:
+    """When this round's link was last resent to `email`, if within RESEND_QUIET."""
+    row = session.exec(select(OutboundMessage).where(
+        OutboundMessage.kind == kind, OutboundMessage.subject_ref == mm.ref,
+        OutboundMessage.recipient == email.strip().lower(), col(OutboundMessage.status).in_(_LIVE),
+        OutboundMessage.created_at > utcnow() - RESEND_QUIET,
+    ).order_by(col(OutboundMessage.created_at).desc())).first()
+    return (row.sent_at or row.created_at) if row else None
+
+
+def too_soon_message(sent_at: datetime, name: str, timezone: str) -> str:
+    local = ZoneInfo(timezone)
+    at, again = sent_at.astimezone(local), (sent_at + RESEND_QUIET).astimezone(local)
+    return (f"De link is om {at:%H:%M} al opnieuw verstuurd aan {name}; er is nu niets verstuurd. De eerder "
+            f"verstuurde links blijven geldig. Opnieuw versturen kan weer vanaf {again:%H:%M}.")
+
+
 def compose_resend(session: Session, deps: Deps, req: ResendRequest) -> OutboundEmail:
-    """The sign-off request again, with a new link. Caller commits (so the link works before it is sent)."""
+    """The sign-off request again, with a new link. Caller commits (so the link works before it is sent).
+    Raises ResendTooSoon within RESEND_QUIET of the last resend of this round to this person."""
     if req.purpose not in PURPOSES:
         raise ValueError("Onbekend soort ondertekening.")
     mm = MeetingMail(deps, session, req.meeting_id)
     person = mm.person(req.person_id)
     kind = resend_kind(req.purpose, req.version)
+    last = _last_resend(session, mm, kind, person.email)
+    if last is not None:
+        raise ResendTooSoon(too_soon_message(last, person.name, deps.settings.timezone), last)
     content = signoff_content(mm, req.purpose, req.version)
     request = SignoffRequest(req.meeting_id, req.purpose, req.version, [person.id],
                              in_place_of_chair=req.in_place_of_chair)
@@ -66,7 +106,8 @@ def compose_resend(session: Session, deps: Deps, req: ResendRequest) -> Outbound
 
 
 async def resend_signoff_link(deps: Deps, req: ResendRequest) -> SendEmailResult:
-    """Compose (in a thread), commit, then deliver through the ledger. Raises TemporarySendError on 4xx."""
+    """Compose (in a thread), commit, then deliver through the ledger. Raises TemporarySendError on 4xx,
+    ResendTooSoon (nothing issued, nothing sent) when the link was resent moments ago."""
     def _compose() -> OutboundEmail:
         with session_scope(deps.sessions) as session:
             return compose_resend(session, deps, req)

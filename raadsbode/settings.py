@@ -59,18 +59,22 @@ class Settings(BaseSettings):
     # Activities one worker runs at once; 0 = two per core (at least 4). They are CPU-bound Python (composing
     # mail, SQL): more only adds GIL contention, which delays the workflow tasks a person's click waits on.
     worker_max_activities: int = Field(default=0, ge=0)
+    # Confirmation emails the public forms (newsletter, network sign-up) send per client IP per 10 minutes, and
+    # per address per form per hour; counted in each web process's memory (web/rate_limit.py). 0 = no limit.
+    public_form_mails_per_ip: int = Field(default=5, ge=0)
+    public_form_mails_per_address: int = Field(default=3, ge=0)
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     sink_port: int = 8025
     load_demo: bool = True
 
     @property
-    def activity_slots(self) -> int:
-        return self.worker_max_activities or max(4, 2 * (os.cpu_count() or 2))
-
-    @property
     def web_processes(self) -> int:
         return self.web_workers or min(4, len(os.sched_getaffinity(0)))
+
+    @property
+    def activity_slots(self) -> int:
+        return self.worker_max_activities or max(4, 2 * (os.cpu_count() or 2))
 
     @field_validator("timezone")
     @classmethod

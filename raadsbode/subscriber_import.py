@@ -116,13 +116,15 @@ def export_subscribers(session: Session, association_id: int, status: Subscriber
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_HEADER)
     for sub in session.exec(query.order_by(Subscriber.email)):
-        writer.writerow((_cell(sub.name), sub.email, str(sub.status), _day(sub.created_at), _day(sub.confirmed_at),
-                         _day(sub.unsubscribed_at), sub.source))
+        texts = (_cell(sub.name), _cell(sub.email), _cell(str(sub.status)))
+        writer.writerow((*texts, _day(sub.created_at), _day(sub.confirmed_at), _day(sub.unsubscribed_at),
+                         _cell(sub.source)))
     return out.getvalue()
 
 
 def _cell(value: str) -> str:
-    """Names come from a public form: a leading = + - @ would make a spreadsheet run a formula."""
+    """Every text column: names and addresses come from a public form or an imported sheet, and a leading
+    = + - @ tab or CR would make a spreadsheet run the cell as a formula."""
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 

@@ -1,6 +1,8 @@
 """Subscribers: double opt-in by links, RFC 8058 one-click unsubscribe, GET changes nothing."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -10,6 +12,7 @@ from sqlmodel import select
 from models.newsletter import Subscriber, SubscriberStatus
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
+from raadsbode.subscriber_import import export_subscribers
 from raadsbode.subscribers import subscribe, confirm, unsubscribe_key
 from tests.conftest import free_port, unique_slug
 from web.app import create_app
@@ -34,6 +37,13 @@ def _status(sessions, association_id, email):
                                                Subscriber.email == email)).one().status
 
 
+def subscribe_by_form(client, slug: str, **form):
+    """What a browser does: open the form (which sets the CSRF cookie), then post it with its CSRF field."""
+    page = client.get(f"/nieuwsbrief/{slug}/aanmelden")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    return client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"csrf": csrf, **form})
+
+
 def _link(message, path):
     body = message.get_body(("plain",)).get_content()
     return re.search(rf"http://raadsbode\.test(/nieuwsbrief/{path}/\S+)", body).group(1)
@@ -43,7 +53,7 @@ def test_double_opt_in_by_links(app_client, association, session_factory_, sink)
     association_id, slug = association
     page = app_client.get(f"/nieuwsbrief/{slug}/aanmelden")
     assert page.status_code == 200 and "Aanmelden" in page.text
-    answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Anna Jansen", "email": " Anna@Example.test "})
+    answer = subscribe_by_form(app_client, slug, name="Anna Jansen", email=" Anna@Example.test ")
     assert answer.status_code == 200 and "Bijna klaar" in answer.text
     assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.pending
     [mail] = sink.to("anna@example.test")
@@ -58,7 +68,7 @@ def test_double_opt_in_by_links(app_client, association, session_factory_, sink)
     assert done.status_code == 200 and "bevestigd" in done.text
     assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.confirmed
     # Subscribing again is harmless: still confirmed, no second mail.
-    again = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Anna", "email": "anna@example.test"})
+    again = subscribe_by_form(app_client, slug, name="Anna", email="anna@example.test")
     assert again.status_code == 200
     assert _status(session_factory_, association_id, "anna@example.test") == SubscriberStatus.confirmed
     assert len(sink.to("anna@example.test")) == 1
@@ -67,7 +77,7 @@ def test_double_opt_in_by_links(app_client, association, session_factory_, sink)
 def test_subscribing_twice_quickly_mails_one_link(app_client, association, sink):
     _, slug = association
     for _ in range(2):  # a double click, or someone repeating another's address
-        answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "Kees", "email": "kees@example.test"})
+        answer = subscribe_by_form(app_client, slug, name="Kees", email="kees@example.test")
         assert answer.status_code == 200 and "Bijna klaar" in answer.text
     assert len(sink.to("kees@example.test")) == 1
 
@@ -76,11 +86,11 @@ def test_relay_away_at_subscribe_says_so_and_a_retry_mails_the_link(settings, as
     association_id, slug = association
     form = {"name": "Lena", "email": "lena@example.test"}
     with TestClient(create_app(settings.model_copy(update={"smtp_port": free_port()}))) as away:
-        answer = away.post(f"/nieuwsbrief/{slug}/aanmelden", data=form)
+        answer = subscribe_by_form(away, slug, **form)
     assert answer.status_code == 503 and "Probeer het over een paar minuten opnieuw" in answer.text
     assert 'value="lena@example.test"' in answer.text  # the form keeps what was typed
     with TestClient(create_app(settings)) as back:  # a mail that never went out does not hold the retry back
-        assert back.post(f"/nieuwsbrief/{slug}/aanmelden", data=form).status_code == 200
+        assert subscribe_by_form(back, slug, **form).status_code == 200
     [mail] = sink.to("lena@example.test")
     assert _link(mail, "bevestigen")
     assert _status(session_factory_, association_id, "lena@example.test") == SubscriberStatus.pending
@@ -88,7 +98,7 @@ def test_relay_away_at_subscribe_says_so_and_a_retry_mails_the_link(settings, as
 
 def test_subscribe_refuses_a_bad_address(app_client, association):
     _, slug = association
-    answer = app_client.post(f"/nieuwsbrief/{slug}/aanmelden", data={"name": "X", "email": "geen-adres"})
+    answer = subscribe_by_form(app_client, slug, name="X", email="geen-adres")
     assert answer.status_code == 422 and "niet bruikbaar" in answer.text
 
 
@@ -125,3 +135,21 @@ def test_forged_unsubscribe_key_is_refused(app_client, association, session_fact
     forged = unsubscribe_key("another-secret", sub_id)
     assert app_client.post(f"/nieuwsbrief/afmelden/{forged}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
     assert _status(session_factory_, association_id, "kees@example.test") == SubscriberStatus.confirmed
+
+
+def test_export_guards_every_text_column_against_formulas(association, session_factory_):
+    association_id, _ = association
+    rows = [("=HYPERLINK(\"http://evil.test\")", "+31@example.test", "@import"),
+            ("-2+3", "=cmd@example.test", "\tweb"), ("Gewone Naam", "-gewoon@example.test", "import")]
+    with session_scope(session_factory_) as s:
+        for name, email, source in rows:
+            s.add(Subscriber(association_id=association_id, email=email, name=name, source=source))
+    with session_factory_() as s:
+        exported = export_subscribers(s, association_id)
+    lines = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    assert lines[0][:2] == ["Naam", "E-mail"] and len(lines) == 4
+    cells = {line[1]: line for line in lines[1:]}
+    assert cells["'+31@example.test"][0] == "'=HYPERLINK(\"http://evil.test\")" and cells["'+31@example.test"][6] == "'@import"
+    assert cells["'=cmd@example.test"][0] == "'-2+3" and cells["'=cmd@example.test"][6] == "'\tweb"
+    assert cells["'-gewoon@example.test"][0] == "Gewone Naam" and cells["'-gewoon@example.test"][6] == "import"
+    assert all(line[2] == "pending" for line in lines[1:])  # nothing to guard: left as it is

@@ -24,9 +24,12 @@ from web.link_actions import run_update
 from web.link_data import meeting_facts, meeting_id_of
 from web.link_security import post_allowed, render_page
 from web.link_views import refused
+from web.public_csrf import AGAIN, form_token, post_ok, with_cookie
+from web.rate_limit import client_ip, limits_of, too_many_text
 from workflows.network_meeting import NetworkMeetingWorkflow
 
 router = APIRouter()
+FORM = "network-signup"  # the public CSRF's purpose and the rate limit's form
 
 
 def _network(session: Session, slug: str, meeting_id: int) -> Meeting | None:
@@ -41,17 +44,20 @@ def _refused(renderer) -> HTMLResponse:  # noqa: ANN001
     return render_page(renderer, page.template, page.status, **page.ctx)
 
 
-def _form(session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200, **values) -> HTMLResponse:  # noqa: ANN001
+def _form(request, session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200,  # noqa: ANN001
+          **values) -> HTMLResponse:
     details = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
-    return render_page(renderer, "network_signup.html.j2", status, meeting=meeting_facts(session, meeting),
-                       details=details, error=error, values=values,
-                       csrf=csrf_for(settings.secret_key, f"network-{meeting.id}"))
+    token = form_token(request, settings, FORM, str(meeting.id))
+    page = render_page(renderer, "network_signup.html.j2", status, meeting=meeting_facts(session, meeting),
+                       details=details, error=error, values=values, csrf=token.value)
+    return with_cookie(page, token, settings)
 
 
 @router.get("/openbaar/{slug}/netwerk/{meeting_id}", response_class=HTMLResponse)
-def signup_form(slug: str, meeting_id: int, session: SessionDep, renderer: RendererDep, settings: SettingsDep) -> HTMLResponse:
+def signup_form(slug: str, meeting_id: int, request: Request, session: SessionDep, renderer: RendererDep,
+                settings: SettingsDep) -> HTMLResponse:
     meeting = _network(session, slug, meeting_id)
-    return _refused(renderer) if meeting is None else _form(session, renderer, settings, meeting)
+    return _refused(renderer) if meeting is None else _form(request, session, renderer, settings, meeting)
 
 
 @router.post("/openbaar/{slug}/netwerk/{meeting_id}", response_class=HTMLResponse)
@@ -63,21 +69,32 @@ async def signup_submit(slug: str, meeting_id: int, request: Request, session: S
     form = await request.form()
     values = {"name": field_text(form, "name", 300), "email": normalise_email(field_text(form, "email", 300)),
               "organisation": field_text(form, "organisation", 300)}
-    if not post_allowed(request, settings, f"network-{meeting.id}", field_text(form, "csrf", 200)):
-        return _form(session, renderer, settings, meeting, "Laad de pagina opnieuw en probeer het nog eens.", 403, **values)
-    problem = _check(values)
-    if problem:
-        return _form(session, renderer, settings, meeting, problem, 400, **values)
+    refusal = _precheck(request, settings, meeting.id, field_text(form, "csrf", 200), values)
+    if refusal:
+        return _form(request, session, renderer, settings, meeting, *refusal, **values)
     client = await get_temporal(request)
     result, refusal = await run_update(network_handle(client, meeting.id).execute_update(
         NetworkMeetingWorkflow.register, NetworkSignupInput(**values), id=f"signup-{meeting.id}-{uuid.uuid4().hex}"))
     if refusal:
-        return _form(session, renderer, settings, meeting, refusal, 409, **values)
+        return _form(request, session, renderer, settings, meeting, refusal, 409, **values)
+    limits_of(request).record(FORM, client_ip(request), values["email"])  # registered or waiting: a mail goes out
     waiting = result.status == SignupStatus.waiting.value
     text = (f"U staat op de wachtlijst (plaats {result.position}). Komt er een plaats vrij, dan krijgt u een e-mail."
             if waiting else f"{result.message} U krijgt een bevestiging per e-mail.")
     return render_page(renderer, "link_message.html.j2", meeting=meeting_facts(session, meeting),
                        heading="De bijeenkomst is vol" if waiting else "U bent aangemeld", text=text)
+
+
+def _precheck(request: Request, settings, meeting_id: int, csrf: str,  # noqa: ANN001
+              values: dict[str, str]) -> tuple[str, int] | None:
+    """Why this post may not go to the workflow (message, status); None when it may."""
+    if not post_ok(request, settings, FORM, str(meeting_id), csrf):
+        return AGAIN, 403
+    problem = _check(values)
+    if problem:
+        return problem, 400
+    wait = limits_of(request).wait_minutes(FORM, client_ip(request), values["email"])
+    return (too_many_text(wait), 429) if wait else None
 
 
 def _check(values: dict[str, str]) -> str:

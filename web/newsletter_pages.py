@@ -6,6 +6,7 @@ GET never changes anything (mail scanners open links); only POSTs act.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -13,17 +14,20 @@ from fastapi.responses import HTMLResponse
 from activities.mailer import Mailer, TemporarySendError
 from activities.newsletter_mail import confirmation_mail
 from models.newsletter import Subscriber
-from models.org import Association
+from models.org import Association, normalise_email
 from raadsbode import subscribers as subs
 from raadsbode.associations import UnknownAssociation, get_association_by_slug
 from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up, mark_used
 from web.deps import RendererDep, SessionDep, SettingsDep, TemporalDep
 from web.link_security import post_allowed, render_page
 from web.newsletter_editor import editor_post, editor_view
+from web.public_csrf import AGAIN, form_token, post_ok, with_cookie
+from web.rate_limit import client_ip, limits_of, too_many_text
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/nieuwsbrief")
 PAGE = "newsletter_page.html.j2"
+SUBSCRIBE = "newsletter-subscribe"  # the public CSRF's purpose and the rate limit's form
 REFUSED = "Deze link is niet (meer) geldig. Meld u opnieuw aan als u de nieuwsbrief wilt ontvangen."
 
 
@@ -40,12 +44,21 @@ def _association(session, slug: str) -> Association:  # noqa: ANN001
         raise HTTPException(404) from None
 
 
+def _subscribe_page(request: Request, renderer, settings, association: Association, status_code: int = 200,  # noqa: ANN001
+                    error: str = "", name: str = "", email: str = "") -> HTMLResponse:
+    """The subscription form with this visitor's CSRF token (web/public_csrf.py), keeping what was typed."""
+    token = form_token(request, settings, SUBSCRIBE, str(association.id))
+    page = _page(renderer, status_code, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
+                 text="Na het aanmelden krijgt u een e-mail met een link om uw aanmelding te bevestigen.", error=error,
+                 form={"subscribe": True, "button": "Aanmelden", "action": "", "name": name, "email": email,
+                       "csrf": token.value})
+    return with_cookie(page, token, settings)
+
+
 @router.get("/{slug}/aanmelden", response_class=HTMLResponse)
-def subscribe_form(slug: str, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
-    association = _association(session, slug)
-    return _page(renderer, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
-                 text="Na het aanmelden krijgt u een e-mail met een link om uw aanmelding te bevestigen.",
-                 form={"subscribe": True, "button": "Aanmelden", "action": ""})
+def subscribe_form(slug: str, request: Request, session: SessionDep, renderer: RendererDep,
+                   settings: SettingsDep) -> HTMLResponse:
+    return _subscribe_page(request, renderer, settings, _association(session, slug))
 
 
 @router.post("/{slug}/aanmelden", response_class=HTMLResponse)
@@ -54,28 +67,41 @@ async def subscribe_post(slug: str, request: Request, session: SessionDep, rende
     association = _association(session, slug)
     form = await request.form()
     name, email = str(form.get("name", "")), str(form.get("email", ""))
+    again = partial(_subscribe_page, request, renderer, settings, association, name=name, email=email)
+    if not post_ok(request, settings, SUBSCRIBE, str(association.id), str(form.get("csrf", ""))):
+        return again(403, AGAIN)
+    limits, ip = limits_of(request), client_ip(request)
+    wait = limits.wait_minutes(SUBSCRIBE, ip, normalise_email(email))
+    if wait:
+        return again(429, too_many_text(wait))
     try:
         subscription = subs.subscribe(session, association.id, name, email)
         session.commit()
     except subs.SubscriberError as exc:
         session.rollback()
-        return _page(renderer, 422, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
-                     error=str(exc), form={"subscribe": True, "button": "Aanmelden", "action": "", "name": name, "email": email})
+        return again(422, str(exc))
     if subscription.confirm_token:
-        out = confirmation_mail(settings, renderer, association, subscription.email, subscription.name,
-                                subscription.confirm_token, subscription.subscriber_id)
-        try:
-            await Mailer(settings, request.app.state.sessions).deliver(out)
-        except TemporarySendError as exc:  # the relay is away: say so, rather than an error page
-            log.warning("newsletter confirmation for subscriber %s not sent: %s", subscription.subscriber_id, exc)
-            return _page(renderer, 503, association_name=association.name, heading="Aanmelden voor de nieuwsbrief",
-                         error="De bevestigingsmail kon nu niet worden verstuurd. Probeer het over een paar minuten "
-                               "opnieuw.", form={"subscribe": True, "button": "Aanmelden", "action": "",
-                                                 "name": name, "email": email})
+        if not await _send_confirmation(request, settings, renderer, association, subscription):
+            return again(503, "De bevestigingsmail kon nu niet worden verstuurd. Probeer het over een paar minuten "
+                              "opnieuw.")
+        limits.record(SUBSCRIBE, ip, normalise_email(email))
     # The same answer whether or not the address was known: the page tells nobody who subscribes.
     return _page(renderer, association_name=association.name, heading="Bijna klaar", done=True,
                  text=f"We hebben een e-mail gestuurd naar {subscription.email}. Klik op de link daarin om uw "
                       "aanmelding te bevestigen.")
+
+
+async def _send_confirmation(request: Request, settings, renderer, association: Association,  # noqa: ANN001
+                             subscription: subs.Subscription) -> bool:
+    """Mail the confirmation link; False when the relay is away (the page says so, rather than an error page)."""
+    out = confirmation_mail(settings, renderer, association, subscription.email, subscription.name,
+                            subscription.confirm_token, subscription.subscriber_id)
+    try:
+        await Mailer(settings, request.app.state.sessions).deliver(out)
+    except TemporarySendError as exc:
+        log.warning("newsletter confirmation for subscriber %s not sent: %s", subscription.subscriber_id, exc)
+        return False
+    return True
 
 
 @router.get("/bevestigen/{token}", response_class=HTMLResponse)

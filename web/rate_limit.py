@@ -1,0 +1,97 @@
+"""How often the public forms that send a confirmation email (newsletter subscription, network sign-up) may do
+so: per client IP (as the app sees it: uvicorn applies the proxy's forwarded headers) across those forms, and
+per email address per form. Over a limit the form answers 429 and sends nothing.
+
+The counts live in this process's memory (one `PublicFormLimits` per app, on app.state): several web processes
+each count their own, and a restart forgets. A deployment behind a proxy may add a limit of its own there.
+Only posts that send an email are counted, so a typo or an "already registered" answer costs nothing.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from fastapi import Request
+
+IP_WINDOW = 10 * 60.0  # seconds
+ADDRESS_WINDOW = 60 * 60.0
+MAX_KEYS = 50_000  # beyond this the oldest keys are dropped: memory stays bounded under a flood of addresses
+_MAKING = threading.Lock()
+
+
+class SlidingWindow:
+    """At most `limit` hits per key in the last `window` seconds; a limit of 0 means no limit."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self._clock = limit, window, clock
+        self._hits: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str) -> deque[float]:
+        hits = self._hits.get(key, deque())
+        cutoff = self._clock() - self.window
+        while hits and hits[0] <= cutoff:
+            hits.popleft()
+        return hits
+
+    def wait_seconds(self, key: str) -> float:
+        """0 when one more hit is allowed now; otherwise how long until it is."""
+        hits = self._recent(key)
+        if self.limit <= 0 or len(hits) < self.limit:
+            return 0.0
+        return max(hits[-self.limit] + self.window - self._clock(), 1.0)
+
+    def hit(self, key: str) -> None:
+        if self.limit <= 0:
+            return
+        hits = self._recent(key)
+        hits.append(self._clock())
+        self._hits.pop(key, None)
+        self._hits[key] = hits  # re-inserted: the dict's order is least recently hit first
+        while len(self._hits) > MAX_KEYS:
+            del self._hits[next(iter(self._hits))]
+
+
+class PublicFormLimits:
+    """The limits of one web process; thread-safe (sync handlers run in a thread pool)."""
+
+    def __init__(self, per_ip: int, per_address: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ip = SlidingWindow(per_ip, IP_WINDOW, clock)
+        self._address = SlidingWindow(per_address, ADDRESS_WINDOW, clock)
+        self._lock = threading.Lock()
+
+    def wait_minutes(self, form: str, ip: str, address: str) -> int:
+        """0 when this client may send a mail to `address` through `form` now; otherwise minutes to wait."""
+        with self._lock:
+            seconds = max(self._ip.wait_seconds(f"ip|{ip}"), self._address.wait_seconds(f"{form}|{address}"))
+        return math.ceil(seconds / 60)
+
+    def record(self, form: str, ip: str, address: str) -> None:
+        """A mail went out (or was handed to the ledger) for this post."""
+        with self._lock:
+            self._ip.hit(f"ip|{ip}")
+            self._address.hit(f"{form}|{address}")
+
+
+def limits_of(request: Request) -> PublicFormLimits:
+    """The app's limits, made on first use from its settings."""
+    state = request.app.state
+    with _MAKING:
+        if getattr(state, "public_form_limits", None) is None:
+            settings = state.settings
+            state.public_form_limits = PublicFormLimits(settings.public_form_mails_per_ip,
+                                                        settings.public_form_mails_per_address)
+        return state.public_form_limits
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def too_many_text(minutes: int) -> str:
+    """The polite Dutch answer of a 429: what happened, that nothing was sent, and when to try again."""
+    unit = "minuut" if minutes == 1 else "minuten"
+    return ("Er is vanaf uw verbinding of voor dit e-mailadres de afgelopen tijd al vaak een bevestiging verstuurd. "
+            f"Er is nu niets verstuurd. Probeer het over {minutes} {unit} opnieuw.")
