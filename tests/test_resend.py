@@ -97,3 +97,23 @@ async def test_a_resend_that_did_not_go_out_does_not_hold_the_next_back(board, d
         row.status = SendStatus.failed_temporary
         s.add(row)
     assert (await resend_signoff_link(deps, request)).status == "sent"
+
+
+def test_a_caller_that_does_not_catch_the_refusal_answers_a_dutch_409_page(settings):
+    """The workspace's resend handlers only catch TemporarySendError: the refusal still reaches the secretary."""
+    from fastapi.testclient import TestClient
+
+    from models.types import utcnow
+    from raadsbode.resend import too_soon_message
+    from web.app import create_app
+
+    app = create_app(settings)
+    message = too_soon_message(utcnow(), "Mw. A. Voorzitter", settings.timezone)
+
+    @app.post("/test/opnieuw")
+    def refuse() -> None:
+        raise ResendTooSoon(message, utcnow())
+
+    with TestClient(app) as client:
+        answer = client.post("/test/opnieuw")
+    assert answer.status_code == 409 and "al opnieuw verstuurd aan Mw. A. Voorzitter" in answer.text
