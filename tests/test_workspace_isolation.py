@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel
 
-from models import (AgendaItem, AgendaVersion, Attendance, Meeting, MeetingKind, Membership, Minutes, Motion,
-                    PlanningEntry)
+from models import (AgendaItem, AgendaVersion, Attendance, Body, BodyKind, Meeting, MeetingKind, Membership,
+                    MemberRole, Minutes, Motion, PlanningEntry)
 from models.newsletter import BlogPost, NewsletterIssue, Subscriber, Suppression
 from models.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
@@ -68,7 +68,11 @@ def make_objects(sessions: SessionFactory, tenant: Tenant) -> dict[str, object]:
         attendance = Attendance(meeting_id=meeting_id, person_id=tenant.people["contact0"])
         minutes = Minutes(meeting_id=meeting_id, version=1, text="Verslag")
         alv = _alv(tenant)
-        s.add_all([item, attendance, minutes, alv])
+        committee = Body(association_id=tenant.association_id, kind=BodyKind.committee, name="Commissie Financiën")
+        s.add_all([item, attendance, minutes, alv, committee])
+        s.flush()
+        committee_seat = Membership(body_id=committee.id, person_id=tenant.people["contact0"], role=MemberRole.chair)
+        s.add(committee_seat)
         s.flush()
         rows = {
             "motion": Motion(association_id=tenant.association_id, meeting_id=alv.id, person_id=tenant.people["contact0"],
@@ -91,7 +95,8 @@ def make_objects(sessions: SessionFactory, tenant: Tenant) -> dict[str, object]:
             "membership": seat.id, "municipality": tenant.municipality_ids[0], "venue": tenant.venue_id,
             "body": tenant.board_id, "meeting": meeting_id, "alv": alv.id, "agenda_version": version.id,
             "item": item.id, "agenda_item": item.id, "attendance": attendance.id, "minutes": minutes.id,
-            "planning": ids["entry"], "planning_entry": ids["entry"], "blog_post": ids["post"], **ids,
+            "planning": ids["entry"], "planning_entry": ids["entry"], "blog_post": ids["post"],
+            "committee": committee.id, "committee_seat": committee_seat.id, **ids,
         }
     values: dict[str, object] = {f"{name}_id": value for name, value in objects.items()}
     values.update({"version": 1, "period": PERIOD, "slug": tenant.slug, "association_id": tenant.association_id})
@@ -129,7 +134,7 @@ def snapshot(sessions: SessionFactory, tenant: Tenant, values: dict[str, object]
             elif "meeting_id" in columns:
                 where = columns.meeting_id.in_(meeting_ids)
             elif "body_id" in columns:
-                where = columns.body_id == tenant.board_id
+                where = columns.body_id.in_([tenant.board_id, values["committee_id"]])
             else:
                 continue
             out[table.name] = [tuple(row) for row in s.execute(sa_select(table).where(where).order_by(*table.primary_key))]

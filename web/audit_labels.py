@@ -16,7 +16,12 @@ ACTION_LABELS = {
     "status-convened": "status: uitnodiging verstuurd", "status-held": "status: vergadering gehouden",
     "status-closed": "status: afgerond", "status-cancelled": "status: geannuleerd",
     "published-agenda": "agenda gepubliceerd", "published-decisions": "besluitenlijst gepubliceerd",
-    "network-changed": "netwerkbijeenkomst gewijzigd",
+    "network-changed": "netwerkbijeenkomst gewijzigd", "venue-deleted": "locatie verwijderd",
+    "membership-removed": "uit het bestuur gehaald", "association-changed": "verenigingsgegevens gewijzigd",
+    "staff-role-given": "toegang tot de werkruimte gegeven", "staff-role-taken": "toegang tot de werkruimte ingetrokken",
+    "committee-added": "commissie toegevoegd", "committee-renamed": "commissie hernoemd",
+    "committee-deleted": "commissie verwijderd", "committee-membership-changed": "commissierol gewijzigd",
+    "committee-membership-removed": "uit de commissie gehaald",
 }
 # The secretary's judgement of a motion or agenda proposal (raadsbode/alv_motions.py motion_action).
 MOTION_VERDICTS = {"admitted": "toegelaten tot de agenda", "not-admitted": "niet toegelaten",
@@ -28,10 +33,14 @@ VERDICTS = {"approve": "goedgekeurd", "request_changes": "wijzigingen gevraagd"}
 # Detail keys worth showing, with their Dutch name; values of some are translated too.
 DETAIL_LABELS = {"version": "versie", "items": "agendapunten", "slot": "als", "response": "antwoord", "reason": "reden",
                  "status": "status", "promoted": "van de wachtlijst", "name": "naam", "email": "e-mail",
-                 "role": "rol", "portfolio": "portefeuille", "motion": "titel", "capacity": "plaatsen"}
+                 "role": "rol", "portfolio": "portefeuille", "motion": "titel", "capacity": "plaatsen",
+                 "committee": "commissie", "previous_name": "oude naam", "address": "adres"}
 RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
                    "none": "nog geen antwoord"}
-VALUE_LABELS = {"slot": SIGNER_ROLE_LABELS, "response": RESPONSE_LABELS}
+# A seat's role on the board or a committee, or a staff member's role in the workspace.
+ROLE_VALUES = {"chair": "voorzitter", "deputy_chair": "loco-voorzitter", "secretary": "secretaris", "member": "lid",
+               "advisor": "adviseur", "editor": "redactie", "admin": "beheer"}
+VALUE_LABELS = {"slot": SIGNER_ROLE_LABELS, "response": RESPONSE_LABELS, "role": ROLE_VALUES}
 
 
 def audit_action_label(action: str) -> str:

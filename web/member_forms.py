@@ -1,4 +1,4 @@
-"""The forms of the members pages: a contact person, and a board seat (role and portfolio).
+"""The forms of the members pages: a contact person, and a seat (role and portfolio) on the board or a committee.
 
 A form keeps what was typed (`values`) and its Dutch errors per field (`errors`); `save_*` writes only
 when there are none. Everything is scoped to one association: ids of another one are refused.
@@ -20,6 +20,19 @@ ROLE_LABELS = {"chair": "Voorzitter", "deputy_chair": "Loco-voorzitter", "secret
                "member": "Lid", "advisor": "Adviseur"}
 SINGLE_SEATS = ("chair", "deputy_chair", "secretary")  # the sign-off rounds need exactly one of each
 LIMITS = {"name": 200, "email": 254, "function": 100, "portfolio": 200}
+
+
+@dataclass(frozen=True)
+class SeatRules:
+    """What a body's seats may be: the roles offered, how its errors name it, and its audit actions' prefix."""
+    roles: tuple[str, ...]
+    noun: str  # "het bestuur": "... zit al in het bestuur"
+    audit_prefix: str = ""
+
+
+BOARD_SEATS = SeatRules(tuple(ROLE_LABELS), "het bestuur")
+# A committee's meetings are signed by its chair and secretary; it has no deputy chair.
+COMMITTEE_SEATS = SeatRules(("chair", "secretary", "member", "advisor"), "de commissie", "committee-")
 
 
 @dataclass
@@ -100,44 +113,47 @@ def seat_form_of(seat: Membership) -> FormState:
     return FormState(values={"role": str(seat.role), "portfolio": seat.portfolio, "person_id": str(seat.person_id)})
 
 
-def check_seat(session: Session, body_id: int, form: FormState, seat_id: int | None = None) -> None:
+def check_seat(session: Session, body_id: int, form: FormState, seat_id: int | None = None,
+               rules: SeatRules = BOARD_SEATS) -> None:
     role = form.values.get("role", "")
-    if role not in ROLE_LABELS:
+    if role not in rules.roles:
         form.errors["role"] = "Kies een rol uit de lijst."
     elif role in SINGLE_SEATS:
         holder = session.exec(select(Membership, Person.name).join(Person, Person.id == Membership.person_id).where(
             Membership.body_id == body_id, Membership.role == role)).first()
         if holder is not None and holder[0].id != seat_id:
             form.errors["role"] = (f"{holder[1]} is al {ROLE_LABELS[role].lower()}. Geef die eerst een andere rol; "
-                                   "het bestuur heeft er precies één.")
+                                   f"{rules.noun} heeft er precies één.")
     _too_long(form, "portfolio")
 
 
 def save_seat(session: Session, association_id: int, body_id: int, form: FormState, actor: str,
-              seat: Membership | None = None) -> Membership | None:
-    """Update a seat's role and portfolio, or add a person of this association to the board. Caller commits."""
-    check_seat(session, body_id, form, seat.id if seat else None)
+              seat: Membership | None = None, rules: SeatRules = BOARD_SEATS,
+              detail: dict | None = None) -> Membership | None:
+    """Update a seat's role and portfolio, or add a person of this association to the body (the board or a
+    committee, as `rules` say; `detail` goes into the audit event too). Caller commits."""
+    check_seat(session, body_id, form, seat.id if seat else None, rules)
     if seat is None:
-        _check_new_member(session, association_id, body_id, form)
+        _check_new_member(session, association_id, body_id, form, rules.noun)
     if not form.ok:
         return None
     seat = seat or Membership(body_id=body_id, person_id=int(form.values["person_id"]))
     seat.role, seat.portfolio = MemberRole(form.values["role"]), form.values.get("portfolio", "")
     session.add(seat)
     session.flush()
-    audit(session, association_id, actor, "membership-changed", f"person-{seat.person_id}",
-          {"role": str(seat.role), "portfolio": seat.portfolio})
+    audit(session, association_id, actor, f"{rules.audit_prefix}membership-changed", f"person-{seat.person_id}",
+          {"role": str(seat.role), "portfolio": seat.portfolio, **(detail or {})})
     return seat
 
 
-def _check_new_member(session: Session, association_id: int, body_id: int, form: FormState) -> None:
+def _check_new_member(session: Session, association_id: int, body_id: int, form: FormState, noun: str) -> None:
     raw = form.values.get("person_id", "")
     person = session.get(Person, int(raw)) if raw.isdigit() else None
     if person is None or person.association_id != association_id:
         form.errors["person_id"] = "Kies een persoon uit de lijst."
     elif session.exec(select(Membership.id).where(Membership.body_id == body_id,
                                                   Membership.person_id == person.id)).first() is not None:
-        form.errors["person_id"] = f"{person.name} zit al in het bestuur."
+        form.errors["person_id"] = f"{person.name} zit al in {noun}."
 
 
 def audit(session: Session, association_id: int, actor: str, action: str, subject: str, detail: dict) -> None:
@@ -145,5 +161,5 @@ def audit(session: Session, association_id: int, actor: str, action: str, subjec
                            detail_json=json.dumps(detail), source="werkruimte"))
 
 
-def role_options() -> list[tuple[str, str]]:
-    return list(ROLE_LABELS.items())
+def role_options(rules: SeatRules = BOARD_SEATS) -> list[tuple[str, str]]:
+    return [(role, ROLE_LABELS[role]) for role in rules.roles]

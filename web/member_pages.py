@@ -1,5 +1,5 @@
 """Members and board (/werkruimte/leden): municipalities, contact persons (paginated, searchable),
-add and edit a person, the board's seats, and the CSV import. For secretaries (and admins)."""
+add and edit a person, the board's seats, the committees, and the CSV import. For secretaries (and admins)."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -13,7 +13,8 @@ from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep
 from web.listing import page_number, paginate, search, search_text
 from web.member_board import router as board_router
-from web.member_data import actor_of, board_of, board_seats, municipalities, municipality_counts
+from web.member_committees import router as committee_router
+from web.member_data import actor_of, board_of, board_seats, committees_of, municipalities, municipality_counts
 from web.member_forms import FormState, person_form, person_form_of, role_options, save_person
 from web.member_import import router as import_router
 
@@ -26,7 +27,8 @@ def overview(staff: StaffDep, session: SessionDep, renderer: RendererDep, opgesl
     board = board_of(session, staff.association_id)
     seats = board_seats(session, board.id) if board else []
     return workspace_page(renderer, "web/members.html.j2", staff, nav="leden", towns=municipality_counts(
-        session, staff.association_id), board=board, seats=seats, roles=dict(role_options()), saved=opgeslagen[:40])
+        session, staff.association_id), board=board, seats=seats, roles=dict(role_options()), saved=opgeslagen[:40],
+        committees=committees_of(session, staff.association_id))
 
 
 @router.get("/personen", response_class=HTMLResponse)
@@ -85,6 +87,7 @@ async def update_person(person_id: int, request: Request, staff: CsrfDep, sessio
     return RedirectResponse(f"{BASE}/personen/{person_id}?opgeslagen=1", status_code=303)
 
 
-# The board and import pages share this router's prefix and role check.
+# The board, committee and import pages share this router's prefix and role check.
 router.include_router(board_router)
+router.include_router(committee_router)
 router.include_router(import_router)
