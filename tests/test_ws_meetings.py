@@ -238,12 +238,14 @@ async def test_a_committee_meeting_is_steered_like_a_board_meeting(app, running,
     committee = add_committee(session_factory_, tenant)
     web, csrf = signed_in(app, session_factory_, tenant)
     async with web:
-        meeting_id = int((await plan(web, csrf, body_id=str(committee))).headers["location"].split("/")[-1].split("?")[0])
+        planned = await plan(web, csrf, title="", body_id=str(committee))
+        meeting_id = int(planned.headers["location"].split("/")[-1].split("?")[0])
         url = f"{BASE}/{meeting_id}/agenda"
         assert (await web.post(url, data=form_fields((await web.get(url)).text) | {"action": "submit"})).status_code == 303
         await wait_for_mail(sink, tenant.email("contact0"), "Agenda ter ondertekening")
         await wait_for_mail(sink, tenant.email("secretary"), "Agenda ter ondertekening")
         signing = await web.get(f"{BASE}/{meeting_id}")
+        dashboard = await web.get("/werkruimte")
         resent = await web.post(f"{BASE}/{meeting_id}/ondertekening/opnieuw", data={
             "csrf_token": csrf, "person_id": str(tenant.people["contact0"]), "purpose": "agenda-signoff"})
         own = await web.post(f"{BASE}/{meeting_id}/ondertekening/goedkeuren",
@@ -260,6 +262,8 @@ async def test_a_committee_meeting_is_steered_like_a_board_meeting(app, running,
     assert "Begeleiding: <strong>loopt</strong>" in signing.text and "Agenda ter ondertekening" in signing.text
     assert "Ondertekening agenda" in signing.text and "Contact 000 (voorzitter)" in signing.text
     assert "Secretary van VNG Testland (secretaris)" in signing.text and "Zelf goedkeuren" in signing.text
+    assert "Vergadering Commissie Financiën" in dashboard.text and "Agenda ter ondertekening" in dashboard.text
+    assert "nog niet getekend: Contact 000 (voorzitter)" in dashboard.text
     assert resent.status_code == 303 and own.status_code == 303
     assert sent_kinds(session_factory_, meeting_id).count("agenda-signoff-resend-v1") == 1
     assert "Uitnodiging verstuurd" in convened.text and f'action="{BASE}/{meeting_id}/verplaatsen"' in convened.text

@@ -62,7 +62,8 @@ def _deadline(iso: str | None) -> datetime | None:
     return datetime.fromisoformat(iso) if iso else None
 
 
-def _board_line(base: dict, view: Any) -> MeetingLine:
+def _body_line(base: dict, view: Any) -> MeetingLine:
+    """A board or committee meeting (both MeetingWorkflow): its phase and whose signature it still waits for."""
     open_signers = [f"{s.name} ({SIGNER_ROLE_LABELS.get(s.role, s.role)})" for s in view.signers if not s.signed]
     waiting = view.next_step + (f"; nog niet getekend: {', '.join(open_signers)}" if open_signers else "")
     return MeetingLine(**base, phase=PHASE_LABELS.get(view.phase, view.phase),
@@ -93,7 +94,7 @@ async def _meeting_line(client: Client | None, meeting: Meeting) -> MeetingLine:
             view = await network_handle(client, meeting.id).query(NetworkMeetingWorkflow.status, StatusQuery())
             return _network_line(base, view)
         view = await meeting_handle(client, meeting.id).query(MeetingWorkflow.status, StatusQuery())
-        return _board_line(base, view)
+        return _body_line(base, view)
     except Exception:  # noqa: BLE001 - whatever went wrong, this line says "onbekend"; the log has it
         log.info("status query of meeting %s failed", meeting.id, exc_info=True)
         return MeetingLine(**base)
