@@ -18,6 +18,7 @@ class AlvInput:
     policy: dict[str, str] = field(default_factory=dict)  # duration overrides on top of the meeting's
     batch_size: int = 100  # recipients per send activity
     state: AlvState | None = None  # carried over by continue-as-new
+    alv: AlvInfo | None = None  # the last run's facts, so updates need not wait for the load (continue-as-new)
 
 
 @dataclass

@@ -29,6 +29,7 @@ class MeetingInput:
     association_slug: str
     policy: dict[str, str] = field(default_factory=dict)  # duration overrides: {"convocation_before": "90s"}
     state: MeetingState | None = None  # carried over by continue-as-new; None on the first run
+    info: _activity_messages.MeetingInfo | None = None  # the last run's facts, so updates need not wait for the load
 
 
 @dataclass
@@ -147,3 +148,6 @@ class MeetingStatusView:
 class ChangeResult:
     accepted: bool
     message: str  # Dutch, shown to the secretary
+
+
+import models.meeting_activity_messages as _activity_messages  # noqa: E402 - last: that module imports this one

@@ -29,8 +29,9 @@ with workflow.unsafe.imports_passed_through():
 class AlvWorkflow(AlvSteps):
     @workflow.init
     def __init__(self, inp: AlvInput) -> None:
-        self.inp, self.s, self.alv = inp, inp.state or AlvState(), None
-        self.policy = AlvPolicy()
+        # A continued run answers updates with the last run's facts until it has loaded its own (see MeetingWorkflow).
+        self.inp, self.s, self.alv = inp, inp.state or AlvState(), inp.alv
+        self.policy = AlvPolicy.from_layers(inp.alv.policy, inp.policy, strict_last=False) if inp.alv else AlvPolicy()
         self._start_runtime()
 
     @workflow.run
@@ -51,7 +52,7 @@ class AlvWorkflow(AlvSteps):
 
     def _continued_input(self) -> AlvInput:
         i = self.inp
-        return AlvInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s)
+        return AlvInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s, self.alv)
 
     # --- decision list and its sign-off (submit_agenda and decide: workflows/meeting_base.py) ---
 

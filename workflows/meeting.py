@@ -30,8 +30,10 @@ class MeetingWorkflow(MeetingSteps):
     def __init__(self, inp: MeetingInput) -> None:
         self.inp = inp
         self.s = inp.state or MeetingState()
-        self.info = None
-        self.policy = MeetingPolicy()
+        # A continued run answers updates with the last run's facts until it has loaded its own: refusing them
+        # ("wordt nog klaargezet") would hit whoever clicks just after a continue-as-new.
+        self.info = inp.info
+        self.policy = MeetingPolicy.from_overrides(inp.info.policy, inp.policy) if inp.info else MeetingPolicy()
         self._start_runtime()
 
     @workflow.run
@@ -52,7 +54,7 @@ class MeetingWorkflow(MeetingSteps):
         return schedule.next_moment(self.s, self.policy, self._info(), now)
 
     def _continued_input(self) -> MeetingInput:
-        return MeetingInput(self.inp.meeting_id, self.inp.association_slug, self.inp.policy, self.s)
+        return MeetingInput(self.inp.meeting_id, self.inp.association_slug, self.inp.policy, self.s, self.info)
 
     # --- agenda (submit_agenda and decide: workflows/meeting_base.py) and minutes ---------------
 

@@ -99,7 +99,12 @@ class ScheduledMeeting(StepLoop):
     # --- a step shared by both workflows (`held` is the step loop's) ---------------------------
 
     async def _step_file_decision(self) -> None:
-        await file_decision(self._send, self._mid, self.s.pending_decisions)
+        if self.s.pending_decisions:  # the cancel update may have filed them while this step waited for the lock
+            await file_decision(self._send, self._mid, self.s.pending_decisions)
+
+    async def _file_pending(self) -> None:  # before a cancellation revokes the links: workflows/step_loop.py
+        while self.s.pending_decisions:
+            await file_decision(self._send, self._mid, self.s.pending_decisions)
 
     # --- updates shared by both workflows ------------------------------------------------------
 
