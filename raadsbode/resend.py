@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
-from starlette.exceptions import HTTPException
 
 from activities.deps import Deps
 from activities.mailer import Mailer
@@ -35,13 +34,11 @@ RESEND_QUIET = timedelta(minutes=5)
 _LIVE = (SendStatus.pending, SendStatus.sending, SendStatus.sent)
 
 
-class ResendTooSoon(HTTPException):
-    """The link went to this person for this round a moment ago. An HTTPException (409, Dutch detail) so a caller
-    that does not catch it still answers with the message on the error page; a caller may catch it and show
-    `message` in place."""
+class ResendTooSoon(Exception):
+    """The link went to this person for this round a moment ago; `message` (Dutch) says when, and when again."""
 
     def __init__(self, message: str, sent_at: datetime) -> None:
-        super().__init__(409, detail=message)
+        super().__init__(message)
         self.message, self.sent_at = message, sent_at
 
 

@@ -81,3 +81,13 @@ async def wait_until(predicate, timeout: float = 30, what: str = "condition") ->
 def person_name(sessions: SessionFactory, person_id: int) -> str:
     with sessions() as s:
         return s.get(Person, person_id).name
+
+
+async def page_with(web, url: str, text: str, timeout: float = 20.0) -> str:  # noqa: ANN001
+    """The page once it shows `text` (the workflow and its filed decisions catch up within moments)."""
+    for _ in range(int(timeout / 0.25)):
+        page = (await web.get(url)).text
+        if text in page:
+            return page
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"'{text}' not on {url}")

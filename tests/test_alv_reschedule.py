@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -13,7 +14,10 @@ from models.types import utcnow
 from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
 from raadsbode.db import session_scope
 from tests.alv_support import make_association, text_of
+from tests.e2e_support import page_with
 from tests.meeting_support import calendar_of
+from tests.test_ws_alv_actions import secretary_client
+from web.app import create_app
 from worker import build_worker
 from workflows.alv import AlvWorkflow
 
@@ -60,3 +64,24 @@ async def test_a_moved_alv_updates_every_calendar_and_its_links(temporal_env, se
         registration = s.exec(select(ActionToken).where(ActionToken.purpose == "alv-registration",
                                                         ActionToken.subject_ref == f"meeting-{meeting_id}")).all()
     assert registration and all(t.expires_at == new_start for t in registration)  # the links last until the new start
+
+
+async def test_the_secretary_moves_an_alv_from_its_page(temporal_env, settings, session_factory_, sink):
+    a = make_association(session_factory_, contacts_per_town=1)
+    with session_scope(session_factory_) as s:
+        starts = utcnow().replace(microsecond=0) + timedelta(days=50)
+        meeting_id = create_alv(s, association_id=a.association_id, starts_at=starts,
+                                ends_at=starts + timedelta(hours=3), venue_id=a.venue_id).id
+    app = create_app(settings, temporal_env.client)
+    web, csrf = secretary_client(app, session_factory_, a)
+    async with build_worker(temporal_env.client, settings), web:
+        await start_alv_workflow(temporal_env.client, settings, meeting_id, a.slug)
+        invited = await _mails(sink, "Save the date", 7)
+        page = await page_with(web, f"/werkruimte/vergaderingen/{meeting_id}", "Vergadering verplaatsen")
+        assert f'action="/werkruimte/vergaderingen/{meeting_id}/verplaatsen"' in page
+        day = (starts + timedelta(days=7)).astimezone(ZoneInfo(settings.timezone)).date().isoformat()
+        moved = await web.post(f"/werkruimte/vergaderingen/{meeting_id}/verplaatsen", data={
+            "csrf_token": csrf, "date": day, "start": "19:30", "end": "21:30", "reason": "Zaal bezet"})
+        assert moved.status_code == 200 and "verplaatst naar" in moved.text
+        await _mails(sink, "Verplaatst:", len(invited))
+        await alv_handle(temporal_env.client, meeting_id).execute_update(AlvWorkflow.cancel, CancelMeeting(reason="test"))

@@ -19,7 +19,7 @@ from raadsbode.alv import alv_handle, start_alv_workflow
 from raadsbode.db import session_scope
 from raadsbode.staff import add_staff, start_session
 from tests.alv_support import Assoc, add_public_meeting, make_association
-from tests.e2e_support import link_of, wait_for_mail, wait_until
+from tests.e2e_support import link_of, page_with, wait_for_mail, wait_until
 from tests.links_support import csrf_of as link_csrf_of
 from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, make_tenant, signed_in_session
@@ -49,16 +49,6 @@ def staff_client(app, sessions, a, key: str):  # noqa: ANN001, ANN201
         role = add_staff(s, a.association_id, f"{key}@{a.slug}.test", "secretary", name=key.title())
         raw, row = start_session(s, role.person_id, a.association_id)
         return client_for(app, raw), row.csrf_token
-
-
-async def page_with(web, url: str, text: str, timeout: float = 20.0) -> str:  # noqa: ANN001
-    """The page once it shows `text` (the workflow and its filed decisions catch up within moments)."""
-    for _ in range(int(timeout / 0.25)):
-        page = (await web.get(url)).text
-        if text in page:
-            return page
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"'{text}' not on {url}")
 
 
 async def sign_by_link(web, message) -> None:  # noqa: ANN001

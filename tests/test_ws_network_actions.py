@@ -20,7 +20,8 @@ from raadsbode.network import create_network_meeting, network_handle, start_netw
 from tests.alv_support import make_association
 from tests.e2e_support import wait_for_mail
 from tests.test_workspace_isolation import make_objects
-from tests.test_ws_alv_actions import page_with, secretary_client
+from tests.e2e_support import page_with
+from tests.test_ws_alv_actions import secretary_client
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 from worker import build_worker

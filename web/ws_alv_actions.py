@@ -20,7 +20,7 @@ from models.meetings import Meeting, MeetingStatus
 from models.types import utcnow
 from raadsbode.alv import alv_handle
 from raadsbode.alv_decisions import check_decisions, entries_from_lines
-from raadsbode.resend import ResendRequest, resend_signoff_link
+from raadsbode.resend import ResendRequest, ResendTooSoon, resend_signoff_link
 from web.auth import CsrfDep, StaffContext, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, get_temporal
 from web.forms import field_text
@@ -122,6 +122,8 @@ async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
         result = await resend_signoff_link(Deps(state.settings, state.sessions, state.renderer), ResendRequest(
             meeting_id, person_id, purpose, signoff.version, in_place_of_chair=signer.role == "deputy_chair",
             actor=staff.person_name))
+    except ResendTooSoon as refusal:
+        return await render_meeting(request, session, renderer, staff, meeting_id, error=refusal.message, status_code=409)
     except TemporarySendError:
         result = None
     if result is None or result.status != "sent":

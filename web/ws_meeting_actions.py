@@ -16,7 +16,7 @@ from models.minutes import Minutes
 from models.types import utcnow
 from raadsbode.alv import alv_handle
 from raadsbode.meetings import meeting_handle
-from raadsbode.resend import ResendRequest, resend_signoff_link
+from raadsbode.resend import ResendRequest, ResendTooSoon, resend_signoff_link
 from web.auth import CsrfDep, StaffContext, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text, minutes_from_form
@@ -28,6 +28,7 @@ from web.ws_meetings import BASE, BODY_MEETING_KINDS, render_meeting
 from web.ws_status import ALV_KINDS, board_status
 from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
+from workflows.meeting_base import ScheduledMeeting
 
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
 MAX_REASON = 1000
@@ -55,7 +56,9 @@ async def _done(request, session, renderer, staff, meeting_id, result, problem, 
 @router.post("/{meeting_id}/verplaatsen", response_class=HTMLResponse)
 async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep,
                      settings: SettingsDep) -> HTMLResponse:
-    await _body_meeting(session, meeting_id, staff)
+    meeting = await off_loop(session, _meeting, meeting_id, staff)
+    if meeting.kind not in (*BODY_MEETING_KINDS, *ALV_KINDS):  # the board's and the ALV's shared update
+        raise HTTPException(409, detail="Een netwerkbijeenkomst kan niet worden verplaatst; annuleer en plan opnieuw.")
     form = await request.form()
     mf = meeting_form_from(form)
     change = reschedule_from(mf, settings.timezone, utcnow(), await off_loop(session, venue_ids, staff.association_id))
@@ -64,7 +67,7 @@ async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session:
     handle = meeting_handle(await get_temporal(request), meeting_id)
     # The form's own id: a double submit moves the meeting once.
     result, problem = await run_update(handle.execute_update(
-        MeetingWorkflow.reschedule, change, id=f"reschedule-{meeting_id}-{submission_id_of(form)}"))
+        ScheduledMeeting.reschedule, change, id=f"reschedule-{meeting_id}-{submission_id_of(form)}"))
     return await _done(request, session, renderer, staff, meeting_id, result, problem, {"reschedule": mf})
 
 
@@ -147,6 +150,8 @@ async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
         result = await resend_signoff_link(deps, ResendRequest(meeting_id, int(raw_person), purpose, version,
                                                                in_place_of_chair=role == "deputy_chair",
                                                                actor=staff.person_name))
+    except ResendTooSoon as refusal:
+        return await render_meeting(request, session, renderer, staff, meeting_id, error=refusal.message, status_code=409)
     except TemporarySendError:
         result = None
     if result is None or result.status != "sent":
