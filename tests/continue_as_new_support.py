@@ -82,7 +82,8 @@ async def replay_runs(workflow: type, runs: Runs) -> None:
     """Every run's history replays with the code as it is (a continued run starts from its carried input)."""
     replayer = Replayer(workflows=[workflow])
     for history in runs.histories:
-        await replayer.replay_workflow(history)
+        if any(e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED for e in history.events):
+            await replayer.replay_workflow(history)  # (a run that has not had a task yet has nothing to replay)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from datetime import timedelta
 
 import pytest
 
-from models.meeting_messages import CancelMeeting, MeetingInput, StatusQuery
+from models.meeting_messages import CancelMeeting, MeetingInput, StatusQuery, SubmitAgenda
+from raadsbode.agenda import draft_items
 from raadsbode.meetings import meeting_handle
 from raadsbode.search_attributes import MEETING_ID
 from tests.continue_as_new_support import (StatusWatch, audit_actions, current_input, mails, replay_runs, runs_of, staff_client,
@@ -54,6 +55,30 @@ async def sign_together(web, sink, people, subject: str) -> None:  # noqa: ANN00
     assert all("Dank u" in a.text for a in answers), [a.text[-600:] for a in answers]
 
 
+async def before_the_meeting(web, sink, board, handle, meeting_id: int) -> None:  # noqa: ANN001
+    """Agenda drafted and signed, convocation, three registrations; the status and the page show them."""
+    request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
+    assert "Versie 1" in (await click(web, link_in(request), action="submit")).text
+    await sign_together(web, sink, (board.chair, board.secretary), "Agenda ter ondertekening (versie 1)")
+    convocations = {p.email: (await wait_for_mail(sink, p.email, "Uitnodiging vergadering"))[0] for p in board.invitees}
+    answers = [(board.chair, "attending"), (board.members[0], "attending"), (board.members[1], "not_attending")]
+    pages = await asyncio.gather(*(click(web, link_in(convocations[p.email]), response=r) for p, r in answers))
+    assert all("gemeld" in page.text for page in pages)
+    view = await handle.query(MeetingWorkflow.status, StatusQuery())
+    assert view.phase == "convened" and view.rsvp == {"attending": 2, "not_attending": 1, "none": 6}
+    assert [s.signed for s in view.signers] == [True, True]
+    page = (await web.get(f"/werkruimte/vergaderingen/{meeting_id}")).text
+    assert "Uitnodiging verstuurd" in page and "2 komen, 1 komen niet, 6 nog geen antwoord" in page
+
+
+async def after_the_meeting(web, sink, board) -> None:  # noqa: ANN001
+    minutes_request, = await wait_for_mail(sink, board.secretary.email, "Verslag opstellen")
+    saved = await click(web, link_in(minutes_request), minutes_text="Geopend.", decisions="Niets besloten.")
+    assert saved.status_code == 200, saved.text
+    to_sign, = await wait_for_mail(sink, board.chair.email, "Verslag ter ondertekening (versie 1)")
+    assert "Dank u" in (await click(web, link_in(to_sign), decision="approve")).text
+
+
 async def test_board_meeting_through_many_runs(eager_env, settings, sink, sessions):
     client, board = eager_env.client, make_board(sessions)
     async with build_worker(client, settings), \
@@ -63,25 +88,8 @@ async def test_board_meeting_through_many_runs(eager_env, settings, sink, sessio
         watch = StatusWatch(lambda: handle.query(MeetingWorkflow.status, StatusQuery()))
         watching = asyncio.create_task(watch.run())
         try:
-            request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
-            assert "Versie 1" in (await click(web, link_in(request), action="submit")).text
-            await sign_together(web, sink, (board.chair, board.secretary), "Agenda ter ondertekening (versie 1)")
-            convocations = {p.email: (await wait_for_mail(sink, p.email, "Uitnodiging vergadering"))[0]
-                            for p in board.invitees}
-            answers = [(board.chair, "attending"), (board.members[0], "attending"), (board.members[1], "not_attending")]
-            pages = await asyncio.gather(*(click(web, link_in(convocations[p.email]), response=r) for p, r in answers))
-            assert all("gemeld" in page.text for page in pages)
-            view = await handle.query(MeetingWorkflow.status, StatusQuery())
-            assert view.phase == "convened" and view.rsvp == {"attending": 2, "not_attending": 1, "none": 6}
-            assert [s.signed for s in view.signers] == [True, True]
-            page = (await web.get(f"/werkruimte/vergaderingen/{meeting_id}")).text
-            assert "Uitnodiging verstuurd" in page and "2 komen, 1 komen niet, 6 nog geen antwoord" in page
-
-            minutes_request, = await wait_for_mail(sink, board.secretary.email, "Verslag opstellen")
-            saved = await click(web, link_in(minutes_request), minutes_text="Geopend.", decisions="Niets besloten.")
-            assert saved.status_code == 200, saved.text
-            to_sign, = await wait_for_mail(sink, board.chair.email, "Verslag ter ondertekening (versie 1)")
-            assert "Dank u" in (await click(web, link_in(to_sign), decision="approve")).text
+            await before_the_meeting(web, sink, board, handle, meeting_id)
+            await after_the_meeting(web, sink, board)
             result = await asyncio.wait_for(handle.result(), 30)
         finally:
             watching.cancel()
@@ -139,4 +147,25 @@ async def test_cancel_reaches_a_continued_run_and_a_pending_decision_is_still_fi
     assert runs.activities["record_decision"] == 1 and runs.activities["cancel_meeting"] == 1
     assert audit_actions(sessions, board.association_id)["agenda-signoff:approve"] == 1
     assert mails(sink, board.chair.email, AGENDA_SIGNED) == 1
+    await replay_runs(MeetingWorkflow, runs)
+
+
+async def test_updates_in_flight_while_runs_continue_as_new(eager_env, settings, sink, sessions):
+    """Versions submitted at once: each wakes the loop, which (its history long enough) waits for the updates in
+    progress before it continues as new, while more keep arriving. Every one is stored, each under its own
+    number, and a later run sends the newest for sign-off."""
+    client, board = eager_env.client, make_board(sessions)
+    async with build_worker(client, settings):
+        meeting_id = await new_meeting(client, settings, sessions, board, timedelta(minutes=5), POLICY)
+        handle = meeting_handle(client, meeting_id)
+        await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
+        with sessions() as s:
+            items = draft_items(s, meeting_id)
+        submit = SubmitAgenda(submitted_by_person_id=board.secretary.id, items=items)
+        stored = await asyncio.gather(*(handle.execute_update(MeetingWorkflow.submit_agenda, submit) for _ in range(8)))
+        await current_input(client, handle.id, MeetingInput, lambda inp: inp.state.agenda_round.version == 8)
+        runs = await runs_of(client, handle.id, MeetingInput)
+        await handle.terminate("test done")
+    assert sorted(result.version for result in stored) == list(range(1, 9))
+    assert len(runs.inputs) >= 3 and runs.activities["store_agenda"] == 8
     await replay_runs(MeetingWorkflow, runs)
