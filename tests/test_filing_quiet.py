@@ -7,12 +7,17 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from models import ActionToken
+from models import ActionToken, AuditEvent
+from models.meeting_messages import SubmitAgenda
 from models.meeting_state import PendingDecision
+from raadsbode.agenda import standing_items
+from raadsbode.meetings import meeting_handle
 from raadsbode.tokens import hash_token
-from tests.links_flow import approve, start_flow, to_signoff, wait_filed
+from tests.links_flow import FAST_POLICY, approve, start_flow, to_signoff, wait_filed
+from tests.meeting_support import wait_for_mail
 from tests.links_support import client_for
 from tests.test_links import app, running  # noqa: F401 - fixtures
+from workflows.meeting import MeetingWorkflow
 from workflows.meeting_schedule import AT_ONCE, with_filing
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -49,3 +54,21 @@ async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, 
             assert s.exec(select(ActionToken.used_at).where(ActionToken.token_hash == hash_token(raw))).one() is None
         await wait_filed(session_factory_, raw)
     assert time.monotonic() - answered_at >= QUIET.total_seconds() * 0.9
+
+
+async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, running, session_factory_, settings, sink):  # noqa: F811
+    """A new agenda version revokes the old version's links: the chair's approval of the old one, answered but not
+    yet filed, is filed first (audit event, confirmation), not dropped with its revoked link."""
+    flow = await start_flow(session_factory_, settings, running, policy=FAST_POLICY | {"decision_filing_after": "1h"})
+    async with client_for(app) as web:
+        await to_signoff(flow, web, sink, session_factory_)
+        raw = flow.links["chair", "agenda-signoff"]
+        assert "goedgekeurd" in (await approve(web, raw)).text
+        stored = await meeting_handle(running, flow.board.meeting_id).execute_update(
+            MeetingWorkflow.submit_agenda, SubmitAgenda(flow.board.people["secretary"], standing_items(None)))
+        assert stored.version == 2
+        await wait_filed(session_factory_, raw, timeout=5)  # filed with the new version, not an hour later
+    with session_factory_() as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.association_id == flow.board.association_id)).all()
+    assert actions.count("agenda-signoff:approve") == 1
+    await wait_for_mail(sink, f"chair@{flow.board.slug}.test", "Bevestiging: u heeft", timeout=10)

@@ -23,6 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.step_loop import StepLoop
 
 
+FILE_BEFORE_NEW_VERSION_PATCH = "file-decisions-before-new-version"
+
+
 class ScheduledMeeting(StepLoop):
     s: Any  # MeetingState or AlvState: the fields used here are the same
     info: MeetingInfo | None
@@ -32,7 +35,18 @@ class ScheduledMeeting(StepLoop):
 
     async def _store_draft(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
                            version_field: str) -> SubmitAgendaResult:
-        """Store a new version of a draft (agenda, minutes, decision list) and raise the state's version of it."""
+        """Store a new version of a draft (agenda, minutes, decision list) and raise the state's version of it.
+
+        A new version revokes the old one's links: a decision answered just before (still in its quiet period)
+        is filed first, under the lock the steps run under, or its claim would find its link revoked."""
+        if self._unfiled() and workflow.patched(FILE_BEFORE_NEW_VERSION_PATCH):
+            async with self._lock:
+                await self._file_pending()
+                return await self._store_version(fn, arg, version_field)
+        return await self._store_version(fn, arg, version_field)
+
+    async def _store_version(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
+                             version_field: str) -> SubmitAgendaResult:
         stored = await self._db(fn, arg)
         setattr(self.s, version_field, max(getattr(self.s, version_field), stored.version))
         self._changed()
