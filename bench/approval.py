@@ -77,13 +77,14 @@ def worker_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time of the process and its live children (`raadsbode web --workers 2` forks its servers)."""
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """CPU time of the process and, unless told not to, its live children (`raadsbode web` forks its servers)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
-    return own + sum(cpu_seconds(child) for child in children)
+    if not children:
+        return own
+    kids = [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    return own + sum(cpu_seconds(kid) for kid in kids)
 
 
 async def timed_get(browser: Connection, raw: str) -> float:
@@ -107,9 +108,10 @@ async def burst(base_url: str, links: list[str], pids: dict[str, int]) -> tuple[
     browsers = [await Connection(base_url).open() for _ in links]
     try:
         alone = [await timed_get(browsers[0], links[0]) for _ in links]  # a GET changes nothing
-        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        own = os.getpid()  # this script started the others: its own CPU only
+        before = {name: cpu_seconds(pid, pid != own) for name, pid in pids.items()}
         results = await asyncio.gather(*(chair_round(b, raw) for b, raw in zip(browsers, links)))
-        return alone, results, {name: cpu_seconds(pid) - before[name] for name, pid in pids.items()}
+        return alone, results, {name: cpu_seconds(pid, pid != own) - before[name] for name, pid in pids.items()}
     finally:
         for browser in browsers:
             await browser.close()
