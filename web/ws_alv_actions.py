@@ -12,15 +12,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from activities.deps import Deps
-from activities.mailer import TemporarySendError
 from models.alv_messages import DecisionEntry, SubmitDecisions
 from models.meeting_messages import SignoffDecision
 from models.meetings import Meeting, MeetingStatus
 from models.types import utcnow
 from raadsbode.alv import alv_handle
 from raadsbode.alv_decisions import check_decisions, entries_from_lines
-from raadsbode.resend import ResendRequest, ResendTooSoon, resend_signoff_link
+from raadsbode.resend import ResendRequest
 from web.auth import CsrfDep, StaffContext, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, get_temporal
 from web.forms import field_text
@@ -28,7 +26,7 @@ from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
 from web.ws_alv_data import AlvRound, AlvSigner
 from web.ws_kind_context import kind_context
-from web.ws_meeting_actions import _own_token
+from web.ws_meeting_actions import own_token, send_link_again
 from web.ws_meetings import BASE, render_meeting
 from web.ws_status import ALV_KINDS, RUNNING
 from workflows.alv import AlvWorkflow
@@ -117,18 +115,11 @@ async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
     signoff, signer = found
-    state = request.app.state
-    try:
-        result = await resend_signoff_link(Deps(state.settings, state.sessions, state.renderer), ResendRequest(
-            meeting_id, person_id, purpose, signoff.version, in_place_of_chair=signer.role == "deputy_chair",
-            actor=staff.person_name))
-    except ResendTooSoon as refusal:
-        return await render_meeting(request, session, renderer, staff, meeting_id, error=refusal.message, status_code=409)
-    except TemporarySendError:
-        result = None
-    if result is None or result.status != "sent":
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=502,
-                                    error="De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw.")
+    refused = await send_link_again(request, session, renderer, staff, ResendRequest(
+        meeting_id, person_id, purpose, signoff.version, in_place_of_chair=signer.role == "deputy_chair",
+        actor=staff.person_name))
+    if refused is not None:
+        return refused
     return await render_meeting(request, session, renderer, staff, meeting_id,
                                 notice=f"De ondertekenlink is opnieuw verstuurd aan {signer.name}.")
 
@@ -141,7 +132,7 @@ async def approve_self(meeting_id: int, request: Request, staff: CsrfDep, sessio
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
     signoff = found[0]
-    token_id = await off_loop(session, _own_token, meeting_id, staff.person_id, purpose, signoff.version)
+    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, signoff.version)
     if token_id is None:
         return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
                                     error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")

@@ -3,6 +3,8 @@ minutes, resend a sign-off link, and give their own approval. Each is one typed 
 the resend, one ledgered email); a rejection comes back on the page in Dutch, in place."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
@@ -22,7 +24,7 @@ from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text, minutes_from_form
 from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
-from web.meeting_forms import meeting_form_from, reschedule_from
+from web.meeting_forms import MeetingForm, meeting_form_from, reschedule_from
 from web.ws_data import venue_ids
 from web.ws_meetings import BASE, BODY_MEETING_KINDS, render_meeting
 from web.ws_status import ALV_KINDS, board_status
@@ -71,18 +73,23 @@ async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session:
     return await _done(request, session, renderer, staff, meeting_id, result, problem, {"reschedule": mf})
 
 
+def cancel_form(form: Mapping, noun: str) -> MeetingForm:
+    """The cancel form's reason and confirmation box, with the errors in place."""
+    mf = meeting_form_from({})
+    mf.reason = field_text(form, "cancel_reason", MAX_REASON + 1)
+    if field_text(form, "confirm", 10) != "ja":
+        mf.errors["confirm"] = f"Vink aan dat u de {noun} echt wilt annuleren."
+    if len(mf.reason) > MAX_REASON:
+        mf.errors["cancel_reason"] = f"De reden is te lang (hoogstens {MAX_REASON} tekens)."
+    return mf
+
+
 @router.post("/{meeting_id}/annuleren", response_class=HTMLResponse)
 async def cancel(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep, renderer: RendererDep) -> HTMLResponse:
     meeting = await off_loop(session, _meeting, meeting_id, staff)
     if meeting.kind == MeetingKind.network:
         raise HTTPException(409, detail="Een netwerkbijeenkomst annuleert u met 'raadsbode network'.")
-    form = await request.form()
-    mf = meeting_form_from({})
-    mf.reason = field_text(form, "cancel_reason", MAX_REASON + 1)
-    if field_text(form, "confirm", 10) != "ja":
-        mf.errors["confirm"] = "Vink aan dat u de vergadering echt wilt annuleren."
-    if len(mf.reason) > MAX_REASON:
-        mf.errors["cancel_reason"] = f"De reden is te lang (hoogstens {MAX_REASON} tekens)."
+    mf = cancel_form(await request.form(), "vergadering")
     if mf.errors:
         return await render_meeting(request, session, renderer, staff, meeting_id, forms={"cancel": mf}, status_code=422)
     client = await get_temporal(request)
@@ -135,6 +142,23 @@ async def _open_signer(request: Request, session: Session, staff: StaffContext, 
     return await off_loop(session, _round_version, meeting_id, purpose, status.agenda_version), signer.role
 
 
+async def send_link_again(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
+                          req: ResendRequest) -> HTMLResponse | None:
+    """Send a signer's link again through the ledger: None when it went out, else the page saying why not."""
+    state = request.app.state
+    try:
+        result = await resend_signoff_link(Deps(state.settings, state.sessions, state.renderer), req)
+    except ResendTooSoon as refusal:
+        return await render_meeting(request, session, renderer, staff, req.meeting_id, error=refusal.message,
+                                    status_code=409)
+    except TemporarySendError:
+        result = None
+    if result is None or result.status != "sent":
+        return await render_meeting(request, session, renderer, staff, req.meeting_id, status_code=502,
+                                    error="De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw.")
+    return None
+
+
 @router.post("/{meeting_id}/ondertekening/opnieuw", response_class=HTMLResponse)
 async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                  renderer: RendererDep) -> HTMLResponse:
@@ -144,23 +168,14 @@ async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
     version, role = found
-    state = request.app.state
-    deps = Deps(state.settings, state.sessions, state.renderer)
-    try:
-        result = await resend_signoff_link(deps, ResendRequest(meeting_id, int(raw_person), purpose, version,
-                                                               in_place_of_chair=role == "deputy_chair",
-                                                               actor=staff.person_name))
-    except ResendTooSoon as refusal:
-        return await render_meeting(request, session, renderer, staff, meeting_id, error=refusal.message, status_code=409)
-    except TemporarySendError:
-        result = None
-    if result is None or result.status != "sent":
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=502,
-                                    error="De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw.")
+    refused = await send_link_again(request, session, renderer, staff, ResendRequest(
+        meeting_id, int(raw_person), purpose, version, in_place_of_chair=role == "deputy_chair", actor=staff.person_name))
+    if refused is not None:
+        return refused
     return RedirectResponse(f"{BASE}/{meeting_id}?melding=opnieuw", status_code=303)
 
 
-def _own_token(session: Session, meeting_id: int, person_id: int, purpose: str, version: int) -> int | None:
+def own_token(session: Session, meeting_id: int, person_id: int, purpose: str, version: int) -> int | None:
     """The staff member's own live sign-off link of this version (the one in their email)."""
     return session.exec(select(ActionToken.id).where(
         ActionToken.subject_ref == f"meeting-{meeting_id}", ActionToken.purpose == purpose,
@@ -177,7 +192,7 @@ async def approve_self(meeting_id: int, request: Request, staff: CsrfDep, sessio
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
     version = found[0]
-    token_id = await off_loop(session, _own_token, meeting_id, staff.person_id, purpose, version)
+    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, version)
     if token_id is None:
         return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
                                     error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")

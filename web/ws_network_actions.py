@@ -27,13 +27,13 @@ from web.deps import RendererDep, SessionDep, get_temporal
 from web.forms import field_text
 from web.link_actions import run_update
 from web.link_data import off_loop
-from web.meeting_forms import meeting_form_from
 from web.member_data import actor_of
+from web.ws_meeting_actions import cancel_form
 from web.ws_meetings import BASE, render_meeting
 from workflows.network_meeting import NetworkMeetingWorkflow
 
 router = APIRouter(prefix=f"{BASE}/{{meeting_id}}/netwerk", dependencies=[require_role("secretary")])
-MAX_DESCRIPTION, MAX_CAPACITY, MAX_REASON = 4000, 100_000, 1000
+MAX_DESCRIPTION, MAX_CAPACITY = 4000, 100_000
 
 
 @dataclass
@@ -104,13 +104,7 @@ async def change(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
 async def cancel(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                  renderer: RendererDep) -> HTMLResponse:
     await off_loop(session, _network, meeting_id, staff)
-    form = await request.form()
-    cf = meeting_form_from({})
-    cf.reason = field_text(form, "cancel_reason", MAX_REASON + 1)
-    if field_text(form, "confirm", 10) != "ja":
-        cf.errors["confirm"] = "Vink aan dat u de bijeenkomst echt wilt annuleren."
-    if len(cf.reason) > MAX_REASON:
-        cf.errors["cancel_reason"] = f"De reden is te lang (hoogstens {MAX_REASON} tekens)."
+    cf = cancel_form(await request.form(), "bijeenkomst")
     if cf.errors:
         return await render_meeting(request, session, renderer, staff, meeting_id, forms={"network_cancel": cf},
                                     status_code=422)
