@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from models.alv_messages import DecisionEntry, SubmitDecisions
-from models.meeting_messages import SignoffDecision
 from models.meetings import Meeting, MeetingStatus
 from models.types import utcnow
 from raadsbode.alv import alv_handle
@@ -26,7 +25,7 @@ from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
 from web.ws_alv_data import AlvRound, AlvSigner
 from web.ws_kind_context import kind_context
-from web.ws_meeting_actions import own_token, send_link_again
+from web.ws_meeting_actions import approve_as_self, send_link_again
 from web.ws_meetings import BASE, render_meeting
 from web.ws_status import ALV_KINDS, RUNNING
 from workflows.alv import AlvWorkflow
@@ -132,16 +131,8 @@ async def approve_self(meeting_id: int, request: Request, staff: CsrfDep, sessio
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
     signoff = found[0]
-    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, signoff.version)
-    if token_id is None:
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
-                                    error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")
-    handle = alv_handle(await get_temporal(request), meeting_id)
-    result, problem = await run_update(handle.execute_update(AlvWorkflow.decide, SignoffDecision(
-        token_id=token_id, person_id=staff.person_id, purpose=purpose, version=signoff.version, decision="approve",
-        source="werkruimte"), id=f"token-{token_id}"))
-    if problem or not result.accepted:
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
-                                    error=problem or result.message)
+    refused = await approve_as_self(request, session, renderer, staff, meeting_id, purpose, signoff.version)
+    if refused is not None:
+        return refused
     return await render_meeting(request, session, renderer, staff, meeting_id,
                                 notice=f"U heeft de {signoff.subject} (versie {signoff.version}) goedgekeurd.")

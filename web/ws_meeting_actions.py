@@ -184,6 +184,24 @@ def own_token(session: Session, meeting_id: int, person_id: int, purpose: str, v
     ).order_by(col(ActionToken.id).desc())).first()
 
 
+async def approve_as_self(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
+                          meeting_id: int, purpose: str, version: int) -> HTMLResponse | None:
+    """The signed-in signer approves through their own link's update (board, committee or ALV: the shared `decide`):
+    None when it was accepted, else the page saying why not."""
+    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, version)
+    if token_id is None:
+        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
+                                    error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")
+    handle = meeting_handle(await get_temporal(request), meeting_id)
+    result, problem = await run_update(handle.execute_update(ScheduledMeeting.decide, SignoffDecision(
+        token_id=token_id, person_id=staff.person_id, purpose=purpose, version=version, decision="approve",
+        source="werkruimte"), id=f"token-{token_id}"))
+    if problem or not result.accepted:
+        return await render_meeting(request, session, renderer, staff, meeting_id, error=problem or result.message,
+                                    status_code=409)
+    return None
+
+
 @router.post("/{meeting_id}/ondertekening/goedkeuren", response_class=HTMLResponse)
 async def approve_self(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                        renderer: RendererDep) -> HTMLResponse:
@@ -191,15 +209,7 @@ async def approve_self(meeting_id: int, request: Request, staff: CsrfDep, sessio
     found = await _open_signer(request, session, staff, meeting_id, staff.person_id, purpose)
     if isinstance(found, str):
         return await render_meeting(request, session, renderer, staff, meeting_id, error=found, status_code=409)
-    version = found[0]
-    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, version)
-    if token_id is None:
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
-                                    error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")
-    handle = meeting_handle(await get_temporal(request), meeting_id)
-    result, problem = await run_update(handle.execute_update(MeetingWorkflow.decide, SignoffDecision(
-        token_id=token_id, person_id=staff.person_id, purpose=purpose, version=version, decision="approve",
-        source="werkruimte"), id=f"token-{token_id}"))
-    if problem or not result.accepted:
-        return await _done(request, session, renderer, staff, meeting_id, result, problem, {})
+    refused = await approve_as_self(request, session, renderer, staff, meeting_id, purpose, found[0])
+    if refused is not None:
+        return refused
     return RedirectResponse(f"{BASE}/{meeting_id}?melding=getekend", status_code=303)
