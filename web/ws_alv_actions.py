@@ -25,7 +25,7 @@ from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
 from web.ws_alv_data import AlvRound, AlvSigner
 from web.ws_kind_context import kind_context
-from web.ws_meeting_actions import approve_as_self, send_link_again
+from web.ws_shared_actions import approve_as_self, send_link_again
 from web.ws_meetings import BASE, render_meeting
 from web.ws_status import ALV_KINDS, RUNNING
 from workflows.alv import AlvWorkflow

@@ -3,37 +3,32 @@ minutes, resend a sign-off link, and give their own approval. Each is one typed 
 the resend, one ledgered email); a rejection comes back on the page in Dutch, in place."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
-from activities.deps import Deps
-from activities.mailer import TemporarySendError
-from models.ledger import ActionToken
-from models.meeting_messages import CancelMeeting, SignoffDecision, SubmitMinutes
+from models.meeting_messages import CancelMeeting, SubmitMinutes
 from models.meetings import Meeting, MeetingKind
 from models.minutes import Minutes
 from models.types import utcnow
 from raadsbode.alv import alv_handle
 from raadsbode.meetings import meeting_handle
-from raadsbode.resend import ResendRequest, ResendTooSoon, resend_signoff_link
+from raadsbode.resend import ResendRequest
 from web.auth import CsrfDep, StaffContext, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text, minutes_from_form
 from web.link_actions import run_update, submission_id_of
 from web.link_data import off_loop
-from web.meeting_forms import MeetingForm, meeting_form_from, reschedule_from
+from web.meeting_forms import meeting_form_from, reschedule_from
 from web.ws_data import venue_ids
 from web.ws_meetings import BASE, BODY_MEETING_KINDS, render_meeting
+from web.ws_shared_actions import approve_as_self, cancel_form, send_link_again
 from web.ws_status import ALV_KINDS, board_status
 from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
 from workflows.meeting_base import ScheduledMeeting
 
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
-MAX_REASON = 1000
 
 
 def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
@@ -71,17 +66,6 @@ async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session:
     result, problem = await run_update(handle.execute_update(
         ScheduledMeeting.reschedule, change, id=f"reschedule-{meeting_id}-{submission_id_of(form)}"))
     return await _done(request, session, renderer, staff, meeting_id, result, problem, {"reschedule": mf})
-
-
-def cancel_form(form: Mapping, noun: str) -> MeetingForm:
-    """The cancel form's reason and confirmation box, with the errors in place."""
-    mf = meeting_form_from({})
-    mf.reason = field_text(form, "cancel_reason", MAX_REASON + 1)
-    if field_text(form, "confirm", 10) != "ja":
-        mf.errors["confirm"] = f"Vink aan dat u de {noun} echt wilt annuleren."
-    if len(mf.reason) > MAX_REASON:
-        mf.errors["cancel_reason"] = f"De reden is te lang (hoogstens {MAX_REASON} tekens)."
-    return mf
 
 
 @router.post("/{meeting_id}/annuleren", response_class=HTMLResponse)
@@ -142,23 +126,6 @@ async def _open_signer(request: Request, session: Session, staff: StaffContext, 
     return await off_loop(session, _round_version, meeting_id, purpose, status.agenda_version), signer.role
 
 
-async def send_link_again(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
-                          req: ResendRequest) -> HTMLResponse | None:
-    """Send a signer's link again through the ledger: None when it went out, else the page saying why not."""
-    state = request.app.state
-    try:
-        result = await resend_signoff_link(Deps(state.settings, state.sessions, state.renderer), req)
-    except ResendTooSoon as refusal:
-        return await render_meeting(request, session, renderer, staff, req.meeting_id, error=refusal.message,
-                                    status_code=409)
-    except TemporarySendError:
-        result = None
-    if result is None or result.status != "sent":
-        return await render_meeting(request, session, renderer, staff, req.meeting_id, status_code=502,
-                                    error="De e-mail kon nu niet worden verstuurd. Probeer het later opnieuw.")
-    return None
-
-
 @router.post("/{meeting_id}/ondertekening/opnieuw", response_class=HTMLResponse)
 async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: SessionDep,
                  renderer: RendererDep) -> HTMLResponse:
@@ -173,33 +140,6 @@ async def resend(meeting_id: int, request: Request, staff: CsrfDep, session: Ses
     if refused is not None:
         return refused
     return RedirectResponse(f"{BASE}/{meeting_id}?melding=opnieuw", status_code=303)
-
-
-def own_token(session: Session, meeting_id: int, person_id: int, purpose: str, version: int) -> int | None:
-    """The staff member's own live sign-off link of this version (the one in their email)."""
-    return session.exec(select(ActionToken.id).where(
-        ActionToken.subject_ref == f"meeting-{meeting_id}", ActionToken.purpose == purpose,
-        ActionToken.version == version, ActionToken.person_id == person_id, col(ActionToken.used_at).is_(None),
-        ActionToken.revoked == False, ActionToken.expires_at > utcnow(),  # noqa: E712
-    ).order_by(col(ActionToken.id).desc())).first()
-
-
-async def approve_as_self(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
-                          meeting_id: int, purpose: str, version: int) -> HTMLResponse | None:
-    """The signed-in signer approves through their own link's update (board, committee or ALV: the shared `decide`):
-    None when it was accepted, else the page saying why not."""
-    token_id = await off_loop(session, own_token, meeting_id, staff.person_id, purpose, version)
-    if token_id is None:
-        return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
-                                    error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")
-    handle = meeting_handle(await get_temporal(request), meeting_id)
-    result, problem = await run_update(handle.execute_update(ScheduledMeeting.decide, SignoffDecision(
-        token_id=token_id, person_id=staff.person_id, purpose=purpose, version=version, decision="approve",
-        source="werkruimte"), id=f"token-{token_id}"))
-    if problem or not result.accepted:
-        return await render_meeting(request, session, renderer, staff, meeting_id, error=problem or result.message,
-                                    status_code=409)
-    return None
 
 
 @router.post("/{meeting_id}/ondertekening/goedkeuren", response_class=HTMLResponse)

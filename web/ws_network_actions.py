@@ -28,7 +28,7 @@ from web.forms import field_text
 from web.link_actions import run_update
 from web.link_data import off_loop
 from web.member_data import actor_of
-from web.ws_meeting_actions import cancel_form
+from web.ws_shared_actions import cancel_form
 from web.ws_meetings import BASE, render_meeting
 from workflows.network_meeting import NetworkMeetingWorkflow
 
