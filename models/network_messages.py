@@ -22,6 +22,7 @@ class NetworkInput:
     policy: dict[str, str] = field(default_factory=dict)  # on top of the meeting's own
     batch_size: int = 100
     state: NetworkState | None = None
+    info: NetworkInfo | None = None  # the last run's facts, so sign-ups need not wait for the load (continue-as-new)
 
 
 @dataclass

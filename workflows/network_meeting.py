@@ -21,6 +21,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.step_loop import StepLoop
 
 
+WAKE_FOR_NEW_RUN_PATCH = "network-signups-wake-for-continue-as-new"
+
+
 @workflow.defn
 class NetworkMeetingWorkflow(StepLoop):
     LOG_NAME = "network meeting"
@@ -28,14 +31,16 @@ class NetworkMeetingWorkflow(StepLoop):
 
     @workflow.init
     def __init__(self, inp: NetworkInput) -> None:
-        self.inp, self.s = inp, inp.state or NetworkState()
-        self.policy, self.capacity = NetworkPolicy(), None
+        # A continued run checks sign-ups against the last run's facts until it has loaded its own (MeetingWorkflow).
+        self.inp, self.s, self.info = inp, inp.state or NetworkState(), inp.info
+        self.policy = NetworkPolicy.from_layers(inp.info.policy, inp.policy, strict_last=False) if inp.info else NetworkPolicy()
+        self.capacity = inp.info.capacity if inp.info else None
         self._start_runtime()
 
     @workflow.run
     async def run(self, inp: NetworkInput) -> NetworkResult:
         info = await self._db(NetworkActivities.load_network, MeetingRef(inp.meeting_id))
-        self.policy = NetworkPolicy.from_layers(info.policy, inp.policy, strict_last=False)
+        self.info, self.policy = info, NetworkPolicy.from_layers(info.policy, inp.policy, strict_last=False)
         self.capacity, self.s.starts_at_iso = info.capacity, self.s.starts_at_iso or info.starts_at_iso
         self.s.registered, self.s.waiting = info.registered, info.waiting
         await self._run_until_done()
@@ -61,7 +66,7 @@ class NetworkMeetingWorkflow(StepLoop):
 
     def _continued_input(self) -> NetworkInput:  # many sign-ups: a fresh history, same state
         i = self.inp
-        return NetworkInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s)
+        return NetworkInput(i.meeting_id, i.association_slug, i.policy, i.batch_size, self.s, self.info)
 
     async def _batched(self, kind: str, version: int = 0) -> int:
         after, sent = 0, 0
@@ -90,6 +95,7 @@ class NetworkMeetingWorkflow(StepLoop):
             if result.changed:
                 await self._send(NetworkActivities.send_signup_mail,
                                  SignupMail(self._mid, result.signup_id, result.status))
+            self._wake_when_history_is_long()
             return result
 
     @register.validator
@@ -108,6 +114,7 @@ class NetworkMeetingWorkflow(StepLoop):
             if result.promoted_id:
                 await self._send(NetworkActivities.send_signup_mail,
                                  SignupMail(self._mid, result.promoted_id, "promoted"))
+            self._wake_when_history_is_long()
             return result
 
     @cancel_signup.validator
@@ -122,6 +129,12 @@ class NetworkMeetingWorkflow(StepLoop):
             raise ValueError("Aanmelden voor deze bijeenkomst kan nog niet.")
         if now >= parse_time(self.s.starts_at_iso) - self.policy.registration_closes_before:
             raise ValueError("De aanmelding voor deze bijeenkomst is gesloten.")
+
+    def _wake_when_history_is_long(self) -> None:
+        """Sign-ups do not wake the run loop, so hundreds of them would grow one history until the next timer;
+        once the server suggests it, the loop wakes and continues as new (with the state and the facts)."""
+        if workflow.info().is_continue_as_new_suggested() and workflow.patched(WAKE_FOR_NEW_RUN_PATCH):
+            self._changed()
 
     def _count(self, result: NetworkSignupResult) -> None:
         self.s.registered, self.s.waiting = result.registered, result.waiting
