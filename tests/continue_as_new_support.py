@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
@@ -30,6 +31,16 @@ from web.auth import SESSION_COOKIE
 # A fresh run's history holds about 11 events when it first sleeps (start, a task, the load activity, a task,
 # a timer): just above, so a run never continues before it has loaded, and any update or timer after that tips it.
 SUGGEST_AFTER_EVENTS = 12
+
+
+@pytest.fixture(scope="module")
+async def eager_env():
+    """A dev server of the module's own that suggests continue-as-new after a few events."""
+    env = await start_eager_server()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
 
 
 async def start_eager_server() -> WorkflowEnvironment:

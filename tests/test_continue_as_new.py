@@ -19,8 +19,8 @@ from models.meeting_messages import CancelMeeting, MeetingInput, StatusQuery, Su
 from raadsbode.agenda import draft_items
 from raadsbode.meetings import meeting_handle
 from raadsbode.search_attributes import MEETING_ID
-from tests.continue_as_new_support import (StatusWatch, audit_actions, current_input, mails, replay_runs, runs_of, staff_client,
-                                           start_eager_server)
+from tests.continue_as_new_support import (StatusWatch, eager_env,  # noqa: F401 - eager_env: fixture
+                                           audit_actions, current_input, mails, replay_runs, runs_of, staff_client)
 from tests.meeting_support import click, link_in, make_board, new_meeting, wait_for_mail
 from web.app import create_app
 from worker import build_worker
@@ -32,15 +32,6 @@ POLICY = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy
 PHASES = ["preparing", "agenda_signoff", "awaiting_convocation", "convened", "held", "minutes_signoff", "closed"]
 AGENDA_SIGNED = "Bevestiging: u heeft de agenda (versie 1) goedgekeurd"
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def eager_env():
-    env = await start_eager_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from raadsbode.agenda import standing_items
 from raadsbode.alv import alv_handle, start_alv_workflow
 from raadsbode.alv_motions import draft_alv_agenda
 from tests.alv_support import add_public_meeting, links_in, make_association
-from tests.continue_as_new_support import (StatusWatch, audit_actions, mails, replay_runs, runs_of, staff_client,
-                                           start_eager_server)
+from tests.continue_as_new_support import (StatusWatch, eager_env,  # noqa: F401 - eager_env: fixture
+                                           audit_actions, mails, replay_runs, runs_of, staff_client)
 from tests.test_alv_cycle import first_mail, post_form, wait_for
 from web.app import create_app
 from worker import build_worker
@@ -30,15 +30,6 @@ POLICY = {"save_the_date_before": "26s", "motions_close_before": "22s", "convoca
           "signoff_reminder_after": "1h"}
 PHASES = ["preparing", "motions", "agenda_signoff", "convened", "held", "decisions_signoff", "closed"]
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def eager_env():
-    env = await start_eager_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def sign_together(web, sink, addresses: list[str], subject: str) -> None:  # noqa: ANN001

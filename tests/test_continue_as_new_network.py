@@ -15,20 +15,11 @@ from models.types import utcnow
 from raadsbode.db import session_scope
 from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import make_association
-from tests.continue_as_new_support import replay_runs, runs_of, start_eager_server
+from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
 from worker import build_worker
 from workflows.network_meeting import NetworkMeetingWorkflow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-async def eager_env():
-    env = await start_eager_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def test_sign_ups_across_runs_are_taken_once_and_keep_the_places(eager_env, settings, session_factory_, sink):
