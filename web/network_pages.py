@@ -76,8 +76,8 @@ async def signup_submit(slug: str, meeting_id: int, request: Request, session: S
     result, refusal = await run_update(network_handle(client, meeting.id).execute_update(
         NetworkMeetingWorkflow.register, NetworkSignupInput(**values), id=f"signup-{meeting.id}-{uuid.uuid4().hex}"))
     if refusal:
+        limits_of(request).give_back(FORM, client_ip(request), values["email"])  # no sign-up, no mail
         return _form(request, session, renderer, settings, meeting, refusal, 409, **values)
-    limits_of(request).record(FORM, client_ip(request), values["email"])  # registered or waiting: a mail goes out
     waiting = result.status == SignupStatus.waiting.value
     text = (f"U staat op de wachtlijst (plaats {result.position}). Komt er een plaats vrij, dan krijgt u een e-mail."
             if waiting else f"{result.message} U krijgt een bevestiging per e-mail.")
@@ -93,7 +93,7 @@ def _precheck(request: Request, settings, meeting_id: int, csrf: str,  # noqa: A
     problem = _check(values)
     if problem:
         return problem, 400
-    wait = limits_of(request).wait_minutes(FORM, client_ip(request), values["email"])
+    wait = limits_of(request).take(FORM, client_ip(request), values["email"])  # registered or waiting: a mail goes out
     return (too_many_text(wait), 429) if wait else None
 
 

@@ -70,8 +70,8 @@ async def subscribe_post(slug: str, request: Request, session: SessionDep, rende
     again = partial(_subscribe_page, request, renderer, settings, association, name=name, email=email)
     if not post_ok(request, settings, SUBSCRIBE, str(association.id), str(form.get("csrf", ""))):
         return again(403, AGAIN)
-    limits, ip = limits_of(request), client_ip(request)
-    wait = limits.wait_minutes(SUBSCRIBE, ip, normalise_email(email))
+    limit = (SUBSCRIBE, client_ip(request), normalise_email(email))
+    wait = limits_of(request).take(*limit)
     if wait:
         return again(429, too_many_text(wait))
     try:
@@ -79,12 +79,14 @@ async def subscribe_post(slug: str, request: Request, session: SessionDep, rende
         session.commit()
     except subs.SubscriberError as exc:
         session.rollback()
+        limits_of(request).give_back(*limit)
         return again(422, str(exc))
-    if subscription.confirm_token:
-        if not await _send_confirmation(request, settings, renderer, association, subscription):
-            return again(503, "De bevestigingsmail kon nu niet worden verstuurd. Probeer het over een paar minuten "
-                              "opnieuw.")
-        limits.record(SUBSCRIBE, ip, normalise_email(email))
+    if not subscription.confirm_token:  # confirmed already, or mailed a moment ago: nothing goes out
+        limits_of(request).give_back(*limit)
+    elif not await _send_confirmation(request, settings, renderer, association, subscription):
+        limits_of(request).give_back(*limit)
+        return again(503, "De bevestigingsmail kon nu niet worden verstuurd. Probeer het over een paar minuten "
+                          "opnieuw.")
     # The same answer whether or not the address was known: the page tells nobody who subscribes.
     return _page(renderer, association_name=association.name, heading="Bijna klaar", done=True,
                  text=f"We hebben een e-mail gestuurd naar {subscription.email}. Klik op de link daarin om uw "

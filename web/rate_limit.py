@@ -4,7 +4,9 @@ per email address per form. Over a limit the form answers 429 and sends nothing.
 
 The counts live in this process's memory (one `PublicFormLimits` per app, on app.state): several web processes
 each count their own, and a restart forgets. A deployment behind a proxy may add a limit of its own there.
-Only posts that send an email are counted, so a typo or an "already registered" answer costs nothing.
+Only posts that send an email are counted, so a typo or an "already registered" answer costs nothing: a post
+takes its place before it awaits the workflow or the mail relay (so posts at once cannot all pass the check) and
+gives it back when no mail went out after all.
 """
 from __future__ import annotations
 
@@ -19,7 +21,6 @@ from fastapi import Request
 IP_WINDOW = 10 * 60.0  # seconds
 ADDRESS_WINDOW = 60 * 60.0
 MAX_KEYS = 50_000  # beyond this the oldest keys are dropped: memory stays bounded under a flood of addresses
-_MAKING = threading.Lock()
 
 
 class SlidingWindow:
@@ -53,6 +54,12 @@ class SlidingWindow:
         while len(self._hits) > MAX_KEYS:
             del self._hits[next(iter(self._hits))]
 
+    def unhit(self, key: str) -> None:
+        """Forget the latest hit of `key` (one taken for a mail that was not sent)."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()
+
 
 class PublicFormLimits:
     """The limits of one web process; thread-safe (sync handlers run in a thread pool)."""
@@ -62,28 +69,27 @@ class PublicFormLimits:
         self._address = SlidingWindow(per_address, ADDRESS_WINDOW, clock)
         self._lock = threading.Lock()
 
-    def wait_minutes(self, form: str, ip: str, address: str) -> int:
-        """0 when this client may send a mail to `address` through `form` now; otherwise minutes to wait."""
+    def take(self, form: str, ip: str, address: str) -> int:
+        """Count a mail to `address` through `form` from this client now and answer 0; over a limit, count
+        nothing and answer the minutes to wait. Checked and counted at once: posts in parallel cannot all pass."""
+        keys = (f"ip|{ip}", f"{form}|{address}")
         with self._lock:
-            seconds = max(self._ip.wait_seconds(f"ip|{ip}"), self._address.wait_seconds(f"{form}|{address}"))
+            seconds = max(self._ip.wait_seconds(keys[0]), self._address.wait_seconds(keys[1]))
+            if not seconds:
+                self._ip.hit(keys[0])
+                self._address.hit(keys[1])
         return math.ceil(seconds / 60)
 
-    def record(self, form: str, ip: str, address: str) -> None:
-        """A mail went out (or was handed to the ledger) for this post."""
+    def give_back(self, form: str, ip: str, address: str) -> None:
+        """The mail taken for this post did not go out (refused, already known, relay away): it does not count."""
         with self._lock:
-            self._ip.hit(f"ip|{ip}")
-            self._address.hit(f"{form}|{address}")
+            self._ip.unhit(f"ip|{ip}")
+            self._address.unhit(f"{form}|{address}")
 
 
 def limits_of(request: Request) -> PublicFormLimits:
-    """The app's limits, made on first use from its settings."""
-    state = request.app.state
-    with _MAKING:
-        if getattr(state, "public_form_limits", None) is None:
-            settings = state.settings
-            state.public_form_limits = PublicFormLimits(settings.public_form_mails_per_ip,
-                                                        settings.public_form_mails_per_address)
-        return state.public_form_limits
+    """The app's limits (made with the app, web/app.py)."""
+    return request.app.state.public_form_limits
 
 
 def client_ip(request: Request) -> str:
