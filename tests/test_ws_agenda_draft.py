@@ -58,14 +58,16 @@ async def test_save_reopen_and_discard(app, session_factory_):
 async def test_a_get_writes_nothing(app, session_factory_):
     tenant = board_tenant(session_factory_)
     meeting_id = add_meeting(session_factory_, tenant, "Bestuursvergadering juni")
+    url = f"{BASE}/{meeting_id}/agenda"
     web, _ = signed_in(app, session_factory_, tenant)
     async with web:
-        opened = await web.get(f"{BASE}/{meeting_id}/agenda")
-        await web.get(f"{BASE}/{meeting_id}/agenda?melding=weggegooid")
-        saved = await web.post(f"{BASE}/{meeting_id}/agenda", data=form_fields(opened.text) | {"action": "save"})
+        opened = await web.get(url)
+        saved = await web.post(url, data=form_fields(opened.text) | {"action": "save"})
         before = drafts_of(session_factory_, meeting_id)
-        again = await web.get(f"{BASE}/{meeting_id}/agenda")
-    assert saved.status_code == 200 and again.status_code == 200 and len(before) == 1
+        # with a draft there to change: reopening, the page after a discard, HEAD
+        again = [await web.get(url), await web.get(f"{url}?melding=weggegooid"), await web.head(url)]
+    assert saved.status_code == 200 and len(before) == 1
+    assert [answer.status_code for answer in again] == [200, 200, 200]
     assert drafts_of(session_factory_, meeting_id) == before
 
 
