@@ -109,7 +109,11 @@ class MeetingMail:
     def calendar(self, out: OutboundEmail, person: Person, method: str, link: str, agenda: list[dict]) -> OutboundEmail:
         """Attach this person's own VCALENDAR (same UID always; SEQUENCE from the meeting)."""
         lines = [f"{i['number']}. {i['title']}" for i in agenda]
-        description = "\n".join(["Agenda:", *lines, "", f"Agenda en aan- of afmelden: {link}"] if link else lines)
+        if lines:  # a save the date or a move before the convocation has no agenda yet: no empty "Agenda:" heading
+            lines = ["Agenda:", *lines, ""]
+        if link:
+            lines.append(f"{'Agenda en aan' if agenda else 'Aan'}- of afmelden: {link}")
+        description = "\n".join(lines)
         location = ", ".join(part for part in (self.venue.name, self.venue.address) if part) if self.venue else ""
         out.calendar = build_calendar(CalendarEvent(
             uid=self.meeting.ical_uid, sequence=self.meeting.ical_sequence, summary=self.name,

@@ -58,6 +58,8 @@ async def test_a_moved_alv_updates_every_calendar_and_its_links(temporal_env, se
     first, update = calendar_of(invited[0][1]).walk("VEVENT")[0], calendar_of(updates[0][1]).walk("VEVENT")[0]
     assert str(update["UID"]) == str(first["UID"]) and int(update["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
     assert update.decoded("DTSTART") == new_start
+    description = str(update["DESCRIPTION"])  # no agenda before the convocation: no empty "Agenda:" heading
+    assert description.startswith("Aan- of afmelden: http") and "Agenda" not in description
     assert "De zaal is niet beschikbaar" in text_of(updates[0][1])
     with session_factory_() as s:
         assert s.get(Meeting, meeting_id).starts_at == new_start
