@@ -13,7 +13,7 @@ from activities.meeting_store import audit, earlier_attempt, get_meeting, person
 from activities.meeting_store import store_minutes as store_minutes_row
 from models.alv import AlvDecision, MeetingDetails
 from models.alv_messages import AlvInfo, AlvRegistration, AlvRegistrationResult, SubmitDecisions
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_messages import SubmitMinutes
 from models.meetings import Attendance, Meeting, MeetingStatus, Response
 from models.minutes import Minutes

@@ -19,10 +19,11 @@ from activities.meeting_decisions import claim_decision, decision_emails
 from activities.meeting_io import attempt_key, deliver_all, in_transaction
 from activities.meeting_mail import MeetingMail
 from models.meeting_activity_messages import (
-    CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingInfo, MeetingRef, Notice,
+    CalendarChange, CancelOutcome, CancelRequest, ConvocationRequest, DecisionRecord, MeetingRef, Notice,
     RescheduleOutcome, RescheduleRequest, RsvpRecord, SendSummary, SignoffRequest, StatusChange, StoreAgenda,
     StoreMinutes, VersionStored,
 )
+from models.meeting_info import MeetingInfo
 from models.meeting_messages import RsvpResult, SignoffDecisionResult
 from models.messages import OutboundEmail
 

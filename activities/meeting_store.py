@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from models.ledger import ActionToken, AuditEvent
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_messages import Reschedule, RsvpInput, SubmitAgenda, SubmitMinutes
 from models.meetings import AgendaItem, AgendaVersion, Attendance, Meeting, MeetingStatus, Response
 from models.minutes import Minutes

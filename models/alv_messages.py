@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_state import PendingDecision, SignoffRound
 
 # --- the ALV workflow ------------------------------------------------------------------------

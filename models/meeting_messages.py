@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.meeting_info import MeetingInfo
 from models.meeting_state import MeetingState
 
 # The workflow's phases (MeetingStatusView.phase) and how a person reads them.
@@ -29,7 +30,7 @@ class MeetingInput:
     association_slug: str
     policy: dict[str, str] = field(default_factory=dict)  # duration overrides: {"convocation_before": "90s"}
     state: MeetingState | None = None  # carried over by continue-as-new; None on the first run
-    info: _activity_messages.MeetingInfo | None = None  # the last run's facts, so updates need not wait for the load
+    info: MeetingInfo | None = None  # the last run's facts, so updates need not wait for the load
 
 
 @dataclass
@@ -149,5 +150,3 @@ class ChangeResult:
     accepted: bool
     message: str  # Dutch, shown to the secretary
 
-
-import models.meeting_activity_messages as _activity_messages  # noqa: E402 - last: that module imports this one

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
 from workflows.meeting_schedule import due_step, next_moment, phase
 from workflows.policy import MeetingPolicy, format_duration, normalise_overrides, parse_duration

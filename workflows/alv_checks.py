@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.alv_messages import AlvRegistration, AlvState, SubmitDecisions
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from raadsbode.alv_decisions import check_decisions as check_entries
 from raadsbode.alv_policy import AlvPolicy
 from workflows.meeting_checks import require_editor

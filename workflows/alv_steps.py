@@ -7,7 +7,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.alv_activities import AlvActivities
     from models.alv_messages import AlvBatch, AlvInfo, AlvInput, AlvNotice, AlvState, Publish
-    from models.meeting_activity_messages import MeetingInfo
+    from models.meeting_info import MeetingInfo
     from raadsbode.alv_policy import AlvPolicy
     from workflows.meeting_base import ScheduledMeeting
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_messages import Reschedule, RsvpInput, SignoffDecision, SubmitAgenda, SubmitMinutes
 from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
 from raadsbode.agenda import validate_agenda

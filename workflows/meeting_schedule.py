@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from models.meeting_activity_messages import MeetingInfo
+from models.meeting_info import MeetingInfo
 from models.meeting_state import CHAIR_SLOT, MeetingState, PendingDecision, SignoffRound
 from workflows.policy import MeetingPolicy
 

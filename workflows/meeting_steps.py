@@ -9,7 +9,8 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import ConvocationRequest, MeetingInfo, MeetingRef, Notice, SignoffRequest
+    from models.meeting_activity_messages import ConvocationRequest, MeetingRef, Notice, SignoffRequest
+    from models.meeting_info import MeetingInfo
     from models.meeting_messages import MeetingInput
     from models.meeting_state import CHAIR_SLOT, MeetingState, SignoffRound
     from workflows.meeting_base import ScheduledMeeting

@@ -31,7 +31,8 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import DecisionRecord, MeetingInfo
+    from models.meeting_activity_messages import DecisionRecord
+    from models.meeting_info import MeetingInfo
     from models.meeting_messages import SignoffDecision, SignoffDecisionResult, signoff_thanks
     from models.meeting_state import PendingDecision, SignoffRound
     from workflows import meeting_checks as checks
