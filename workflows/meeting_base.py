@@ -13,8 +13,9 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
-    from models.meeting_activity_messages import (MeetingInfo, RescheduleOutcome, RescheduleRequest, SignoffRequest,
-                                                  StoreAgenda, VersionStored)
+    from models.meeting_activity_messages import (RescheduleOutcome, RescheduleRequest, SignoffRequest, StoreAgenda,
+                                                  VersionStored)
+    from models.meeting_info import MeetingInfo
     from models.meeting_messages import (ChangeResult, Reschedule, SignoffDecision, SignoffDecisionResult, SubmitAgenda,
                                          SubmitAgendaResult)
     from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
@@ -23,6 +24,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.step_loop import StepLoop
 
 
+# A cancellation or a new version of a draft revokes links: a decision answered just before (still in its quiet
+# period) is filed first, or its claim would find its link revoked (no audit event, no confirmation).
+FILE_BEFORE_CANCEL_PATCH = "file-decisions-before-cancel"
 FILE_BEFORE_NEW_VERSION_PATCH = "file-decisions-before-new-version"
 
 
@@ -36,9 +40,8 @@ class ScheduledMeeting(StepLoop):
     async def _store_draft(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
                            version_field: str) -> SubmitAgendaResult:
         """Store a new version of a draft (agenda, minutes, decision list) and raise the state's version of it.
-
-        A new version revokes the old one's links: a decision answered just before (still in its quiet period)
-        is filed first, under the lock the steps run under, or its claim would find its link revoked."""
+        It revokes the old version's links: decisions still in their quiet period are filed first, under the
+        lock the steps run under."""
         if self._unfiled() and workflow.patched(FILE_BEFORE_NEW_VERSION_PATCH):
             async with self._lock:
                 await self._file_pending()
@@ -110,15 +113,27 @@ class ScheduledMeeting(StepLoop):
                          SignoffRequest(self._mid, r.purpose, r.version, self._unsigned(r), reminder=True))
         r.reminder_sent = True
 
-    # --- a step shared by both workflows (`held` is the step loop's) ---------------------------
+    # --- filing decisions (workflows/signoff.py; the step `held` is the step loop's) ----------------
+
+    def _finished(self) -> bool:
+        return (self.s.cancelled or self.s.closed) and not self._unfiled()
+
+    def _unfiled(self) -> bool:
+        """A decision answered in its quiet period is still filed when the meeting ends, or before its link is
+        revoked (one from before the quiet period never waited, so its workflow ends as it did then)."""
+        return any(d.recorded_at_iso for d in self.s.pending_decisions)
 
     async def _step_file_decision(self) -> None:
-        if self.s.pending_decisions:  # the cancel update may have filed them while this step waited for the lock
+        if self.s.pending_decisions:  # an update may have filed them while this step waited for the lock
             await file_decision(self._send, self._mid, self.s.pending_decisions)
 
-    async def _file_pending(self) -> None:  # before a cancellation revokes the links: workflows/step_loop.py
+    async def _file_pending(self) -> None:
         while self.s.pending_decisions:
             await file_decision(self._send, self._mid, self.s.pending_decisions)
+
+    async def _before_cancel(self) -> None:  # the cancel update: workflows/step_loop.py
+        if self._unfiled() and workflow.patched(FILE_BEFORE_CANCEL_PATCH):
+            await self._file_pending()
 
     # --- updates shared by both workflows ------------------------------------------------------
 

@@ -21,9 +21,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.activity_calls import ActivityCalls
 
 STEP_RETRY_DELAY = timedelta(minutes=10)
-# The cancellation revokes every link of the meeting: a decision answered just before it (still in its quiet
-# period) is filed first, or its claim would find the link revoked (no audit event, no confirmation).
-FILE_BEFORE_CANCEL_PATCH = "file-decisions-before-cancel"
 
 
 class StepLoop(ActivityCalls):
@@ -47,15 +44,10 @@ class StepLoop(ActivityCalls):
         raise NotImplementedError
 
     def _finished(self) -> bool:
-        return (self.s.cancelled or self.s.closed) and not self._unfiled()
+        raise NotImplementedError
 
-    def _unfiled(self) -> bool:
-        """A decision answered in its quiet period is still filed when the meeting ends, or before it is cancelled
-        (one from before the quiet period never waited, so its workflow ended as it did then)."""
-        return any(d.recorded_at_iso for d in getattr(self.s, "pending_decisions", []))
-
-    async def _file_pending(self) -> None:
-        """File every recorded decision now (the workflows with sign-off rounds: workflows/meeting_base.py)."""
+    async def _before_cancel(self) -> None:
+        """Under the cancel update's lock, before the cancellation revokes every link of the meeting."""
 
     def _check_cancel(self) -> None:
         """The cancel update's validator: a Dutch ValueError refuses it before it reaches the history."""
@@ -124,8 +116,7 @@ class StepLoop(ActivityCalls):
         async with self._lock:  # never while a step is sending
             if self.s.cancelled:
                 return ChangeResult(False, f"Deze {self.NOUN} was al geannuleerd.")
-            if self._unfiled() and workflow.patched(FILE_BEFORE_CANCEL_PATCH):
-                await self._file_pending()
+            await self._before_cancel()
             out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
             self.s.cancelled = True
             sent = await self._send_cancellation(out.ical_sequence, inp.reason)
