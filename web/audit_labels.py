@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from models.meeting_messages import SIGNER_ROLE_LABELS
+from web.member_forms import ROLE_LABELS as SEAT_ROLE_LABELS
 
 ACTION_LABELS = {
     "staff-signin": "ingelogd", "staff-signout": "uitgelogd", "agenda-submitted": "agenda ingediend",
@@ -37,9 +38,9 @@ DETAIL_LABELS = {"version": "versie", "items": "agendapunten", "slot": "als", "r
                  "committee": "commissie", "previous_name": "oude naam", "address": "adres"}
 RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
                    "none": "nog geen antwoord"}
-# A seat's role on the board or a committee, or a staff member's role in the workspace.
-ROLE_VALUES = {"chair": "voorzitter", "deputy_chair": "loco-voorzitter", "secretary": "secretaris", "member": "lid",
-               "advisor": "adviseur", "editor": "redactie", "admin": "beheer"}
+# A seat's role on the board or a committee (as the seat form names it), or a staff member's role in the workspace.
+ROLE_VALUES = {role: label.lower() for role, label in SEAT_ROLE_LABELS.items()} | {"editor": "redactie",
+                                                                                    "admin": "beheer"}
 VALUE_LABELS = {"slot": SIGNER_ROLE_LABELS, "response": RESPONSE_LABELS, "role": ROLE_VALUES}
 
 
