@@ -3,7 +3,6 @@ committees (both run MeetingWorkflow: agenda, sign-off by the body's chair and s
 An ALV or a network meeting has its own page; a body of another association is refused like an unknown one."""
 from __future__ import annotations
 
-import json
 import math
 
 from sqlmodel import Session
@@ -11,6 +10,7 @@ from sqlmodel import Session
 from models.org import Body, BodyKind
 from web import ws_data as data
 from web.meeting_forms import MAX_NOTICE_DAYS
+from web.ws_admin_policies import stored_overrides
 from workflows.policy import MeetingPolicy
 
 BODY_FIELD = "body_id"
@@ -45,8 +45,7 @@ def meeting_kind(body: Body) -> str:
 def notice_days_of(body: Body | None) -> str:
     """The body's own notice period (convocation_before) in whole days, rounded up, for the form's field."""
     try:
-        stored = json.loads(body.policy_json or "{}") if body else {}
-        policy = MeetingPolicy.from_layers(stored if isinstance(stored, dict) else {}, strict_last=False)
+        policy = MeetingPolicy.from_layers(stored_overrides(body), strict_last=False)
     except ValueError:
         policy = MeetingPolicy()
     days = math.ceil(policy.convocation_before.total_seconds() / 86400)
