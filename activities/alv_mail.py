@@ -100,7 +100,7 @@ def decisions(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
 
 def cancel(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
     out = _email(mm, "cancel", version, person, f"Geannuleerd: {mm.meeting.title}, {mm.when()}", "Vergadering geannuleerd",
-                 paragraphs=[f"De {mm.body.name} van {mm.when()} gaat niet door."])
+                 paragraphs=[f"De {mm.body.name} van {mm.when()} gaat niet door.", *_reason_of(mm, "cancelled")])
     return mm.calendar(out, person, "CANCEL", "", [])
 
 
@@ -113,15 +113,16 @@ def moved(mm: MeetingMail, person: Person, sequence: int) -> OutboundEmail:
     out = _email(mm, "moved", sequence, person, f"Verplaatst: {mm.meeting.title}, nu {mm.when()}",
                  "Vergadering verplaatst", paragraphs=[
                      f"De {mm.meeting.title} van {mm.association.name} is verplaatst naar {mm.when()}{where}.",
-                     *_move_reason(mm), "Uw agenda wordt bijgewerkt. Uw aan- of afmelding blijft staan; "
+                     *_reason_of(mm, "rescheduled"), "Uw agenda wordt bijgewerkt. Uw aan- of afmelding blijft staan; "
                      "wijzigen kan met de knop hieronder."],
                  buttons=[_button("Aanmelden, afmelden of vervanger opgeven", register)])
     return mm.calendar(out, person, "REQUEST", register, items)
 
 
-def _move_reason(mm: MeetingMail) -> list[str]:
+def _reason_of(mm: MeetingMail, action: str) -> list[str]:
+    """The secretary's reason for the latest move or cancellation, as the audit log has it (the batch carries none)."""
     row = mm.session.exec(select(AuditEvent.detail_json).where(
-        AuditEvent.subject_ref == mm.ref, AuditEvent.action == "rescheduled").order_by(col(AuditEvent.id).desc())).first()
+        AuditEvent.subject_ref == mm.ref, AuditEvent.action == action).order_by(col(AuditEvent.id).desc())).first()
     reason = json.loads(row or "{}").get("reason", "")
     return [f"Reden: {reason}"] if reason else []
 

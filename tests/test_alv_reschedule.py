@@ -52,8 +52,10 @@ async def test_a_moved_alv_updates_every_calendar_and_its_links(temporal_env, se
             new_start.isoformat(), (new_start + timedelta(hours=3)).isoformat(), None, "De zaal is niet beschikbaar"))
         assert moved.accepted
         updates = await _mails(sink, "Verplaatst:", len(invited))
-        await handle.execute_update(AlvWorkflow.cancel, CancelMeeting(reason="test"))
+        await handle.execute_update(AlvWorkflow.cancel, CancelMeeting(reason="Te weinig aanmeldingen"))
         await handle.result()
+        cancelled = await _mails(sink, "Geannuleerd:", len(invited))
+    assert all("Reden: Te weinig aanmeldingen" in text_of(msg) for _, msg in cancelled)  # as the board's cancellation
     assert sorted(r for to, _ in updates for r in to) == sorted(r for to, _ in invited for r in to)
     first, update = calendar_of(invited[0][1]).walk("VEVENT")[0], calendar_of(updates[0][1]).walk("VEVENT")[0]
     assert str(update["UID"]) == str(first["UID"]) and int(update["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
