@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
+# Alembic narrates every plugin when it is imported, and every revision at INFO: the console needs only our line.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 SessionFactory = Callable[[], Session]
@@ -71,8 +73,6 @@ def _make_sqlite_dir(url: str) -> None:
 
 
 def alembic_config(url: str | None = None) -> Config:
-    # Alembic narrates every plugin (on import) and revision at INFO; the console needs only our one line.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     from alembic.config import Config
 
     cfg = Config()
