@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
 from datetime import timedelta
 
 import httpx
 import pytest
 from sqlmodel import select
 
-from models import Meeting, MeetingKind, OutboundMessage
-from models.types import utcnow
+from models import OutboundMessage
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
 from tests.conftest import unique_slug
-from tests.links_support import CSRF_FIELD, make_board
+from tests.links_support import CSRF_FIELD
+from tests.workspace_support import add_meeting, make_tenant
 from web.app import create_app
 from web.public_csrf import COOKIE
 from web.rate_limit import PublicFormLimits, SlidingWindow
@@ -47,19 +46,9 @@ def newsletter(session_factory_) -> tuple[int, str]:
 @pytest.fixture
 def network_forms(session_factory_) -> list[str]:
     """Two network meetings' public sign-up forms (no workflow: everything here is refused before it)."""
-    board = make_board(session_factory_, with_meeting=False)
-    paths = []
-    with session_scope(session_factory_) as s:
-        for title in ("Netwerkbijeenkomst griffiers", "Netwerkbijeenkomst ICT"):
-            starts = utcnow().replace(microsecond=0) + timedelta(days=20)
-            meeting = Meeting(id=10**9 + secrets.randbelow(10**9), association_id=board.association_id,
-                              body_id=board.body_id, kind=MeetingKind.network, title=title, starts_at=starts,
-                              ends_at=starts + timedelta(hours=2), venue_id=board.venue_id,
-                              ical_uid=f"{unique_slug('uid')}@test")
-            s.add(meeting)
-            s.flush()
-            paths.append(f"/openbaar/{board.slug}/netwerk/{meeting.id}")
-    return paths
+    tenant = make_tenant(session_factory_)
+    return [f"/openbaar/{tenant.slug}/netwerk/{add_meeting(session_factory_, tenant, title, 20, kind='network')}"
+            for title in ("Netwerkbijeenkomst griffiers", "Netwerkbijeenkomst ICT")]
 
 
 def _subscription(email: str, csrf: str) -> dict[str, str]:

@@ -116,8 +116,10 @@ def association_name(sessions: SessionFactory, association_id: int) -> str:
         return s.get(Association, association_id).name
 
 
-def add_meeting(sessions: SessionFactory, tenant: Tenant, title: str, days_ahead: int = 30) -> int:
-    """A board meeting without a workflow (ids random: both backends share one Temporal server)."""
+def add_meeting(sessions: SessionFactory, tenant: Tenant, title: str, days_ahead: int = 30,
+                kind: str = "board") -> int:
+    """A meeting of the board (or another `kind`, still on the board body) without a workflow (ids random: both
+    backends share one Temporal server)."""
     import secrets
     import uuid
     from datetime import timedelta
@@ -128,7 +130,7 @@ def add_meeting(sessions: SessionFactory, tenant: Tenant, title: str, days_ahead
     starts = utcnow().replace(microsecond=0) + timedelta(days=days_ahead)
     with session_scope(sessions) as s:
         meeting = Meeting(id=10**9 + secrets.randbelow(10**9), association_id=tenant.association_id,
-                          body_id=tenant.board_id, kind=MeetingKind.board, title=title, starts_at=starts,
+                          body_id=tenant.board_id, kind=MeetingKind(kind), title=title, starts_at=starts,
                           ends_at=starts + timedelta(hours=2), venue_id=tenant.venue_id,
                           ical_uid=f"{uuid.uuid4()}@raadsbode.test")
         s.add(meeting)

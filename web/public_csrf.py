@@ -24,7 +24,6 @@ from raadsbode.settings import Settings
 from web.link_security import origin_ok
 
 COOKIE = "raadsbode_form"
-FIELD = "csrf"
 COOKIE_MAX_AGE = 24 * 3600  # a form left open over lunch still posts; a reload issues a fresh one
 _NONCE = re.compile(r"[A-Za-z0-9_\-]{32,64}")
 AGAIN = "Laad de pagina opnieuw en probeer het nog eens."
