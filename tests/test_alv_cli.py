@@ -29,7 +29,9 @@ def _local(delta: timedelta) -> str:
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 async def test_extra_alv_needs_a_reason_and_runs_with_the_short_policy(cli, temporal_env, settings, session_factory_, sink):
     a = make_association(session_factory_, contacts_per_town=1, towns=["Zeewolde"])
-    when = _local(timedelta(days=20))  # the save the date (4 weeks before an extra ALV) is due at once
+    # The save the date (4 weeks before an extra ALV) is due at once; 19:30 so that "--end 21:00" is after the start
+    # whatever time of day the test runs (it failed after 21:00).
+    when = _local(timedelta(days=20))[:10] + " 19:30"
     refused = await cli("alv", "start", "-a", a.slug, "--date", when)
     assert refused.exit_code == 1 and "Geef bij een extra ALV de reden op." in refused.output, refused.output
     past = await cli("alv", "start", "-a", a.slug, "--date", _local(-timedelta(days=1)), "--reason", "x")

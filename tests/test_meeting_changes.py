@@ -187,7 +187,8 @@ async def _cli(settings, temporal_env, tmp_path, *args: str) -> tuple[int, str]:
 
 async def test_the_secretary_uses_the_command_line(world, settings, sink, sessions, temporal_env, tmp_path):
     board = make_board(sessions)
-    start = (datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    # A fixed time of day: "--end 23:59" must come after the start whenever the test runs.
+    start = (datetime.now(ZoneInfo("Europe/Amsterdam")) + timedelta(days=3)).strftime("%Y-%m-%d 10:00")
     args = ["start", "--association", board.slug, "--body", "board", "--start", start, "--end", "23:59",
             "--venue", "Stadhuis Lelystad", "--agenda-request-before", "1w", "--convocation-before=1h"]
     outputs = [await _cli(settings, temporal_env, tmp_path, *args) for _ in range(2)]
