@@ -4,6 +4,7 @@ schedule create|show|pause|resume|delete, start, post add, feed import, pause|re
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, time, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from raadsbode.cli_newsletter_common import CONNECTIONS, EDITORS, LATE_AFTER, PA
 from raadsbode.cli_newsletter_progress import follow, summary_table
 from raadsbode.cli_newsletter_schedule import schedule_app
 from raadsbode.db import session_scope
+from raadsbode.feed_reader import MAX_FEED_BYTES, FeedError, TOO_BIG, fetch_feed, read_feed
 from raadsbode.newsletter import workflow_id
 from raadsbode.newsletter_content import ContentError, add_post, check_period, import_feed
 from raadsbode.settings import get_settings
@@ -82,18 +84,28 @@ def _date(value: str) -> datetime | None:
     return datetime.combine(day, time(12), ZoneInfo("Europe/Amsterdam")).astimezone(timezone.utc)
 
 
+def _read_capped(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FEED_BYTES + 1)
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError(TOO_BIG)
+    return data
+
+
 @feed_app.command("import")
 def feed_import(slug: str = SLUG, source: str = typer.Argument(..., help="Feed URL (https://...) or a saved feed file.")) -> None:
     """Import the posts of an RSS/Atom feed; posts already known are updated, not doubled."""
     association_id, _ = association(slug)
     path = Path(source)
-    data = path.read_bytes() if path.is_file() else source
-    if isinstance(data, str) and not source.startswith(("https://", "http://")):
+    if not path.is_file() and not source.startswith(("https://", "http://")):
         fail(f"'{source}' is geen bestand en geen http(s)-adres.")
     try:
+        # The operator names the file or URL; its content is then only ever data (raadsbode.feed_reader).
+        data = fetch_feed(source) if not path.is_file() else _read_capped(path)
+        posts = asyncio.run(read_feed(data))
         with session_scope(open_sessions()) as session:
-            count = import_feed(session, association_id, data)
-    except ContentError as err:
+            count = import_feed(session, association_id, posts)
+    except (FeedError, ContentError) as err:
         fail(str(err))
     Console().print(f"{count} bericht(en) uit de feed verwerkt.")
 

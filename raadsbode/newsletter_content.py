@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import css_inline
-import feedparser
 from babel.dates import format_date
 from sqlmodel import Session, select
 
@@ -19,6 +18,7 @@ from models.newsletter import BlogPost
 from models.newsletter_messages import AMSTERDAM
 from models.org import Association, Venue
 from models.types import utcnow
+from raadsbode.feed_reader import FeedPost
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_POSTS = 10
@@ -67,17 +67,12 @@ def add_post(session: Session, association_id: int, title: str, summary: str = "
     return post
 
 
-def import_feed(session: Session, association_id: int, source: str | bytes) -> int:
-    """Blog posts from an RSS/Atom feed (URL, file content); known entries are updated, not doubled."""
-    feed = feedparser.parse(source)
-    if feed.bozo and not feed.entries:
-        raise ContentError(f"De feed kon niet worden gelezen: {feed.bozo_exception}.")
-    for entry in feed.entries:
-        published = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*published[:6], tzinfo=timezone.utc) if published else utcnow()
-        add_post(session, association_id, entry.get("title", ""), _plain(entry.get("summary", "")),
-                 entry.get("link", ""), when, "feed", entry.get("id") or entry.get("link") or "")
-    return len(feed.entries)
+def import_feed(session: Session, association_id: int, posts: list[FeedPost]) -> int:
+    """Blog posts read by raadsbode.feed_reader.read_feed; known entries are updated, not doubled."""
+    for post in posts:
+        add_post(session, association_id, post.title, _plain(post.summary_html), post.url,
+                 post.published_at or utcnow(), "feed", post.guid)
+    return len(posts)
 
 
 def _plain(html: str) -> str:

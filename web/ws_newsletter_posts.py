@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
 from models.newsletter import BlogPost
+from raadsbode.feed_reader import MAX_FEED_BYTES, FeedError, read_feed
 from raadsbode.newsletter_content import ContentError, add_post, import_feed
 from raadsbode.settings import Settings
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
@@ -23,7 +24,6 @@ from web.member_forms import FormState
 BASE = "/werkruimte/nieuwsbrief/berichten"
 router = APIRouter()
 MAX_SUMMARY = 5000
-MAX_FEED_BYTES = 2_000_000
 
 
 @router.get("/berichten", response_class=HTMLResponse)
@@ -113,14 +113,12 @@ async def feed_import(request: Request, staff: CsrfDep, session: SessionDep, ren
     error = ""
     if not content:
         error = "Kies een RSS- of Atom-bestand."
-    elif len(content) > MAX_FEED_BYTES:
-        error = "Het bestand is te groot (hoogstens 2 MB)."
     else:
         try:
-            count = import_feed(session, staff.association_id, content)
+            count = import_feed(session, staff.association_id, await read_feed(content))
             session.commit()
             return RedirectResponse(f"{BASE}?geimporteerd={count}", status_code=303)
-        except ContentError as err:
+        except (FeedError, ContentError) as err:
             session.rollback()
             error = str(err)
     page = paginate(select(BlogPost).where(BlogPost.association_id == staff.association_id)
