@@ -14,23 +14,28 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from activities.compose import HeaderInjectionError, checked_header_value
 from models.ledger import OutboundMessage, SendStatus
 from models.newsletter import Subscriber, SubscriberStatus, Suppression
 from models.org import normalise_email
 from models.types import utcnow
 from raadsbode.associations import email_problem
-from raadsbode.tokens import TokenGrant, issue_token
+from raadsbode.header_text import header_text_problem
+from raadsbode.tokens import TokenGrant, issue_token, mark_used, revoke
 
 CONFIRM_PURPOSE = "subscribe-confirm"
 CONFIRM_KIND = "newsletter-confirm"  # the confirmation mail's kind in the ledger
 CONFIRM_VALID = timedelta(days=7)
+CONFIRM_VERSION = 0  # confirmation links have no versions: revoking "below 1" voids them all
 RESEND_AFTER = timedelta(minutes=10)
 NAME_MAX = 200
 
 
 class SubscriberError(ValueError):
     """A problem a person can fix; the message is Dutch and meant to be shown as it is."""
+
+
+class LinkAlreadyUsed(Exception):
+    """A confirmation link that did its work once (or lost the race to a second click): it changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -44,16 +49,16 @@ class Subscription:
 
 
 def check_name_and_email(name: str, email: str) -> tuple[str, str]:
+    """The name and address as they will be stored, or SubscriberError: the web form, the CSV import and the
+    CLI all come through here. Both go into the To header of every issue and confirmation, so the header rule
+    (raadsbode/header_text.py) is applied to what was typed, before spaces are tidied."""
+    problem = header_text_problem(name.strip(), NAME_MAX)
+    if problem:
+        raise SubscriberError(f"De naam {problem}.")
     name, address = " ".join(name.split()), normalise_email(email)
     problem = email_problem(address)
     if problem:
         raise SubscriberError(f"Het e-mailadres is niet bruikbaar: {problem}.")
-    if len(name) > NAME_MAX:
-        raise SubscriberError(f"De naam is te lang (hoogstens {NAME_MAX} tekens).")
-    try:
-        checked_header_value(name, "name")  # it goes into the To header of every issue
-    except HeaderInjectionError:
-        raise SubscriberError("De naam bevat tekens die niet zijn toegestaan.") from None
     return name, ascii_address(address)
 
 
@@ -92,7 +97,7 @@ def subscribe(session: Session, association_id: int, name: str, email: str) -> S
     session.add(sub)
     session.flush()
     token = issue_token(session, association_id=association_id, purpose=CONFIRM_PURPOSE,
-                        subject_ref=f"subscriber-{sub.id}", version=0, person_id=None,
+                        subject_ref=confirm_ref(sub.id), version=CONFIRM_VERSION, person_id=None,
                         expires_at=utcnow() + CONFIRM_VALID)
     return Subscription(sub.id, sub.email, sub.name, token)
 
@@ -101,7 +106,7 @@ def _link_sent_lately(session: Session, sub: Subscriber) -> bool:
     """Per the ledger: a confirmation that did not go out (relay away) does not count."""
     return session.exec(select(OutboundMessage.id).where(
         OutboundMessage.association_id == sub.association_id, OutboundMessage.kind == CONFIRM_KIND,
-        OutboundMessage.subject_ref == f"subscriber-{sub.id}",
+        OutboundMessage.subject_ref == confirm_ref(sub.id),
         OutboundMessage.status == SendStatus.sent, OutboundMessage.sent_at > utcnow() - RESEND_AFTER,
     )).first() is not None
 
@@ -111,6 +116,26 @@ def subscriber_of_grant(session: Session, grant: TokenGrant) -> Subscriber:
     sub = session.get(Subscriber, sub_id)
     if sub is None or sub.association_id != grant.association_id:
         raise SubscriberError("Deze aanmelding bestaat niet meer.")
+    return sub
+
+
+def confirm_ref(subscriber_id: int) -> str:
+    return f"subscriber-{subscriber_id}"
+
+
+def _void_confirm_links(session: Session, subscriber_id: int) -> None:
+    revoke(session, confirm_ref(subscriber_id), CONFIRM_PURPOSE, below_version=CONFIRM_VERSION + 1)
+
+
+def confirm_by_link(session: Session, grant: TokenGrant) -> Subscriber:
+    """The one way a confirmation link confirms: it claims its token first, so a link works once. Someone who
+    confirmed and unsubscribed later stays unsubscribed when the old mail is opened again (LinkAlreadyUsed);
+    the subscriber's other outstanding links go too. Caller commits."""
+    sub = subscriber_of_grant(session, grant)
+    if grant.used_at is not None or not mark_used(session, grant.token_id, "confirmed"):
+        raise LinkAlreadyUsed()
+    confirm(session, sub)
+    _void_confirm_links(session, sub.id)
     return sub
 
 
@@ -132,6 +157,8 @@ def unsubscribe(session: Session, sub: Subscriber) -> bool:
         return False
     sub.status, sub.unsubscribed_at = SubscriberStatus.unsubscribed, utcnow()
     session.add(sub)
+    # A confirmation mail still lying in the inbox must not undo this (only a new sign-up may).
+    _void_confirm_links(session, sub.id)
     return True
 
 

@@ -17,7 +17,7 @@ from models.newsletter import Subscriber
 from models.org import Association, normalise_email
 from raadsbode import subscribers as subs
 from raadsbode.associations import UnknownAssociation, get_association_by_slug
-from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up, mark_used
+from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up
 from web.deps import RendererDep, SessionDep, SettingsDep, TemporalDep
 from web.link_security import post_allowed, render_page
 from web.newsletter_editor import editor_post, editor_view
@@ -32,7 +32,7 @@ REFUSED = "Deze link is niet (meer) geldig. Meld u opnieuw aan als u de nieuwsbr
 
 
 def _page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:  # noqa: ANN001
-    ctx = {"association_name": "", "text": "", "error": "", "form": None, "done": False} | ctx
+    ctx = {"association_name": "", "text": "", "error": "", "form": None, "done": False, "link": None} | ctx
     return render_page(renderer, PAGE, status_code=status_code, **ctx)
 
 
@@ -113,6 +113,8 @@ def confirm_page(token: str, session: SessionDep, renderer: RendererDep, setting
         association = session.get(Association, grant.association_id)
     except TokenRefused:
         return _page(renderer, 404, heading="Link ongeldig", text=REFUSED)
+    if grant.used_at is not None:
+        return _used_page(renderer, association)
     return _page(renderer, association_name=association.name, heading="Aanmelding bevestigen",
                  text="Bevestig met de knop hieronder dat u de nieuwsbrief wilt ontvangen.",
                  form={"button": "Ja, ik wil de nieuwsbrief ontvangen", "action": "",
@@ -127,15 +129,26 @@ async def confirm_post(token: str, request: Request, session: SessionDep, render
         grant = look_up(session, token, {subs.CONFIRM_PURPOSE})
         if not post_allowed(request, settings, hash_token(token), str(form.get("csrf", ""))):
             raise TokenRefused()
-        sub = subs.subscriber_of_grant(session, grant)
-        mark_used(session, grant.token_id, "confirmed")
-        subs.confirm(session, sub)
         association = session.get(Association, grant.association_id)
+        subs.confirm_by_link(session, grant)
         session.commit()
     except (TokenRefused, subs.SubscriberError):
+        session.rollback()
         return _page(renderer, 404, heading="Link ongeldig", text=REFUSED)
+    except subs.LinkAlreadyUsed:
+        session.rollback()
+        return _used_page(renderer, association)
     return _page(renderer, association_name=association.name, heading="Aanmelding bevestigd", done=True,
                  text="Dank u wel. U ontvangt voortaan de nieuwsbrief. Afmelden kan met de link onderaan elke nieuwsbrief.")
+
+
+def _used_page(renderer, association: Association) -> HTMLResponse:  # noqa: ANN001
+    """A confirmation link works once: whoever unsubscribed since stays unsubscribed; the page says how to
+    subscribe again (which mails a new link)."""
+    return _page(renderer, 410, association_name=association.name, heading="Link al gebruikt",
+                 text="Deze bevestigingslink is al gebruikt en werkt niet nog een keer. Wilt u de nieuwsbrief "
+                      "(weer) ontvangen? Meld u dan opnieuw aan; u krijgt een nieuwe bevestigingsmail.",
+                 link={"href": f"/nieuwsbrief/{association.slug}/aanmelden", "label": "Opnieuw aanmelden"})
 
 
 def _subscriber_of_key(session, settings, key: str) -> Subscriber | None:  # noqa: ANN001

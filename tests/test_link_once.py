@@ -1,0 +1,97 @@
+"""Links do what they say once (issue 10 item 7): a used newsletter confirmation link does not subscribe again
+someone who unsubscribed since; sign-in answers the same page in the same time for staff and non-staff
+addresses (the mail goes out after the response)."""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlmodel import select
+
+from models.newsletter import Subscriber, SubscriberStatus
+from raadsbode.associations import create_association
+from raadsbode.db import session_scope
+from raadsbode.sink import SinkHandler
+from raadsbode.subscribers import subscribe, unsubscribe_key
+from raadsbode.tokens import csrf_for, hash_token
+from tests.conftest import free_port, unique_slug
+from tests.test_subscribers import _link, _status, subscribe_by_form
+from tests.workspace_support import client_for, make_tenant, signin_link
+from web.app import create_app
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+@pytest.fixture
+def app_client(settings):
+    with TestClient(create_app(settings), follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def association(session_factory_):
+    with session_scope(session_factory_) as s:
+        a = create_association(s, unique_slug("nb"), "VNG Flevoland", "info@vng-flevoland.test")
+        return a.id, a.slug
+
+
+def _confirm(client, link: str):
+    csrf = CSRF.search(client.get(link).text).group(1)
+    return client.post(link, data={"csrf": csrf}), csrf
+
+
+def _unsubscribe(client, settings, sessions, association_id: int, email: str) -> None:
+    with sessions() as s:
+        sub_id = s.exec(select(Subscriber.id).where(Subscriber.association_id == association_id,
+                                                    Subscriber.email == email)).one()
+    url = f"/nieuwsbrief/afmelden/{unsubscribe_key(settings.secret_key, sub_id)}"
+    assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+
+
+def test_a_used_confirmation_link_does_not_subscribe_again(app_client, association, session_factory_, settings, sink):
+    association_id, slug = association
+    email = "anna@example.test"
+    assert subscribe_by_form(app_client, slug, name="Anna", email=email).status_code == 200
+    link = _link(sink.to(email)[0], "bevestigen")
+    done, csrf = _confirm(app_client, link)
+    assert done.status_code == 200 and "bevestigd" in done.text
+    _unsubscribe(app_client, settings, session_factory_, association_id, email)
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.unsubscribed
+    # The old mail opened again: the page says the link was used and how to subscribe again; no form.
+    shown = app_client.get(link)
+    assert shown.status_code == 410 and "al gebruikt" in shown.text and 'method="post"' not in shown.text
+    assert f'href="/nieuwsbrief/{slug}/aanmelden"' in shown.text
+    # Its POST (a kept tab, a replay with the old form's field) changes nothing either.
+    again = app_client.post(link, data={"csrf": csrf})
+    assert again.status_code == 410 and "al gebruikt" in again.text
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.unsubscribed
+
+
+def test_unsubscribing_voids_a_confirmation_link_not_yet_used(app_client, association, session_factory_, settings, sink):
+    """Two sign-ups mailed two links; the first confirmed, then the reader unsubscribed: the second link,
+    never used, must not subscribe them again."""
+    association_id, slug = association
+    email = "bert@example.test"
+    with session_scope(session_factory_) as s:  # two requests more than RESEND_AFTER apart: two links
+        first = subscribe(s, association_id, "Bert", email).confirm_token
+        second = subscribe(s, association_id, "Bert", email).confirm_token
+    assert first and second and first != second
+    done, _ = _confirm(app_client, f"/nieuwsbrief/bevestigen/{first}")
+    assert done.status_code == 200
+    _unsubscribe(app_client, settings, session_factory_, association_id, email)
+    page = app_client.get(f"/nieuwsbrief/bevestigen/{second}")
+    assert page.status_code in (404, 410) and 'method="post"' not in page.text
+    # Not even with the form field of a page opened before the unsubscribe.
+    answer = app_client.post(f"/nieuwsbrief/bevestigen/{second}",
+                             data={"csrf": csrf_for(settings.secret_key, hash_token(second))})
+    assert answer.status_code in (404, 410)
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.unsubscribed
+    # Subscribing again is how to come back: a new link, which works.
+    assert subscribe_by_form(app_client, slug, name="Bert", email=email).status_code == 200
+    fresh = _link(sink.to(email)[-1], "bevestigen")
+    assert _confirm(app_client, fresh)[0].status_code == 200
+    assert _status(session_factory_, association_id, email) == SubscriberStatus.confirmed
