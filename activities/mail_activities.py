@@ -6,7 +6,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.compose import HeaderInjectionError
 from activities.deps import Deps
-from activities.mailer import Mailer, TemporarySendError
+from activities.mailer import Mailer, RelayRefusedError, TemporarySendError
 from models.messages import OutboundEmail, SendEmailResult
 
 
@@ -25,6 +25,8 @@ class MailActivities:
             return await self.mailer.deliver(out)
         except HeaderInjectionError as exc:
             raise ApplicationError(str(exc), type="HeaderInjection", non_retryable=True) from exc
+        except RelayRefusedError as exc:  # not the recipient's fault: retried, never a bounce
+            raise ApplicationError(str(exc), type="RelayRefused") from exc
         except TemporarySendError as exc:
             raise ApplicationError(str(exc), type="TemporarySendError") from exc
         except ValueError as exc:  # e.g. a calendar whose METHOD differs from calendar_method

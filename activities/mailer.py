@@ -3,7 +3,9 @@
     mailer = Mailer(settings, sessions)
     result = await mailer.deliver(out: OutboundEmail) -> SendEmailResult
         - one ledger row per out.business_key; status sent -> returns already_sent=True, no SMTP
-        - 5xx for the message -> ledger failed_permanent, returns status "failed_permanent" (no raise)
+        - 5xx at RCPT TO (the recipient) -> ledger failed_permanent, returns status "failed_permanent" (no raise)
+        - 5xx at MAIL FROM or DATA (relay, account, content: smtp_refusal.classify) -> ledger
+          failed_temporary, raises RelayRefusedError (a TemporarySendError: retry it, then alert)
         - 4xx / connection errors -> ledger failed_temporary, raises TemporarySendError (retry it)
         - CR/LF in any header value (also RFC 2047-encoded), bad address -> HeaderInjectionError (permanent)
     results = await mailer.deliver_many(outs, connections=4) -> list[SendEmailResult]
@@ -19,6 +21,7 @@ import aiosmtplib
 
 from activities.compose import HeaderInjectionError, build_message, from_address, message_id_for
 from activities.mail_ledger import MailLedger
+from activities.smtp_refusal import Refusal, RefusalKind, classify
 from models.ledger import SendStatus
 from models.messages import OutboundEmail, SendEmailResult
 from raadsbode.db import SessionFactory
@@ -34,6 +37,15 @@ class TemporarySendError(Exception):
         super().__init__(message)
         self.code = code  # None: the connection failed, not the message
         self.message_id = message_id
+
+
+class RelayRefusedError(TemporarySendError):
+    """A 5xx at MAIL FROM or DATA: our relay, account or message was refused, not the recipient.
+    Temporary for the ledger (the recipient is not bounced); the next message would be refused too."""
+
+    def __init__(self, message: str, refusal: Refusal, message_id: str = "") -> None:
+        super().__init__(message, refusal.code, message_id)
+        self.refusal = refusal
 
 
 @dataclass
@@ -117,14 +129,18 @@ class Mailer:
     async def _refused(self, smtp: aiosmtplib.SMTP, row_id: int, out: OutboundEmail, prepared: Prepared,
                        exc: aiosmtplib.SMTPResponseException) -> SendEmailResult:
         await reset_quietly(smtp)
-        if not 500 <= exc.code < 600:  # 4xx, or anything unexpected: not a final no
-            await self._record_temporary(row_id, exc.code, exc.message)
-            raise TemporarySendError(f"{out.business_key}: {exc.code} {exc.message}", exc.code,
-                                     prepared.message_id) from exc
-        log.warning("permanent failure for %s: %s %s", out.business_key, exc.code, exc.message)
-        await asyncio.to_thread(self.ledger.mark_failed, row_id, SendStatus.failed_permanent, exc.code, exc.message)
-        return SendEmailResult(out.business_key, prepared.message_id, SendStatus.failed_permanent.value,
-                               exc.code, exc.message)
+        refusal = classify(exc)
+        if refusal.kind is RefusalKind.recipient:
+            log.warning("permanent failure for %s: %s %s", out.business_key, exc.code, exc.message)
+            await asyncio.to_thread(self.ledger.mark_failed, row_id, SendStatus.failed_permanent, exc.code, exc.message)
+            return SendEmailResult(out.business_key, prepared.message_id, SendStatus.failed_permanent.value,
+                                   exc.code, exc.message)
+        await self._record_temporary(row_id, exc.code, refusal.describe())
+        message = f"{out.business_key}: {refusal.describe()}"
+        if refusal.stops_the_send:
+            log.warning("relay refused %s: %s", out.business_key, refusal.describe())
+            raise RelayRefusedError(message, refusal, prepared.message_id) from exc
+        raise TemporarySendError(message, exc.code, prepared.message_id) from exc
 
     async def _record_temporary(self, row_id: int, code: int | None, reply: str) -> None:
         log.info("temporary failure (row %s): %s", row_id, reply)
@@ -158,4 +174,4 @@ async def close_quietly(smtp: aiosmtplib.SMTP) -> None:
             smtp.close()
 
 
-__all__ = ["HeaderInjectionError", "Mailer", "Prepared", "TemporarySendError", "connect"]
+__all__ = ["HeaderInjectionError", "Mailer", "Prepared", "RelayRefusedError", "TemporarySendError", "connect"]

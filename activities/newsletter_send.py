@@ -22,13 +22,13 @@ from activities.mailer import Mailer, close_quietly, connect, reset_quietly
 from activities.newsletter_ledger import Failure, NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
 from activities.newsletter_pacing import GroupCommitter, RateLimiter, Watermark
+from activities.smtp_refusal import Refusal, RefusalKind, classify
 from models.ledger import SendStatus
 from models.messages import OutboundEmail
 from models.newsletter_messages import BatchResult
 
 log = logging.getLogger(__name__)
 CHUNK = 100  # recipients whose suppression is checked, and ledger rows inserted, at once
-POLICY_WORDS = ("spam", "policy", "blocked", "blacklist", "blocklist", "reputation", "dmarc", "spf", "dkim")
 
 
 @dataclass
@@ -37,12 +37,6 @@ class Job:
     row_id: int
     email: str
     data: bytes
-
-
-def is_policy_rejection(code: int, reply: str) -> bool:
-    """5.7.x and spam/policy wording: the message was refused, the address itself may be fine."""
-    text = reply.lower()
-    return text.startswith("5.7") or " 5.7." in f" {text}" or any(w in text for w in POLICY_WORDS)
 
 
 class BatchSender:
@@ -54,6 +48,7 @@ class BatchSender:
         self.limiter = RateLimiter(rate_per_second)
         self.committer = GroupCommitter(ledger)
         self.stop = asyncio.Event()
+        self.refusal: Refusal | None = None  # the relay refused MAIL FROM or DATA: the batch stopped
         self.result: BatchResult | None = None
         self.envelope_from = mailer.settings.mail_from.strip()
         self.retry: list[tuple[int, int, str, str]] = []
@@ -70,6 +65,7 @@ class BatchSender:
             await self.run_pass(entries, connections)
         result.failed_temporary = 0 if self.stop.is_set() else len(self.retry)
         result.stopped = self.stop.is_set()
+        result.relay_refusal = self.refusal.describe() if self.refusal else ""
         return result
 
     async def run_pass(self, entries: list[tuple[int, int, str, str]], connections: int) -> None:
@@ -144,34 +140,45 @@ class BatchSender:
 
     async def _send(self, smtp: aiosmtplib.SMTP, job: Job, committed: asyncio.Future) -> bool:
         """True when the server accepted the message (its `sent` mark is queued)."""
-        at_reader = False  # a refusal before RCPT (EHLO, MAIL FROM) is about us, never the reader's address
         try:
             if not smtp.is_connected:
                 await connect(smtp)  # a refused session (e.g. 535 at AUTH) concerns the relay: temporary
             await smtp.mail(self.envelope_from)
-            at_reader = True
             await smtp.rcpt(job.email)
             await committed  # the previous message is on record before this one can be accepted
             await smtp.data(job.data)
         except aiosmtplib.SMTPResponseException as exc:
             await reset_quietly(smtp)
-            self._refused(job, exc.code, exc.message, at_reader)
+            self._refused(job, classify(exc))
             return False
         except (aiosmtplib.SMTPException, OSError) as exc:
             smtp.close()
-            self._refused(job, None, f"verbinding: {exc}")
+            self._retry_later(job, None, f"verbinding: {exc}")
             return False
         self.committer.add(sent=job.row_id)
         self.result.sent += 1
         return True
 
-    def _refused(self, job: Job, code: int | None, reply: str, at_reader: bool = False) -> None:
-        if code is not None and code >= 500:
-            bounce = job.email if at_reader and not is_policy_rejection(code, reply) else None
-            self.committer.add(failure=Failure(job.row_id, SendStatus.failed_permanent, code, reply, bounce))
+    def _refused(self, job: Job, refusal: Refusal) -> None:
+        """smtp_refusal decides whom a refusal concerns; only the reader's own address is ever suppressed."""
+        if refusal.kind is RefusalKind.recipient:
+            bounce = job.email if refusal.bounce else None
+            self.committer.add(failure=Failure(job.row_id, SendStatus.failed_permanent, refusal.code, refusal.reply,
+                                               bounce))
             self.result.failed_permanent += 1
             self.watermark.done(job.position)
-            return
+        elif refusal.stops_the_send:
+            # Every next reader would be refused alike: stop the batch (the workflow pauses the send and
+            # alerts the editors); this reader's row stays retryable and the position is sent on resume.
+            log.warning("relay refused the newsletter at %s: %s", refusal.stage.value, refusal.describe())
+            self.committer.add(failure=Failure(job.row_id, SendStatus.failed_temporary, refusal.code,
+                                               refusal.describe()))
+            self.refusal = self.refusal or refusal
+            self.stop.set()
+        else:
+            self._retry_later(job, refusal.code, refusal.describe())
+
+    def _retry_later(self, job: Job, code: int | None, reply: str) -> None:
         log.info("temporary failure for %s: %s %s", job.email, code, reply)
         self.committer.add(failure=Failure(job.row_id, SendStatus.failed_temporary, code, reply))
         self.retry.append(self.by_position[job.position])

@@ -123,6 +123,7 @@ class BatchResult:
     failed_temporary: int = 0
     suppressed: int = 0  # unsubscribed or suppressed before their turn
     stopped: bool = False  # cancelled (pause/cancel) before the end
+    relay_refusal: str = ""  # the relay refused MAIL FROM or DATA (smtp_refusal): stopped, the send must pause
 
 
 @dataclass

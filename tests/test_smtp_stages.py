@@ -1,0 +1,222 @@
+"""SMTP refusals are judged by the stage that gave them (activities/smtp_refusal.py), on every send path:
+the single Mailer.deliver (and its Temporal activity), the pooled deliver_many and the newsletter's
+BatchSender. A real aiosmtpd relay answers by stage; the ledger is a real database.
+
+Only a 5xx at RCPT TO is about the recipient. A 5xx at MAIL FROM (530 authentication required, 550
+sender rejected) or at DATA (552 too large, 554 content refused) is our relay's or our message's
+problem: no row becomes failed_permanent, no reader is suppressed, the send is retried or stopped."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    import pytest
+    from aiosmtpd.controller import Controller
+    from sqlmodel import select
+    from temporalio.exceptions import ApplicationError
+
+    from activities.mailer import Mailer, RelayRefusedError, TemporarySendError
+    from activities.meeting_io import deliver_all
+    from activities.newsletter_ledger import NewsletterLedger
+    from activities.newsletter_mime import IssueTemplate
+    from activities.newsletter_pacing import Watermark
+    from activities.newsletter_send import BatchSender
+    from models.ledger import OutboundMessage, SendStatus
+    from models.messages import OutboundEmail
+    from models.newsletter import Subscriber, Suppression
+    from models.newsletter_messages import BatchResult
+    from raadsbode.db import session_scope
+    from raadsbode.sink import SinkHandler
+    from tests.conftest import free_port
+    from tests.newsletter_support import make_tenant
+    from tests.test_mail_ledger import ledger_row, make_out, run_send_workflow
+
+
+class StagedRelay(SinkHandler):
+    """Answers MAIL FROM and DATA from per-stage reply lists (consumed one per command, the last one
+    sticks; None accepts), RCPT TO per recipient as the ordinary sink does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mail_replies: list[str | None] = [None]
+        self.data_replies: list[str | None] = [None]
+        self.mail_commands = 0
+
+    @staticmethod
+    def _next(replies: list[str | None]) -> str | None:
+        return replies.pop(0) if len(replies) > 1 else replies[0]
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, N802
+        self.mail_commands += 1
+        reply = self._next(self.mail_replies)
+        if reply:
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        reply = self._next(self.data_replies)
+        return reply or await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def relay(settings):
+    """(handler, settings pointing at it)."""
+    handler, port = StagedRelay(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, decode_data=False)
+    controller.start()
+    try:
+        yield handler, settings.model_copy(update={"smtp_port": port})
+    finally:
+        controller.stop()
+
+
+RELAY_REFUSALS = [  # (stage, reply)
+    ("mail", "530 5.7.0 Authentication required"),
+    ("mail", "550 5.7.1 Afzender niet toegestaan"),
+    ("data", "552 5.3.4 Bericht te groot"),
+    ("data", "554 5.7.1 Inhoud geweigerd"),
+]
+IDS = ["MAIL-530", "MAIL-550", "DATA-552", "DATA-554"]
+
+
+def refuse(handler: StagedRelay, stage: str, reply: str) -> None:
+    setattr(handler, f"{stage}_replies", [reply])
+
+
+def statuses(sessions, outs: list[OutboundEmail]) -> dict[str, SendStatus | None]:
+    rows = {o.recipient_email: ledger_row(sessions, o.business_key) for o in outs}
+    return {email: row.status if row else None for email, row in rows.items()}
+
+
+# --- Mailer.deliver -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("stage", "reply"), RELAY_REFUSALS, ids=IDS)
+async def test_single_send_refused_by_the_relay_is_temporary_not_the_recipients(session_factory_, relay, stage, reply):
+    handler, relay_settings = relay
+    refuse(handler, stage, reply)
+    out = make_out()
+    with pytest.raises(RelayRefusedError) as raised:
+        await Mailer(relay_settings, session_factory_).deliver(out)
+    assert isinstance(raised.value, TemporarySendError)  # every caller that retries a 4xx retries this
+    assert raised.value.refusal.stage.value == ("MAIL FROM" if stage == "mail" else "DATA")
+    row = ledger_row(session_factory_, out.business_key)
+    assert row.status == SendStatus.failed_temporary and row.smtp_code == int(reply[:3])
+    assert row.smtp_reply.startswith("MAIL FROM: " if stage == "mail" else "DATA: ")
+    # The relay is put right: the same message goes out, once.
+    refuse(handler, stage, None)
+    result = await Mailer(relay_settings, session_factory_).deliver(out)
+    assert result.status == "sent" and handler.data_commands == 1 and len(handler.to(out.recipient_email)) == 1
+
+
+async def test_single_send_550_at_rcpt_is_the_recipients(session_factory_, relay):
+    handler, relay_settings = relay
+    out = make_out()
+    handler.rcpt_replies[out.recipient_email] = ["550 5.1.1 Onbekende ontvanger"]
+    result = await Mailer(relay_settings, session_factory_).deliver(out)
+    assert (result.status, result.smtp_code) == ("failed_permanent", 550)
+    assert ledger_row(session_factory_, out.business_key).status == SendStatus.failed_permanent
+
+
+async def test_the_activity_retries_a_refused_mail_from_and_sends_once(temporal_env, session_factory_, relay):
+    """Through the real send_email activity on the dev server: a 530 at MAIL FROM is retried (it used
+    to come back failed_permanent at once, and the mail was never sent)."""
+    handler, relay_settings = relay
+    handler.mail_replies = ["530 5.7.0 Authentication required", None]
+    out = make_out()
+    result = await run_send_workflow(temporal_env, relay_settings, session_factory_, out)
+    assert (result.status, result.already_sent) == ("sent", False)
+    assert handler.data_commands == 1 and handler.mail_commands == 2
+    row = ledger_row(session_factory_, out.business_key)
+    assert row.status == SendStatus.sent and row.attempts == 2
+
+
+# --- deliver_many (the pool every meeting mail goes through) -----------------------------------
+
+@pytest.mark.parametrize(("stage", "reply"), RELAY_REFUSALS, ids=IDS)
+async def test_pool_stops_at_a_relay_refusal_and_fails_no_recipient(session_factory_, relay, stage, reply):
+    handler, relay_settings = relay
+    refuse(handler, stage, reply)
+    outs = [make_out() for _ in range(6)]
+    results = await Mailer(relay_settings, session_factory_).deliver_many(outs, connections=2)
+    assert [r.status for r in results] == ["failed_temporary"] * 6
+    assert handler.data_commands == 0 and handler.mail_commands <= 2  # one refusal per connection, then stop
+    assert SendStatus.failed_permanent not in statuses(session_factory_, outs).values()
+    # The meeting activities' rule: a temporary failure fails the activity so that Temporal retries it.
+    with pytest.raises(ApplicationError) as raised:
+        await deliver_all(Mailer(relay_settings, session_factory_), "test", outs)
+    assert not raised.value.non_retryable
+
+
+async def test_pool_550_at_rcpt_fails_that_recipient_and_sends_the_others(session_factory_, relay):
+    handler, relay_settings = relay
+    outs = [make_out() for _ in range(6)]
+    handler.rcpt_replies[outs[2].recipient_email] = ["550 5.1.1 Onbekende ontvanger"]
+    results = await Mailer(relay_settings, session_factory_).deliver_many(outs, connections=2)
+    assert [r.status for r in results] == ["sent", "sent", "failed_permanent", "sent", "sent", "sent"]
+    assert handler.data_commands == 5
+    assert statuses(session_factory_, outs)[outs[2].recipient_email] == SendStatus.failed_permanent
+
+
+# --- the newsletter's BatchSender ----------------------------------------------------------------
+
+async def _newsletter_batch(sessions, relay_settings, n: int) -> tuple[int, OutboundEmail, BatchResult, list[str]]:
+    association_id, _, emails = make_tenant(sessions, n)
+    with session_scope(sessions) as s:
+        entries = [(i, sub.id, sub.email, sub.name) for i, sub in enumerate(
+            s.exec(select(Subscriber).where(Subscriber.association_id == association_id).order_by(Subscriber.id)))]
+    out = OutboundEmail(kind="newsletter", subject_ref=f"newsletter-{uuid.uuid4().hex[:8]}", version=1,
+                        recipient_email="", recipient_name="", subject="Nieuwsbrief", html="<p>Beste x</p>",
+                        text="Beste x\n", association_id=association_id, from_email="info@vng-flevoland.test")
+    sender = BatchSender(Mailer(relay_settings, sessions), NewsletterLedger(sessions, association_id),
+                         IssueTemplate(out, relay_settings), out, lambda sub_id: f"https://raadsbode.test/u/{sub_id}",
+                         Watermark(0, n), 0)
+    result = await sender.send(BatchResult(0, n), entries, connections=2, retry_window=0, retry_delay=0)
+    return association_id, out, result, emails
+
+
+def _newsletter_rows(sessions, association_id: int, out: OutboundEmail) -> tuple[dict[str, SendStatus], list]:
+    with session_scope(sessions) as s:
+        rows = s.exec(select(OutboundMessage).where(OutboundMessage.subject_ref == out.subject_ref)).all()
+        suppressed = s.exec(select(Suppression).where(Suppression.association_id == association_id)).all()
+        return {r.recipient: SendStatus(r.status) for r in rows}, [(x.email, x.reason) for x in suppressed]
+
+
+@pytest.mark.parametrize(("stage", "reply"), RELAY_REFUSALS, ids=IDS)
+async def test_newsletter_batch_stops_at_a_relay_refusal_and_suppresses_nobody(session_factory_, relay, stage, reply):
+    handler, relay_settings = relay
+    refuse(handler, stage, reply)
+    association_id, out, result, emails = await _newsletter_batch(session_factory_, relay_settings, 8)
+    assert result.stopped and result.relay_refusal.startswith("MAIL FROM: " if stage == "mail" else "DATA: ")
+    assert reply[:3] in result.relay_refusal
+    assert (result.sent, result.failed_permanent, result.failed_temporary) == (0, 0, 0)
+    rows, suppressed = _newsletter_rows(session_factory_, association_id, out)
+    assert suppressed == []
+    assert SendStatus.failed_permanent not in rows.values()
+    assert SendStatus.failed_temporary in rows.values()  # the refused ones are sent again on resume
+    assert handler.data_commands == 0 and handler.mail_commands <= 2
+
+
+async def test_newsletter_550_at_rcpt_bounces_that_reader_and_sends_the_others(session_factory_, relay):
+    handler, relay_settings = relay
+    bouncing = "lezer00003@"  # the fourth reader of the tenant made below (its domain is not known yet)
+
+    original = handler.handle_RCPT
+
+    async def rcpt(server, session, envelope, address, rcpt_options):  # noqa: ANN001
+        if address.startswith(bouncing):
+            return "550 5.1.1 Mailbox does not exist"
+        return await original(server, session, envelope, address, rcpt_options)
+
+    handler.handle_RCPT = rcpt
+    association_id, out, result, emails = await _newsletter_batch(session_factory_, relay_settings, 8)
+    assert not result.stopped and result.relay_refusal == ""
+    assert (result.sent, result.failed_permanent) == (7, 1)
+    rows, suppressed = _newsletter_rows(session_factory_, association_id, out)
+    assert rows[emails[3]] == SendStatus.failed_permanent
+    assert suppressed == [(emails[3], "bounce")]
+    assert handler.data_commands == 7
