@@ -24,6 +24,7 @@ from tests.workspace_support import client_for, make_tenant, signin_link
 from web.app import create_app
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+SLOW = 2.0  # seconds the slow relay takes over DATA
 
 
 @pytest.fixture
@@ -95,3 +96,55 @@ def test_unsubscribing_voids_a_confirmation_link_not_yet_used(app_client, associ
     fresh = _link(sink.to(email)[-1], "bevestigen")
     assert _confirm(app_client, fresh)[0].status_code == 200
     assert _status(session_factory_, association_id, email) == SubscriberStatus.confirmed
+
+
+class SlowRelay(SinkHandler):
+    """A relay that takes SLOW seconds to accept a message (a busy smarthost)."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        await asyncio.sleep(SLOW)
+        return await super().handle_DATA(server, session, envelope)
+
+
+class Stopwatch:
+    """ASGI wrapper noting when the response's last byte was handed to the server. The test client returns
+    only once the app (background tasks included) is done, so this is the moment a browser would see."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001
+        self.app, self.answered = app, 0.0
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        async def timed(message) -> None:  # noqa: ANN001
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                self.answered = time.monotonic()
+        await self.app(scope, receive, timed)
+
+
+async def test_signin_answers_alike_and_before_the_mail_for_staff_and_others(settings, session_factory_):
+    tenant = make_tenant(session_factory_)
+    staff, member, stranger = tenant.email("secretary"), tenant.email("contact0"), f"niemand@{tenant.slug}.test"
+    relay, port = SlowRelay(), free_port()
+    controller = Controller(relay, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app = Stopwatch(create_app(settings.model_copy(update={"smtp_port": port})))
+        answers = {}
+        async with client_for(app) as client:
+            for email in (stranger, staff, member):
+                started = time.monotonic()
+                page = await client.post("/inloggen", data={"email": email, "next": ""})
+                answers[email] = (page, app.answered - started, time.monotonic() - started)
+    finally:
+        controller.stop()
+    staff_page, staff_answered, staff_done = answers[staff]
+    assert staff_done >= SLOW  # the link did go out through the slow relay, after...
+    assert staff_answered < SLOW / 2, staff_answered  # ...the page: the relay's time does not show
+    assert staff_answered < answers[stranger][1] + SLOW / 4  # comparable to an address that gets nothing
+    for email, (page, _, _) in answers.items():  # the same page, byte for byte, but for the address typed
+        assert page.status_code == 200
+        assert page.content.replace(email.encode(), b"EMAIL") == staff_page.content.replace(staff.encode(), b"EMAIL")
+        assert {k: v for k, v in page.headers.items() if k != "content-length"} == \
+               {k: v for k, v in staff_page.headers.items() if k != "content-length"}
+    assert len(relay.to(staff)) == 1 and not relay.to(member) and not relay.to(stranger)
+    assert signin_link(relay, staff).startswith("/inloggen/")

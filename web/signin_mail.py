@@ -1,6 +1,7 @@
 """The sign-in link email: a single-use token of 15 minutes, sent through the ledger."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from urllib.parse import quote
@@ -16,7 +17,8 @@ from models.messages import OutboundEmail
 from models.org import Association
 from models.types import utcnow
 from raadsbode.settings import Settings
-from raadsbode.staff import StaffMember
+from raadsbode.db import SessionFactory, session_scope
+from raadsbode.staff import StaffMember, staff_by_email
 from raadsbode.tokens import hash_token, issue_token
 from web.auth import SIGNIN_PATH, WORKSPACE_PATH
 
@@ -25,6 +27,7 @@ SIGNIN_PURPOSE = "staff-signin"
 SIGNIN_KIND = "staff-signin"
 LINK_LIFETIME = timedelta(minutes=15)
 MAX_LINKS_PER_LIFETIME = 5  # someone typing a colleague's address cannot flood their mailbox
+MAX_ASSOCIATIONS = 10  # one address in more associations than this is not a real person
 
 
 def subject_ref(person_id: int) -> str:
@@ -78,3 +81,31 @@ async def send_quietly(mailer: Mailer, out: OutboundEmail) -> None:
             log.warning("sign-in mail %s not delivered: %s %s", out.business_key, result.smtp_code, result.smtp_reply)
     except (TemporarySendError, HeaderInjectionError) as exc:
         log.warning("sign-in mail %s failed: %s", out.business_key, exc)
+
+
+def _links_for(sessions: SessionFactory, settings: Settings, renderer: Renderer, email: str,
+               next_path: str) -> list[OutboundEmail]:
+    """A sign-in mail per association where `email` is staff (none for anyone else), within the limits."""
+    mails = []
+    with session_scope(sessions) as session:
+        for member in staff_by_email(session, email)[:MAX_ASSOCIATIONS]:
+            issued = issue_signin_link(session, member)
+            if issued is not None:
+                association = session.get(Association, member.association_id)
+                mails.append(signin_email(settings, renderer, association, member,
+                                          signin_url(settings, issued[0], next_path), issued[1]))
+    return mails
+
+
+async def send_signin_links(sessions: SessionFactory, settings: Settings, renderer: Renderer, email: str,
+                            next_path: str) -> None:
+    """The sign-in request's work, run after its page was sent (web/signin_pages.request_link): the page and
+    its timing are the same for staff and non-staff addresses; only a staff address gets mail."""
+    try:
+        mails = await asyncio.to_thread(_links_for, sessions, settings, renderer, email, next_path)
+    except Exception:  # noqa: BLE001  (the page has been answered; nobody but the log can be told)
+        log.exception("sign-in links for a request not issued")
+        return
+    mailer = Mailer(settings, sessions)
+    for out in mails:
+        await send_quietly(mailer, out)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from activities.mailer import Mailer
 from models.ledger import AuditEvent
 from models.org import Association, Person, normalise_email
 from raadsbode.associations import email_problem
 from raadsbode.settings import Settings
-from raadsbode.staff import end_session, find_session, purge_expired, roles_of, staff_by_email, start_session
+from raadsbode.staff import end_session, find_session, purge_expired, roles_of, start_session
 from raadsbode.tokens import TokenGrant, TokenRefused, csrf_for, hash_token, look_up, mark_used
 from web.auth import CSRF_FIELD, SESSION_COOKIE, SIGNIN_PATH, clear_session_cookie, csrf_matches, safe_next, \
     set_session_cookie
@@ -25,10 +24,9 @@ from web.deps import RendererDep, SessionDep, SettingsDep
 from web.forms import field_text
 from web.link_security import post_allowed, render_page
 from web.pages import error_page
-from web.signin_mail import SIGNIN_PURPOSE, issue_signin_link, send_quietly, signin_email, signin_url
+from web.signin_mail import SIGNIN_PURPOSE, send_signin_links
 
 router = APIRouter()
-MAX_ASSOCIATIONS = 10  # one address in more associations than this is not a real person
 
 
 def _form_page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:  # noqa: ANN001
@@ -48,8 +46,8 @@ def _audit(session: Session, association_id: int, actor: str, action: str, subje
 
 
 @router.post(SIGNIN_PATH, response_class=HTMLResponse)
-async def request_link(request: Request, session: SessionDep, renderer: RendererDep,
-                       settings: SettingsDep) -> HTMLResponse:
+async def request_link(request: Request, renderer: RendererDep, settings: SettingsDep,
+                       background: BackgroundTasks) -> HTMLResponse:
     form = await request.form()
     email = normalise_email(field_text(form, "email", 300))
     next_path = safe_next(field_text(form, "next", 500))
@@ -57,18 +55,9 @@ async def request_link(request: Request, session: SessionDep, renderer: Renderer
     if problem:
         return _form_page(renderer, 422, email=email, error=f"Vul een geldig e-mailadres in ({problem}).",
                           next=next_path)
-    mails = []
-    for member in staff_by_email(session, email)[:MAX_ASSOCIATIONS]:
-        issued = issue_signin_link(session, member)
-        if issued is not None:
-            association = session.get(Association, member.association_id)
-            mails.append(signin_email(settings, renderer, association, member,
-                                      signin_url(settings, issued[0], next_path), issued[1]))
-    session.commit()
-    session.close()  # no pooled connection is held while the mail goes out
-    mailer = Mailer(settings, request.app.state.sessions)
-    for out in mails:
-        await send_quietly(mailer, out)
+    # Whether the address is staff is looked up after the answer (Starlette runs background tasks once the
+    # response is sent): the same page, the same work and so the same time for every address.
+    background.add_task(send_signin_links, request.app.state.sessions, settings, renderer, email, next_path)
     return render_page(renderer, "signin_sent.html.j2", referrer_policy="same-origin", email=email)
 
 
