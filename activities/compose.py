@@ -1,7 +1,10 @@
 """Build one MIME message from an OutboundEmail: validated headers, text + HTML (+ calendar).
 
-Every header value is checked for line breaks, also when hidden in RFC 2047 encoded-words,
-because a mail client decodes those and a decoded CR/LF can forge headers downstream.
+Every value written into a header goes through checked_header_value, which applies the one rule for
+header text (raadsbode/header_text.py: no control, format or line-separator character, no '=?').
+The edges refuse such values already; the composer refuses them again because it is the one place
+every message passes. Then the built bytes are parsed back (activities/mail_verify.py) and refused
+unless they are exactly the message meant: the last line of defence against a gap in either.
 """
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import hashlib
 import re
 from datetime import datetime
 from email import policy
-from email.header import decode_header
 from email.headerregistry import Address
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime
@@ -17,12 +19,15 @@ from zoneinfo import ZoneInfo
 
 from email_validator import EmailNotValidError, validate_email
 
+from activities.mail_errors import HeaderInjectionError, shown
+from activities.mail_verify import BASE_HEADERS, Intended, verify_built
 from models.messages import OutboundEmail
+from raadsbode.header_text import header_text_problem
 from raadsbode.settings import Settings
 
-# Every character str.splitlines() breaks on, plus NUL: any of them can end a header line somewhere.
-LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x00")
-ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[qQbB]\?[^?\s]*\?=")
+# Longest header value the composer writes: it builds subjects longer than an edge accepts for a
+# title ("[Proef v2] " + subject); beyond this a value is a bug, not a subject.
+MAX_VALUE = 1000
 HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 ftext: printable ASCII except ':'
 # Headers the message builds itself; extra headers may not replace them.
 RESERVED_HEADERS = frozenset(
@@ -33,10 +38,6 @@ RESERVED_HEADERS = frozenset(
 CALENDAR_METHODS = ("REQUEST", "CANCEL", "PUBLISH")
 
 
-class HeaderInjectionError(ValueError):
-    """A header value (or address) that could change the message's structure: never sendable."""
-
-
 def message_id_for(business_key: str, domain: str) -> str:
     """Deterministic, so a re-send after a crash carries the same Message-ID and clients can dedupe."""
     digest = hashlib.sha256(business_key.encode("utf-8")).hexdigest()[:40]
@@ -44,37 +45,11 @@ def message_id_for(business_key: str, domain: str) -> str:
 
 
 def checked_header_value(value: str, what: str) -> str:
-    """value unchanged, or HeaderInjectionError when it (or an encoded-word in it) contains a line break."""
-    if _has_line_break(value):
-        raise HeaderInjectionError(f"{what}: line break in header value refused")
-    for word in ENCODED_WORD.findall(value):
-        if _encoded_word_has_line_break(word):
-            raise HeaderInjectionError(f"{what}: line break hidden in an encoded-word refused")
+    """value unchanged, or HeaderInjectionError when the header-text rule refuses it."""
+    problem = header_text_problem(value, MAX_VALUE)
+    if problem is not None:
+        raise HeaderInjectionError(f"{what} {problem}: {shown(value)}")
     return value
-
-
-def _has_line_break(value: str) -> bool:
-    return any(ch in LINE_BREAKS for ch in value)
-
-
-def _encoded_word_has_line_break(word: str) -> bool:
-    try:
-        parts = decode_header(word)
-    except Exception as exc:  # a malformed encoded-word is refused rather than guessed at
-        raise HeaderInjectionError(f"malformed encoded-word {word!r}") from exc
-    for raw, charset in parts:
-        if isinstance(raw, str):
-            raw = raw.encode("utf-8", errors="replace")
-        # Raw bytes first: an unknown charset label must not hide a CR/LF from the check.
-        if b"\r" in raw or b"\n" in raw or b"\x00" in raw:
-            return True
-        try:
-            decoded = raw.decode(charset or "ascii", errors="replace")
-        except LookupError:
-            continue
-        if _has_line_break(decoded):
-            return True
-    return False
 
 
 def checked_address(address: str, what: str) -> str:
@@ -84,7 +59,7 @@ def checked_address(address: str, what: str) -> str:
         valid = validate_email(address.strip(), check_deliverability=False, allow_smtputf8=False,
                                globally_deliverable=False, test_environment=True)
     except EmailNotValidError as exc:
-        raise HeaderInjectionError(f"{what}: invalid email address {address!r}: {exc}") from exc
+        raise HeaderInjectionError(f"{what}: invalid email address {shown(address)}: {exc}") from exc
     return valid.ascii_email or valid.normalized
 
 
@@ -100,30 +75,35 @@ def _configured_address(address: str) -> str:
     checked_header_value(address, "mail_from")
     local, at, domain = address.strip().rpartition("@")
     if not at or not local or not domain or any(c.isspace() or c in "<>,;\"" for c in address.strip()):
-        raise HeaderInjectionError(f"mail_from: invalid email address {address!r}")
+        raise HeaderInjectionError(f"mail_from: invalid email address {shown(address)}")
     return address.strip()
 
 
 def build_message(out: OutboundEmail, message_id: str, settings: Settings) -> bytes:
-    """The whole message as bytes with CRLF line endings, ready for SMTP DATA."""
+    """The whole message as bytes with CRLF line endings, ready for SMTP DATA; HeaderInjectionError
+    (BuiltMessageMismatch when only the parse-back notices) instead of anything not exactly meant."""
     msg = EmailMessage(policy=policy.SMTP)
     sender = from_address(out, settings)
-    _set_addresses(msg, out, sender)
+    recipient = _set_addresses(msg, out, sender)
     msg["Subject"] = checked_header_value(out.subject, "subject")
     msg["Date"] = format_datetime(datetime.now(ZoneInfo(settings.timezone)))
     msg["Message-ID"] = checked_header_value(message_id, "message_id")
     msg["MIME-Version"] = "1.0"
     _set_extra_headers(msg, out.headers)
     _set_body(msg, out, sender)
-    return msg.as_bytes(policy=policy.SMTP)
+    data = msg.as_bytes(policy=policy.SMTP)
+    parts = ("text/plain", "text/html") + (("text/calendar",) if out.calendar is not None else ())
+    verify_built(data, Intended(BASE_HEADERS | {name.lower() for name in out.headers}, sender, recipient, parts))
+    return data
 
 
-def _set_addresses(msg: EmailMessage, out: OutboundEmail, sender: str) -> None:
+def _set_addresses(msg: EmailMessage, out: OutboundEmail, sender: str) -> str:
     recipient = checked_address(out.recipient_email, "recipient_email")
     from_name = checked_header_value(out.from_name or "", "from_name")
     to_name = checked_header_value(out.recipient_name or "", "recipient_name")
     msg["From"] = _address(from_name, sender)
     msg["To"] = _address(to_name, recipient)
+    return recipient
 
 
 def _address(name: str, addr_spec: str) -> Address:
@@ -134,9 +114,9 @@ def _address(name: str, addr_spec: str) -> Address:
 def _set_extra_headers(msg: EmailMessage, headers: dict[str, str]) -> None:
     for name, value in headers.items():
         if not HEADER_NAME.match(name):
-            raise HeaderInjectionError(f"invalid header name {name!r}")
+            raise HeaderInjectionError(f"invalid header name {shown(name)}")
         if name.lower() in RESERVED_HEADERS:
-            raise HeaderInjectionError(f"header {name!r} is set by the mailer and cannot be overridden")
+            raise HeaderInjectionError(f"header {shown(name)} is set by the mailer and cannot be overridden")
         msg[name] = checked_header_value(value, name)
 
 

@@ -5,18 +5,21 @@ never sends twice what the ledger knows was delivered.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from models.ledger import OutboundMessage, SendStatus
+from models.ledger import AuditEvent, OutboundMessage, SendStatus
 from models.messages import OutboundEmail, SendEmailResult
 from models.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
 
 FINAL = (SendStatus.sent, SendStatus.failed_permanent)
 REPLY_MAX = 1000
+# Column widths of OutboundMessage: a key too long to store (a hostile address) is audited, not stored.
+KEY_MAX, RECIPIENT_MAX = 400, 254
 
 
 @dataclass
@@ -52,6 +55,32 @@ class MailLedger:
             session.flush()
             return Claim(row.id, row.message_id, None)
 
+    def refuse(self, out: OutboundEmail, message_id: str, reason: str) -> SendEmailResult | None:
+        """A message the composer will not build: in one transaction its row becomes failed_permanent
+        with the reason (so no retry builds it again) and a "mail-refused" audit event is written.
+        The recorded result instead when the row was already final (nothing new to audit)."""
+        try:
+            return self._refuse(out, message_id, reason)
+        except IntegrityError:  # another delivery of the same key created the row first
+            return self._refuse(out, message_id, reason)
+
+    def _refuse(self, out: OutboundEmail, message_id: str, reason: str) -> SendEmailResult | None:
+        key = out.business_key
+        storable = len(key) <= KEY_MAX and len(out.recipient_email.strip()) <= RECIPIENT_MAX
+        with session_scope(self.sessions) as session:
+            row = session.exec(select(OutboundMessage).where(OutboundMessage.business_key == key)).first() \
+                if storable else None
+            if row is not None and row.status in FINAL:
+                return recorded_result(row, already_sent=row.status == SendStatus.sent)
+            if storable:
+                row = row or OutboundMessage(**new_row_values(out, message_id))
+                row.attempts += 1
+                row.status, row.smtp_reply = SendStatus.failed_permanent, reason[:REPLY_MAX]
+                session.add(row)
+            session.add(refusal_event(out, reason))
+            session.flush()
+        return None
+
     def mark_sending(self, row_id: int) -> None:
         self._update(row_id, status=SendStatus.sending)
 
@@ -76,6 +105,13 @@ def new_row_values(out: OutboundEmail, message_id: str) -> dict:
         "subject_ref": out.subject_ref, "version": out.version, "recipient": out.recipient_email.strip().lower(),
         "message_id": message_id, "status": SendStatus.pending, "attempts": 0, "smtp_reply": "", "created_at": utcnow(),
     }
+
+
+def refusal_event(out: OutboundEmail, reason: str) -> AuditEvent:
+    """The audit trail's record of a refused message: whose mail (business key) and why."""
+    return AuditEvent(action="mail-refused", association_id=out.association_id, subject_ref=out.subject_ref[:128],
+                      detail_json=json.dumps({"business_key": out.business_key[:KEY_MAX], "reason": reason[:REPLY_MAX]}),
+                      actor="", source="mailer")
 
 
 def recorded_result(row: OutboundMessage, already_sent: bool = False) -> SendEmailResult:

@@ -7,7 +7,9 @@
         - 5xx at MAIL FROM or DATA (relay, account, content: smtp_refusal.classify) -> ledger
           failed_temporary, raises RelayRefusedError (a TemporarySendError: retry it, then alert)
         - 4xx / connection errors -> ledger failed_temporary, raises TemporarySendError (retry it)
-        - CR/LF in any header value (also RFC 2047-encoded), bad address -> HeaderInjectionError (permanent)
+        - a header value the header-text rule refuses, a bad address, or built bytes that parse back as
+          another message -> ledger failed_permanent + "mail-refused" audit event, raises
+          HeaderInjectionError (permanent); a later attempt finds the row final and sends nothing
     results = await mailer.deliver_many(outs, connections=4) -> list[SendEmailResult]
         - never raises per message: temporary failures come back as status "failed_temporary"
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import aiosmtplib
 
 from activities.compose import HeaderInjectionError, build_message, from_address, message_id_for
+from activities.mail_errors import shown
 from activities.mail_ledger import MailLedger
 from activities.smtp_refusal import Refusal, RefusalKind, classify
 from models.ledger import SendStatus
@@ -96,9 +99,26 @@ class Mailer:
         # check MAIL FROM against the login accept it. The header From stays the association's.
         return Prepared(message_id, self.settings.mail_from.strip(), out.recipient_email.strip(), data)
 
+    def _refusal_message_id(self, out: OutboundEmail) -> str:
+        """The ledger row's Message-ID for a refused message, also when its sender is what was refused."""
+        try:
+            domain = from_address(out, self.settings).rpartition("@")[2]
+        except HeaderInjectionError:
+            domain = "refused.invalid"
+        return message_id_for(out.business_key, domain)
+
     async def deliver_on(self, smtp: aiosmtplib.SMTP, out: OutboundEmail) -> SendEmailResult:
         """One message over the given client (connected on demand), ledger first and last."""
-        prepared = self.prepare(out)
+        try:
+            prepared = self.prepare(out)
+        except HeaderInjectionError as exc:
+            # Never sendable: on record as failed_permanent (a retry finds it final) and audited; raised for
+            # the caller to treat as permanent. repr and truncation keep the hostile value out of the log.
+            log.error("refused to build mail %s: %r", shown(out.business_key), str(exc)[:300])
+            recorded = await asyncio.to_thread(self.ledger.refuse, out, self._refusal_message_id(out), f"refused: {exc}")
+            if recorded is not None:
+                return recorded
+            raise
         claim = await asyncio.to_thread(self.ledger.claim, out, prepared.message_id)
         if claim.recorded is not None:
             log.info("not sending %s again: ledger says %s", out.business_key, claim.recorded.status)

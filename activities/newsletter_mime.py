@@ -3,6 +3,10 @@
 Building an EmailMessage costs ~3 ms of CPU and would cap a send near 300 msg/s; here the mail
 core's build_message runs once with placeholders, and each copy only fills in To, Message-ID, the
 unsubscribe URL and the greeting, then quoted-printable encodes its two bodies (binascii, in C).
+
+The template passes build_message's full parse-back check once; each copy's substituted values go
+through the composer's header-text rule, and its header block gets the cheap check (same header names
+as the template, one To of exactly the reader's address: mail_verify.verify_copy_header).
 """
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from dataclasses import dataclass, replace
 from email.utils import formataddr
 
 from activities.compose import HeaderInjectionError, build_message, checked_header_value, from_address, message_id_for
+from activities.mail_errors import shown
+from activities.mail_verify import header_names, verify_copy_header
 from models.messages import OutboundEmail
 from raadsbode.settings import Settings
 
@@ -59,6 +65,7 @@ class IssueTemplate:
         shell = replace(out, recipient_email=_TO, recipient_name="", text=_TEXT, html=_HTML)
         raw = build_message(shell, _MSGID, settings)
         self.parts = _SLOTS.split(raw)  # static bytes at even indexes, slot markers at odd ones
+        self.header_names = header_names(raw)
         self.text = EncodedBody(_crlf(out.text))
         self.html = EncodedBody(_crlf(out.html))
 
@@ -76,6 +83,7 @@ class IssueTemplate:
         }
         parts = self.parts
         data = b"".join(values[_SLOT_NAMES[p]] if i % 2 else p for i, p in enumerate(parts))
+        verify_copy_header(data, self.header_names, email)
         return Personalised(key, msgid, data)
 
 
@@ -110,11 +118,14 @@ class EncodedBody:
 def _checked(rcpt: Recipient) -> tuple[str, str]:
     """The substituted values must not change the message's structure."""
     email, name = rcpt.email.strip().lower(), rcpt.name
+    checked_header_value(email, "recipient")
     if not _ADDRESS.match(email) or not email.isascii():
-        raise HeaderInjectionError(f"recipient: invalid email address {email!r}")
+        raise HeaderInjectionError(f"recipient: invalid email address {shown(email)}")
     if len(name) > 200:
         raise HeaderInjectionError("recipient_name: oversize refused")
-    checked_header_value(name, "recipient_name")  # also line breaks hidden in encoded-words
+    checked_header_value(name, "recipient_name")  # the composer's rule: controls, line separators, '=?'
+    # A URL may hold '=' and '?', but the unsubscribe key's alphabet (digits, '.', hex) never makes '=?'.
+    checked_header_value(rcpt.unsubscribe_url, "unsubscribe URL")
     if not _URL_SAFE.match(rcpt.unsubscribe_url):
         raise HeaderInjectionError("unsubscribe URL: unexpected characters refused")
     return email, name

@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "committee-added": "commissie toegevoegd", "committee-renamed": "commissie hernoemd",
     "committee-deleted": "commissie verwijderd", "committee-membership-changed": "commissierol gewijzigd",
     "committee-membership-removed": "uit de commissie gehaald",
+    "mail-refused": "e-mail geweigerd: onveilige of ongeldige gegevens",
+    "newsletter-relay-refused": "nieuwsbrief gepauzeerd: de mailserver weigerde hem",
 }
 # The secretary's judgement of a motion or agenda proposal (raadsbode/alv_motions.py motion_action).
 MOTION_VERDICTS = {"admitted": "toegelaten tot de agenda", "not-admitted": "niet toegelaten",
