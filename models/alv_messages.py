@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.meeting_info import MeetingInfo
-from models.meeting_state import PendingDecision, SignoffRound
+from models.meeting_state import PendingDecision, PendingNotice, SignoffRound
 
 # --- the ALV workflow ------------------------------------------------------------------------
 
@@ -55,6 +55,7 @@ class AlvState:
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending / represented
     pending_decisions: list[PendingDecision] = field(default_factory=list)  # recorded, not yet filed; oldest first
+    notice: PendingNotice | None = None  # a cancellation or move recorded, not yet announced (models/meeting_state.py)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 CHAIR_SLOT = "chair"  # the chair, or the deputy chair once allowed to sign in the chair's place
 SECRETARY_SLOT = "secretary"
@@ -48,6 +49,21 @@ class PendingDecision:
     recorded_at_iso: str = ""
 
 
+class NoticeKind(StrEnum):
+    CANCEL = "cancel"  # iCalendar CANCEL to whoever was invited
+    MOVE = "move"  # the invitation again at the new time: same UID, higher SEQUENCE
+
+
+@dataclass
+class PendingNotice:
+    """A cancellation or a move its update has recorded and the run loop still has to announce: a step with the
+    step retry, so a relay that is down longer than the activity's retries delays it and never drops it."""
+
+    kind: NoticeKind
+    sequence: int  # the meeting's iCalendar SEQUENCE after the change
+    reason: str = ""
+
+
 @dataclass
 class MeetingState:
     starts_at_iso: str = ""
@@ -67,3 +83,4 @@ class MeetingState:
     cancelled: bool = False
     rsvp: dict[str, str] = field(default_factory=dict)  # str(person id) -> attending / not_attending
     pending_decisions: list[PendingDecision] = field(default_factory=list)  # oldest first
+    notice: PendingNotice | None = None  # recorded, not yet announced (a later move or a cancel replaces a move)

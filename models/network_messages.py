@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.meeting_state import PendingNotice
+
 
 @dataclass
 class NetworkState:
@@ -13,6 +15,7 @@ class NetworkState:
     cancelled: bool = False
     registered: int = 0
     waiting: int = 0
+    notice: PendingNotice | None = None  # a cancellation recorded, not yet announced (models/meeting_state.py)
 
 
 @dataclass

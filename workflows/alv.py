@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import alv_schedule as schedule
     from workflows import meeting_checks as checks
     from workflows.alv_steps import AlvSteps
+    from workflows.step_loop import REGISTRATION_WAKE_PATCH
 
 
 @workflow.defn
@@ -91,6 +92,7 @@ class AlvWorkflow(AlvSteps):
         result = await self._db(AlvActivities.record_registration, AlvRegistrationRecord(self._mid, reg))
         if result.recorded:
             self.s.rsvp[str(reg.person_id)] = reg.response
+        self._wake_for_new_run(REGISTRATION_WAKE_PATCH)  # the rsvp update comes through here too
         return result
 
     @register.validator
@@ -109,12 +111,14 @@ class AlvWorkflow(AlvSteps):
 
     # --- cancellation and status -------------------------------------------------------------
 
-    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:  # the reschedule update: meeting_base.py
+    def _moved(self, out: RescheduleOutcome) -> None:  # the reschedule update: meeting_base.py
         self.s.reminder_sent = self.s.attendance_list_sent = False  # due again relative to the new time
-        if self.s.save_the_date_sent:  # everyone invited has it in their calendar: same UID, new SEQUENCE
-            await self._batched("moved", out.ical_sequence)
 
-    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+    async def _send_move(self, sequence: int, reason: str) -> None:  # the notice step: workflows/step_loop.py
+        if self.s.save_the_date_sent:  # everyone invited has it in their calendar: same UID, new SEQUENCE
+            await self._batched("moved", sequence)
+
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the notice step: workflows/step_loop.py
         return await self._batched("cancel", sequence) if self.s.save_the_date_sent else 0
 
     @workflow.query

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import meeting_schedule as schedule
     from workflows.meeting_steps import MeetingSteps
     from workflows.policy import MeetingPolicy
+    from workflows.step_loop import REGISTRATION_WAKE_PATCH
 
 
 @workflow.defn
@@ -80,19 +81,22 @@ class MeetingWorkflow(MeetingSteps):
         result = await self._db(MeetingActivities.record_rsvp, RsvpRecord(self._mid, inp))
         if result.recorded:
             self.s.rsvp[str(inp.person_id)] = result.response
+        self._wake_for_new_run(REGISTRATION_WAKE_PATCH)
         return result
 
     @rsvp.validator
     def _validate_rsvp(self, inp: RsvpInput) -> None:
         checks.check_rsvp(checks.require_ready(self.info, self.s), self.s, workflow.now(), inp)
 
-    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:  # the reschedule update: meeting_base.py
+    def _moved(self, out: RescheduleOutcome) -> None:  # the reschedule update: meeting_base.py
         self.s.ical_sequence = out.ical_sequence
         self.s.overview_sent = self.s.reminder_sent = False  # due again relative to the new time
-        if self.s.convened_version:
+
+    async def _send_move(self, sequence: int, reason: str) -> None:  # the notice step: workflows/step_loop.py
+        if self.s.convened_version:  # before the convocation, the convocation carries the new time
             await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "REQUEST", reason))
 
-    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the notice step: workflows/step_loop.py
         self.s.ical_sequence = sequence
         sent = await self._send(MeetingActivities.send_calendar_change, CalendarChange(self._mid, "CANCEL", reason))
         return sent.sent

@@ -18,10 +18,10 @@ with workflow.unsafe.imports_passed_through():
     from models.meeting_info import MeetingInfo
     from models.meeting_messages import (ChangeResult, Reschedule, SignoffDecision, SignoffDecisionResult, SubmitAgenda,
                                          SubmitAgendaResult)
-    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, SignoffRound
+    from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, NoticeKind, PendingNotice, SignoffRound
     from workflows import meeting_checks as checks
     from workflows.signoff import file_decision, record_decision
-    from workflows.step_loop import StepLoop
+    from workflows.step_loop import NOTICE_STEP_PATCH, StepLoop
 
 
 # A cancellation or a new version of a draft revokes links: a decision answered just before (still in its quiet
@@ -55,8 +55,8 @@ class ScheduledMeeting(StepLoop):
         self._changed()
         return SubmitAgendaResult(version=stored.version)
 
-    async def _after_move(self, out: RescheduleOutcome, reason: str) -> None:
-        """Tell whoever has the meeting in their calendar (same UID, the new SEQUENCE); steps due again."""
+    def _moved(self, out: RescheduleOutcome) -> None:
+        """The new SEQUENCE in the state; steps due relative to the start are due again."""
         raise NotImplementedError
 
     @workflow.update
@@ -68,7 +68,11 @@ class ScheduledMeeting(StepLoop):
             if not out.accepted:
                 return ChangeResult(False, out.message)
             self.s.starts_at_iso, self.s.ends_at_iso = out.starts_at_iso, out.ends_at_iso
-            await self._after_move(out, inp.reason)
+            self._moved(out)
+            if workflow.patched(NOTICE_STEP_PATCH):  # the run loop's notice step tells them (step_loop.py)
+                self._record_notice(PendingNotice(NoticeKind.MOVE, out.ical_sequence, inp.reason))
+            else:
+                await self._send_move(out.ical_sequence, inp.reason)
             self._changed()
             return ChangeResult(True, out.message)
 

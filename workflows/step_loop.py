@@ -3,7 +3,9 @@
 The loop executes whichever scheduled step is due and otherwise sleeps until the next moment or until
 an update changes the state (`_changed`). A step whose activity finally fails (its retries spent) is
 tried again later instead of failing the workflow; a long history continues as new with the state.
-The `cancel` update is here too: each workflow says when it may be cancelled and whom it tells.
+The `cancel` update is here too: each workflow says when it may be cancelled and whom it tells. The update
+records the cancellation and answers; its mails are the loop's `notice` step (so is a move's), retried like
+every other step until they are sent, and the workflow does not end before.
 """
 from __future__ import annotations
 
@@ -18,9 +20,15 @@ with workflow.unsafe.imports_passed_through():
     from activities.meeting_activities import MeetingActivities
     from models.meeting_activity_messages import CancelRequest, StatusChange
     from models.meeting_messages import CancelMeeting, ChangeResult
+    from models.meeting_state import NoticeKind, PendingNotice
     from workflows.activity_calls import ActivityCalls
 
 STEP_RETRY_DELAY = timedelta(minutes=10)
+# The board's rsvp and the ALV's register update wake the loop for continue-as-new (StepLoop._wake_for_new_run).
+REGISTRATION_WAKE_PATCH = "registrations-wake-for-continue-as-new"
+# Before it, the cancel and reschedule updates sent their mails themselves with the activity's bounded retry:
+# a relay down for longer failed the update after the change was stored, and the notices were never sent.
+NOTICE_STEP_PATCH = "notices-as-steps"
 
 
 class StepLoop(ActivityCalls):
@@ -57,6 +65,10 @@ class StepLoop(ActivityCalls):
         """Tell whoever was invited (iCalendar CANCEL with the new SEQUENCE); how many were told."""
         raise NotImplementedError
 
+    async def _send_move(self, sequence: int, reason: str) -> None:
+        """Tell whoever has the meeting in their calendar that it moved (same UID, the new SEQUENCE)."""
+        raise NotImplementedError
+
     # --- the loop ------------------------------------------------------------------------------
 
     def _start_runtime(self) -> None:
@@ -65,9 +77,9 @@ class StepLoop(ActivityCalls):
         self._wake = False
 
     async def _run_until_done(self) -> None:
-        while not self._finished():
+        while not self._finished() or self.s.notice:
             now = workflow.now()
-            step = self._due_step(now) if not self._retry_pending(now) else None
+            step = self._next_step(now)
             if step:
                 await self._run_step(step)
                 continue
@@ -76,6 +88,12 @@ class StepLoop(ActivityCalls):
                 workflow.continue_as_new(self._continued_input())
             await self._sleep_until_next(now)
         await workflow.wait_condition(workflow.all_handlers_finished)
+
+    def _next_step(self, now: datetime) -> str | None:
+        if self._retry_pending(now):
+            return None
+        # A recorded move or cancellation is announced before anything else the new state makes due.
+        return "notice" if self.s.notice else self._due_step(now)
 
     def _retry_pending(self, now: datetime) -> bool:
         return self._retry_at is not None and now < self._retry_at
@@ -91,7 +109,7 @@ class StepLoop(ActivityCalls):
 
     async def _run_step(self, step: str) -> None:
         async with self._lock:  # never interleave with a reschedule or cancellation in progress
-            if self.s.cancelled and step != "file_decision":
+            if self.s.cancelled and step not in ("file_decision", "notice"):
                 return
             try:
                 await getattr(self, f"_step_{step}")()
@@ -103,11 +121,33 @@ class StepLoop(ActivityCalls):
     def _changed(self) -> None:
         self._wake = True
 
+    def _wake_for_new_run(self, patch: str) -> None:
+        """For an update that does not otherwise wake the loop (a registration): a run takes at most 2,000
+        updates, so a flood of them would grow one history until its budget was spent and the chair's sign-off
+        was refused. Once the server suggests it, the loop wakes and continues as new (with the state).
+        `patch`: workflows that saw the suggestion before this wake-up did not continue there, and must replay."""
+        if workflow.info().is_continue_as_new_suggested() and workflow.patched(patch):
+            self._changed()
+
     # --- a step every meeting has --------------------------------------------------------------
 
     async def _step_held(self) -> None:
         await self._db(MeetingActivities.set_meeting_status, StatusChange(self._mid, "held"))
         self.s.held = True
+
+    async def _step_notice(self) -> None:
+        notice = self.s.notice
+        if notice.kind == NoticeKind.CANCEL:
+            sent = await self._send_cancellation(notice.sequence, notice.reason)
+            workflow.logger.info("%s %s: cancellation sent to %s", self.LOG_NAME, self._mid, sent)
+        else:
+            await self._send_move(notice.sequence, notice.reason)
+        self.s.notice = None
+
+    def _record_notice(self, notice: PendingNotice) -> None:
+        """For the run loop to send; it replaces a move not yet announced (the newest state is what counts)."""
+        self.s.notice = notice
+        self._changed()
 
     # --- cancellation, the same in every meeting -------------------------------------------------
 
@@ -119,6 +159,9 @@ class StepLoop(ActivityCalls):
             await self._before_cancel()
             out = await self._db(MeetingActivities.cancel_meeting, CancelRequest(self._mid, inp))
             self.s.cancelled = True
+            if workflow.patched(NOTICE_STEP_PATCH):
+                self._record_notice(PendingNotice(NoticeKind.CANCEL, out.ical_sequence, inp.reason))
+                return ChangeResult(True, f"De {self.NOUN} is geannuleerd; de genodigden krijgen een annulering.")
             sent = await self._send_cancellation(out.ical_sequence, inp.reason)
             self._changed()
             return ChangeResult(True, f"De {self.NOUN} is geannuleerd; {sent} genodigden kregen een annulering.")

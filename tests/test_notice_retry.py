@@ -1,0 +1,139 @@
+"""Notices that must arrive are retried until they do: a cancellation or a move is recorded by its update at
+once, and its mails are the run loop's notice step. With the relay down for longer than the send activity's
+retries, the step is tried again later (as any step) instead of the notices being dropped; once the relay is
+back every invitee gets exactly one. SQLite only (see test_meeting_flow).
+
+The send activity's retries and the step retry are shortened for the test (about 25 and 10 minutes by default),
+with the workflows run outside the sandbox so the test's values reach the workflow code."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.common import RetryPolicy
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from activities.deps import Deps
+from models.meeting_messages import CancelMeeting, Reschedule
+from raadsbode import registry
+from raadsbode.db import make_engine, session_factory
+from raadsbode.meetings import meeting_handle
+from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
+from web.app import create_app
+from workflows import activity_calls, step_loop
+from workflows.meeting import MeetingWorkflow
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# The attendance overview and reminder stay ahead (the meeting starts in 10 minutes), so only the notice sends.
+POLICY = {"agenda_request_before": "1h", "convocation_before": "1h", "signoff_reminder_after": "1h",
+          "deputy_may_sign_after": "1h", "attendance_overview_before": "1m", "reminder_before": "1m"}
+RELAY_DOWN = "421 4.3.2 Relay tijdelijk niet beschikbaar"
+
+
+@pytest.fixture
+async def world(temporal_env, settings, monkeypatch):
+    """A worker whose send retries are spent in well under a second and whose steps retry after one."""
+    monkeypatch.setattr(activity_calls, "SEND_RETRY", RetryPolicy(
+        initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(milliseconds=200), maximum_attempts=2))
+    monkeypatch.setattr(step_loop, "STEP_RETRY_DELAY", timedelta(seconds=1))
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    runner = UnsandboxedWorkflowRunner()  # the sandbox would import the workflow modules afresh, without the values
+    worker = Worker(temporal_env.client, task_queue=settings.temporal_task_queue, workflows=registry.workflows(),
+                    activities=registry.activities(Deps.from_settings(settings)), workflow_runner=runner,
+                    activity_executor=ThreadPoolExecutor(max_workers=4), max_concurrent_activities=4)
+    app = create_app(settings, temporal_env.client)
+    async with worker, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://raadsbode.test") as web:
+        yield temporal_env.client, web, sessions
+    engine.dispose()
+
+
+async def convened(client, web, settings, sink, sessions):  # noqa: ANN001, ANN201
+    """A board meeting whose convocation every invitee has (the sign-offs filed: nothing else left to send)."""
+    board = make_board(sessions)
+    meeting_id = await new_meeting(client, settings, sessions, board, timedelta(minutes=10), POLICY)
+    request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
+    link = link_in(request)
+    assert "Versie 1" in (await click(web, link, action="submit")).text
+    for signer in (board.chair, board.secretary):
+        mail, = await wait_for_mail(sink, signer.email, "Agenda ter ondertekening (versie 1)")
+        assert "Dank u" in (await click(web, link_in(mail), decision="approve")).text
+    for person in board.invitees:
+        await wait_for_mail(sink, person.email, "Uitnodiging vergadering")
+    await wait_for_mail(sink, board.chair.email, "Bevestiging: u heeft")
+    await wait_for_mail(sink, board.secretary.email, "Oproeptermijn niet gehaald")
+    return board, meeting_id
+
+
+def relay_down(sink, board) -> None:  # noqa: ANN001
+    for person in (*board.invitees, board.secretary):
+        sink.rcpt_replies[person.email.lower()] = [RELAY_DOWN]  # the last reply sticks: refused until cleared
+
+
+async def failed_sends(handle) -> int:  # noqa: ANN001
+    """How often the send activity spent all its retries (each is one ActivityTaskFailed in the history)."""
+    history = await handle.fetch_history()
+    return sum(1 for e in history.events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
+
+
+async def outlast_the_send_retries(handle, times: int = 2, timeout: float = 30) -> None:  # noqa: ANN001
+    deadline = asyncio.get_running_loop().time() + timeout
+    while await failed_sends(handle) < times:
+        assert asyncio.get_running_loop().time() < deadline, "the notice step was not tried again"
+        await asyncio.sleep(0.3)
+
+
+def by_recipient(sink, subject_part: str) -> Counter:  # noqa: ANN001
+    return Counter(r.lower() for m in list(sink.messages) for r in m.rcpt_tos
+                   if subject_part in str(m.parsed()["Subject"]))
+
+
+async def test_a_cancellation_outlasts_a_relay_outage(world, settings, sink):
+    client, web, sessions = world
+    board, meeting_id = await convened(client, web, settings, sink, sessions)
+    handle = meeting_handle(client, meeting_id)
+    relay_down(sink, board)
+    try:
+        outcome = await asyncio.wait_for(
+            handle.execute_update(MeetingWorkflow.cancel, CancelMeeting(reason="Onvoldoende agendapunten")), 10)
+        assert outcome.accepted, outcome.message
+        assert meeting_row(sessions, meeting_id).status == "cancelled"  # recorded at once, the relay notwithstanding
+        await outlast_the_send_retries(handle)
+        assert not by_recipient(sink, "Geannuleerd")
+    finally:
+        sink.rcpt_replies.clear()  # the relay is back
+    for person in board.invitees:
+        cancel, = await wait_for_mail(sink, person.email, "Geannuleerd: vergadering")
+        assert int(next(iter(calendar_of(cancel).walk("VEVENT")))["SEQUENCE"]) == 1
+    assert (await asyncio.wait_for(handle.result(), 30)).final_phase == "cancelled"
+    assert by_recipient(sink, "Geannuleerd: vergadering") == Counter({p.email.lower(): 1 for p in board.invitees})
+
+
+async def test_a_move_outlasts_a_relay_outage(world, settings, sink):
+    client, web, sessions = world
+    board, meeting_id = await convened(client, web, settings, sink, sessions)
+    handle = meeting_handle(client, meeting_id)
+    new_start = (datetime.now(timezone.utc) + timedelta(minutes=20)).replace(microsecond=0)
+    relay_down(sink, board)
+    try:
+        moved = await asyncio.wait_for(handle.execute_update(MeetingWorkflow.reschedule, Reschedule(
+            starts_at_iso=new_start.isoformat(), ends_at_iso=(new_start + timedelta(seconds=2)).isoformat(),
+            reason="Zaal niet beschikbaar")), 10)
+        assert moved.accepted, moved.message
+        await outlast_the_send_retries(handle)
+        assert not by_recipient(sink, "Gewijzigd")
+    finally:
+        sink.rcpt_replies.clear()
+    for person in board.invitees:
+        update, = await wait_for_mail(sink, person.email, "Gewijzigd: vergadering")
+        event = next(iter(calendar_of(update).walk("VEVENT")))
+        assert (int(event["SEQUENCE"]), event.decoded("DTSTART")) == (1, new_start)
+    await asyncio.sleep(1.5)  # a step retry more: nothing is sent twice
+    assert by_recipient(sink, "Gewijzigd: vergadering") == Counter({p.email.lower(): 1 for p in board.invitees})
+    await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting())
+    assert (await asyncio.wait_for(handle.result(), 30)).final_phase == "cancelled"
