@@ -2,7 +2,7 @@
 
 Both give a bounded batch of raw messages and are told which ones are done. IMAP marks them \\Seen;
 the Maildir is shared with the dev outbox, so it is left as it is and the InboundMessage table says
-what was processed.
+what was processed. trusted_authserv_ids says whose Authentication-Results are believed in mail read here.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from activities.itip_inbound import addressed_to, message_key
+from raadsbode.auth_results import DEV_AUTHSERV_ID
 from raadsbode.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -91,3 +92,12 @@ def source_for(settings: Settings, mailboxes: set[str]) -> MaildirSource | ImapS
     if settings.imap_host:
         return ImapSource(settings)
     return MaildirSource(settings.inbox_maildir or settings.mail_dir, mailboxes)
+
+
+def trusted_authserv_ids(settings: Settings) -> frozenset[str]:
+    """The configured receiving servers; in dev, reading the sink's Maildir, also the sink (which strips
+    forged copies of its field). Never the sink's id over IMAP or in production: there anyone could write it."""
+    trusted = set(settings.trusted_authserv_id)
+    if settings.is_dev and not settings.imap_host:
+        trusted.add(DEV_AUTHSERV_ID)
+    return frozenset(trusted)

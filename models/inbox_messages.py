@@ -2,6 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class InboundOutcome(StrEnum):
+    """What came of an inbound message (InboundMessage.outcome; also the InboxReport counter's name)."""
+
+    recorded = "recorded"  # the meeting's workflow took the answer
+    ignored = "ignored"  # no calendar reply, or not one of ours, or not the attendee's own
+    refused = "refused"  # the meeting's workflow said no (e.g. registration closed)
+    unverified = "unverified"  # the receiving server did not vouch for the sender: not applied
 
 
 @dataclass
@@ -23,6 +33,7 @@ class InboxReport:
     recorded: int = 0
     ignored: int = 0
     refused: int = 0
+    unverified: int = 0
 
 
 @dataclass

@@ -4,11 +4,11 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-in-production"
 
@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     imap_folder: str = "INBOX"
     inbox_maildir: Path | None = None
     inbox_poll_seconds: float = 60.0
+    # authserv-ids of the receiving mail servers whose Authentication-Results the inbox believes about who sent a
+    # calendar reply (raadsbode/auth_results.py), e.g. the provider's mx.example.nl; comma-separated in the env.
+    trusted_authserv_id: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("trusted_authserv_id", mode="before")
+    @classmethod
+    def _authserv_ids(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        return [str(i).strip().lower() for i in items if str(i).strip()] if isinstance(items, list) else items
 
     mail_from: str = "raadsbode@localhost"
     public_base_url: str = "http://localhost:8000"

@@ -2,6 +2,11 @@
 
 Used by the embedded dev stack and by the tests. Tests can script failures per recipient
 (e.g. a 550 always, or a 451 the first time) to exercise the ledger's retry rules.
+
+The Maildir copy is the dev stack's inbound mailbox too (calendar replies), and the inbox believes a reply
+only on a trusted Authentication-Results field. So the sink stores mail as a receiving server would: it
+removes fields claiming its own authserv-id and prepends its own, vouching for the From domain (nothing
+here checks signatures; the dev inbox alone trusts this id, see activities/inbox_sources.py).
 """
 from __future__ import annotations
 
@@ -11,9 +16,13 @@ import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+from raadsbode.auth_results import DEV_AUTHSERV_ID, domain_of, without_auth_results_of
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +61,7 @@ class SinkHandler:
             self.data_commands += 1
             self.messages.append(msg)
             if self.maildir is not None:
-                mailbox.Maildir(str(self.maildir), create=True).add(msg.data)
+                mailbox.Maildir(str(self.maildir), create=True).add(stamped_for_delivery(msg.data))
         return "250 Message accepted for delivery"
 
     def clear(self) -> None:
@@ -64,6 +73,16 @@ class SinkHandler:
     def to(self, address: str) -> list[EmailMessage]:
         address = address.lower()
         return [m.parsed() for m in list(self.messages) if address in [r.lower() for r in m.rcpt_tos]]
+
+
+def stamped_for_delivery(data: bytes) -> bytes:
+    """The message as the sink delivers it: forged copies of its Authentication-Results gone, its own on top."""
+    data = without_auth_results_of(data, DEV_AUTHSERV_ID)
+    headers = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
+    domain = domain_of(parseaddr(str(headers.get("From", "")))[1])
+    verdict = f"dkim=pass header.d={domain}; dmarc=pass header.from={domain}" if domain else "none"
+    newline = b"\r\n" if b"\r\n" in data[:data.find(b"\n") + 1] else b"\n"
+    return f"Authentication-Results: {DEV_AUTHSERV_ID}; {verdict}".encode() + newline + data
 
 
 def start_sink(host: str, port: int, maildir: Path | None = None) -> tuple[Controller, SinkHandler]:

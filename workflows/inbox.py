@@ -43,7 +43,7 @@ class InboxWorkflow:
             return InboxReport()
 
     def _add(self, report: InboxReport) -> None:
-        for name in ("seen", "recorded", "ignored", "refused"):
+        for name in ("seen", "recorded", "ignored", "refused", "unverified"):
             setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
 
     @workflow.query
