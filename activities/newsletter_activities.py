@@ -9,9 +9,9 @@ from temporalio.exceptions import ApplicationError
 
 from activities.deps import Deps
 from activities.mailer import Mailer
-from activities.meeting_io import deliver_all
+from activities.meeting_io import attempt_key, deliver_all
 from activities.newsletter_ledger import NewsletterLedger
-from activities.newsletter_mail import editor_mails, issue_email, report_mails
+from activities.newsletter_mail import editor_mails, issue_email, relay_alert_mails, report_mails
 from activities.newsletter_mime import IssueTemplate
 from activities.newsletter_pacing import Watermark
 from activities.newsletter_send import BatchSender
@@ -19,7 +19,7 @@ from models.messages import OutboundEmail
 from models.newsletter import IssueStatus, NewsletterIssue
 from models.newsletter_messages import (
     Ack, BatchInput, BatchResult, ComposeRequest, ComposeResult, FreezeResult, IssueRef, IssueStatusChange,
-    ProofRequest, ProofResult, ReportRequest,
+    ProofRequest, ProofResult, RelayAlert, ReportRequest,
 )
 from raadsbode import newsletter as issues
 from raadsbode.db import session_scope
@@ -32,6 +32,7 @@ HEARTBEAT_EVERY = 1.0
 class NewsletterActivities:
     ACTIVITY_NAMES: tuple[str, ...] = (
         "compose_issue", "send_proof", "set_issue_status", "freeze_recipients", "send_batch", "send_report",
+        "send_relay_alert",
     )
 
     def __init__(self, deps: Deps) -> None:
@@ -53,6 +54,18 @@ class NewsletterActivities:
     async def send_report(self, req: ReportRequest) -> ProofResult:
         outs = await asyncio.to_thread(report_mails, self.deps, req)
         return await self._deliver_all(outs)
+
+    @activity.defn
+    async def send_relay_alert(self, alert: RelayAlert) -> ProofResult:
+        """The relay refused the issue (MAIL FROM or DATA): on the audit trail first, whatever the relay
+        does with the alert itself (a relay refusing our sender refuses this mail too)."""
+        await asyncio.to_thread(self._record_relay_refusal, alert)
+        outs = await asyncio.to_thread(relay_alert_mails, self.deps, alert)
+        return await self._deliver_all(outs)
+
+    def _record_relay_refusal(self, alert: RelayAlert) -> None:
+        with session_scope(self.deps.sessions) as session:
+            issues.record_relay_refusal(session, alert.issue_id, alert.refusal, f"{attempt_key()} refusal {alert.number}")
 
     async def _deliver_all(self, outs: list[OutboundEmail]) -> ProofResult:
         """The meeting mails' rule: a temporary failure retries the activity (the ledger skips what went

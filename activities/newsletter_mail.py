@@ -9,7 +9,7 @@ from activities.deps import Deps
 from activities.newsletter_mime import NAME_MARK, UNSUB_MARK
 from models.messages import OutboundEmail
 from models.newsletter import NewsletterIssue
-from models.newsletter_messages import KIND, ProofRequest, ReportRequest
+from models.newsletter_messages import KIND, ProofRequest, RelayAlert, ReportRequest
 from models.org import Association
 from raadsbode import newsletter as issues
 from raadsbode.db import session_scope
@@ -81,6 +81,22 @@ def report_mails(deps: Deps, req: ReportRequest) -> list[OutboundEmail]:
         recipient_name="", subject=f"Verzendrapport: {issue.subject}", html=html, text=text,
         association_id=association.id, from_email=association.mailbox_email, from_name=association.name,
     ) for editor in _editors(req.editors, association)]
+
+
+def relay_alert_mails(deps: Deps, alert: RelayAlert) -> list[OutboundEmail]:
+    """To the editors: the relay refused the issue itself, the send paused, the readers are untouched."""
+    with session_scope(deps.sessions) as session:
+        issue = session.get(NewsletterIssue, alert.issue_id)
+        association = session.get(Association, issue.association_id)
+    ctx = {"association_name": association.name, "month_name": month_name(issue.period), "refusal": alert.refusal,
+           "sent": alert.sent, "total": alert.total}
+    html = deps.renderer.render_html("email/newsletter_relay_alert.html.j2", **ctx)
+    text = deps.renderer.render_text("email/newsletter_relay_alert.txt.j2", **ctx)
+    return [OutboundEmail(
+        kind="newsletter-relay-alert", subject_ref=issue.subject_ref, version=alert.number, recipient_email=editor,
+        recipient_name="", subject=f"Verzending gepauzeerd: {issue.subject}", html=html, text=text,
+        association_id=association.id, from_email=association.mailbox_email, from_name=association.name,
+    ) for editor in _editors(alert.editors, association)]
 
 
 def confirmation_mail(deps_settings, renderer, association: Association, email: str, name: str, token: str,  # noqa: ANN001

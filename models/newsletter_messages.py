@@ -85,6 +85,18 @@ class ProofResult:
 
 
 @dataclass
+class RelayAlert:
+    """The relay refused the issue at MAIL FROM or DATA: the send paused; tell the editors and audit it."""
+
+    issue_id: int
+    editors: list[str]
+    refusal: str  # smtp_refusal.Refusal.describe(): stage, code and the relay's reply
+    number: int  # the how-manieth refusal of this issue: each one gets its own mail
+    sent: int = 0  # of total, so far
+    total: int = 0
+
+
+@dataclass
 class IssueStatusChange:
     issue_id: int
     status: str
@@ -167,6 +179,8 @@ class SendState:
     started_at: str = ""
     paused: bool = False
     cancelled: bool = False
+    relay_refusal: str = ""  # why the send paused by itself (the relay refused); cleared by resume
+    relay_alerts: int = 0
 
 
 @dataclass
@@ -181,6 +195,7 @@ class Progress:
     rate: float = 0.0  # messages per second since sending started
     eta_seconds: float | None = None
     comment: str = ""
+    relay_refusal: str = ""  # paused because the relay refused the issue (not the readers)
 
 
 @dataclass

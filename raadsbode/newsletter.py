@@ -1,12 +1,14 @@
 """Newsletter issues in the database: compose (freeze the content), editor links, freeze recipients."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from activities.render import Renderer
+from models.ledger import AuditEvent
 from models.newsletter import IssueStatus, NewsletterIssue
 from models.newsletter_messages import KIND, ComposeRequest, ComposeResult
 from models.org import Association
@@ -16,6 +18,7 @@ from raadsbode.tokens import issue_token
 
 APPROVE_PURPOSE = "newsletter-approve"
 EDITOR_LINK_VALID = timedelta(days=45)
+RELAY_REFUSED = "newsletter-relay-refused"
 FINAL = (IssueStatus.sending, IssueStatus.paused, IssueStatus.sent, IssueStatus.cancelled)
 
 
@@ -69,6 +72,18 @@ def set_status(session: Session, issue_id: int, status: IssueStatus, approved_by
     if comment:
         issue.comment = comment
     session.add(issue)
+
+
+def record_relay_refusal(session: Session, issue_id: int, refusal: str, source: str) -> None:
+    """The audit trail's record that the relay refused the issue and the send paused; once per source
+    (the activity's attempt key), so a retried activity does not write it twice."""
+    issue = session.get(NewsletterIssue, issue_id)
+    seen = session.exec(select(AuditEvent.id).where(AuditEvent.action == RELAY_REFUSED, AuditEvent.source == source,
+                                                    AuditEvent.subject_ref == issue.subject_ref)).first()
+    if seen is None:
+        session.add(AuditEvent(association_id=issue.association_id, action="newsletter-relay-refused",
+                               subject_ref=issue.subject_ref, source=source[:200],
+                               detail_json=json.dumps({"reason": refusal[:1000]})))
 
 
 def freeze_recipients(session: Session, issue_id: int) -> int:

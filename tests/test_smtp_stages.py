@@ -7,8 +7,9 @@ sender rejected) or at DATA (552 too large, 554 content refused) is our relay's 
 problem: no row becomes failed_permanent, no reader is suppressed, the send is retried or stopped."""
 from __future__ import annotations
 
+import asyncio
 import uuid
-from datetime import timedelta
+from collections import Counter
 
 from temporalio import workflow
 
@@ -220,3 +221,69 @@ async def test_newsletter_550_at_rcpt_bounces_that_reader_and_sends_the_others(s
     assert rows[emails[3]] == SendStatus.failed_permanent
     assert suppressed == [(emails[3], "bounce")]
     assert handler.data_commands == 7
+
+
+# --- the newsletter workflow: a relay refusal pauses the send and alerts the editors -------------
+
+class BulkRefusingRelay(StagedRelay):
+    """Refuses DATA of bulk mail (the issue carries List-Id) while refusing is on: a content filter on
+    the relay. The proof and the alert, which carry no List-Id, pass."""
+
+    refusing = True
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if self.refusing and b"\r\nList-Id:" in bytes(envelope.original_content or envelope.content):
+            return "554 5.7.1 Bericht geweigerd door inhoudsfilter"
+        return await SinkHandler.handle_DATA(self, server, session, envelope)
+
+
+async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_refuses_the_issue(
+        temporal_env, settings, session_factory_):
+    import dataclasses
+
+    from models.ledger import AuditEvent
+    from models.newsletter_messages import Decision
+    from raadsbode import newsletter as issues
+    from raadsbode import newsletter_control as control
+    from tests.newsletter_support import FAST, wait_for_mail, wait_for_state
+    from worker import build_worker
+    from workflows.newsletter import NewsletterWorkflow
+
+    handler, port = BulkRefusingRelay(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, decode_data=False)
+    controller.start()
+    relay_settings = settings.model_copy(update={"smtp_port": port})
+    association_id, slug, emails = make_tenant(session_factory_, 150)
+    editor = f"redactie-{uuid.uuid4().hex[:6]}@vng-flevoland.test"
+    policy = dataclasses.replace(FAST, temp_retry_window=0)
+    try:
+        async with build_worker(temporal_env.client, relay_settings):
+            handle = await control.start_issue(temporal_env.client, relay_settings.temporal_task_queue, association_id,
+                                               slug, "2027-01", [editor], policy=policy)
+            proof = await wait_for_state(handle, {"proof"})
+            await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", version=proof.version))
+            paused = await wait_for_state(handle, {"paused"})
+            assert paused.relay_refusal.startswith("DATA: 554") and paused.failed == 0
+            alert = (await wait_for_mail(handler, editor, count=2))[-1]  # after the proof
+            assert alert["Subject"].startswith("Verzending gepauzeerd")
+            body = alert.get_body(("plain",)).get_content()
+            assert "DATA: 554" in body and "niemand is afgemeld" in body
+            issue_ref = OutboundEmail(kind="newsletter", subject_ref=issues.subject_ref(slug, "2027-01"), version=0,
+                                      recipient_email="", recipient_name="", subject="", html="", text="")
+            rows, suppressed = _newsletter_rows(session_factory_, association_id, issue_ref)
+            assert len(rows) >= 1 and set(rows.values()) <= {SendStatus.failed_temporary, SendStatus.pending,
+                                                             SendStatus.sent}
+            assert suppressed == [] and SendStatus.failed_permanent not in rows.values()
+            with session_scope(session_factory_) as s:
+                events = s.exec(select(AuditEvent).where(AuditEvent.association_id == association_id,
+                                                         AuditEvent.action == "newsletter-relay-refused")).all()
+                assert len(events) == 1 and "554" in events[0].detail_json
+            # The relay's filter is put right; a person resumes the send: everyone gets it once.
+            handler.refusing = False
+            assert (await control.command(temporal_env.client, slug, "2027-01", "resume")).ok
+            result = await asyncio.wait_for(handle.result(), 60)
+    finally:
+        controller.stop()
+    received = Counter(r.lower() for m in handler.messages for r in m.rcpt_tos)
+    assert all(received[e] == 1 for e in emails), [e for e in emails if received[e] != 1][:5]
+    assert (result.final_state, result.sent, result.failed, result.suppressed) == ("sent", 150, 0, 0)

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ActivityError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from activities.newsletter_activities import NewsletterActivities
     from models.newsletter_messages import (
         Ack, Command, ComposeRequest, Decision, IssueRef, IssueStatusChange, KickoffInput, KickoffResult,
-        NewsletterInput, NewsletterResult, Progress, ProofRequest, ReportRequest, Revision, SendState, period_of,
+        NewsletterInput, NewsletterResult, Progress, ProofRequest, RelayAlert, ReportRequest, Revision, SendState,
+        period_of,
     )
     from workflows.newsletter_send import SendPhase, batch_starts
 
@@ -33,7 +34,7 @@ class NewsletterWorkflow:
         self.decision: Decision | None = None
         self.revision: Revision | None = None
         self.go = False
-        self.send: SendPhase | None = SendPhase(inp.resume, inp.policy) if inp.resume else None
+        self.send: SendPhase | None = self._send_phase(inp.resume) if inp.resume else None
         self.cancelled = False
         self.started_at = datetime.fromisoformat(inp.resume.started_at) if inp.resume else None
 
@@ -85,8 +86,25 @@ class NewsletterWorkflow:
         self.started_at = workflow.now()
         state = SendState(self.issue_id, frozen.total, batch_starts(frozen.total, self.inp.policy.batch_size),
                           started_at=self.started_at.isoformat())
-        self.send = SendPhase(state, self.inp.policy)
+        self.send = self._send_phase(state)
         await self._status("sending")
+
+    def _send_phase(self, state: SendState) -> SendPhase:
+        phase = SendPhase(state, self.inp.policy)
+        phase.on_relay_refusal = self._relay_refused
+        return phase
+
+    async def _relay_refused(self, refusal: str) -> None:
+        """The send paused itself (SendPhase._pause_for_relay): say so, and tell the editors. The alert may
+        fail through the same relay; the pause and the audit event stand, so that never fails the issue."""
+        self.state = "paused"
+        sent, _, _ = self.send.counts()
+        alert = RelayAlert(self.issue_id, self.inp.editors, refusal, self.send.state.relay_alerts, sent,
+                           self.send.state.total)
+        try:
+            await self._act(NewsletterActivities.send_relay_alert, alert)
+        except ActivityError as err:
+            workflow.logger.warning("newsletter %s: relay alert not delivered: %s", self.issue_id, err)
 
     async def _finish(self, cancelled: bool) -> NewsletterResult:
         self.state = "cancelled" if cancelled else "sent"
@@ -150,6 +168,7 @@ class NewsletterWorkflow:
         if self.send is None or self.state != "paused":
             return Ack(False, "De verzending is niet gepauzeerd.")
         self.send.state.paused, self.state = False, "sending"
+        self.send.state.relay_refusal = ""
         self.send.poke()
         return Ack(True, "Verzending hervat.")
 
@@ -169,6 +188,7 @@ class NewsletterWorkflow:
         if self.send is not None:
             p.total = self.send.state.total
             p.sent, p.failed, p.suppressed = self.send.counts()
+            p.relay_refusal = self.send.state.relay_refusal
             p.remaining = max(0, p.total - p.sent - p.failed - p.suppressed)
             elapsed = (workflow.now() - self.started_at).total_seconds() if self.started_at else 0
             p.rate = p.sent / elapsed if elapsed > 0 else 0.0

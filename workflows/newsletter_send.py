@@ -6,6 +6,7 @@ new when its history grows past the policy's limit, carrying only the batches st
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -15,6 +16,9 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from activities.newsletter_activities import NewsletterActivities
     from models.newsletter_messages import BatchInput, BatchResult, NewsletterPolicy, SendState
+
+
+RELAY_REFUSAL_PATCH = "newsletter-relay-refusal-pauses"
 
 
 def batch_starts(total: int, size: int) -> list[int]:
@@ -29,6 +33,9 @@ class SendPhase:
         self.running: dict[int, asyncio.Task] = {}
         self.partial: dict[int, BatchResult] = {}  # stopped batches, for the progress view only
         self.changed = False
+        self.refused = ""  # a batch met a relay refusal: the send paused itself, the editors are to be told
+        # The workflow's reaction to a relay refusal (its state word, the alert); set by the workflow.
+        self.on_relay_refusal: Callable[[str], Awaitable[None]] | None = None
 
     def poke(self) -> None:
         self.changed = True
@@ -49,6 +56,9 @@ class SendPhase:
             self._collect()
             if (s.paused or s.cancelled) and self.running:
                 await self._stop_running()
+            if self.refused and self.on_relay_refusal is not None:
+                refusal, self.refused = self.refused, ""
+                await self.on_relay_refusal(refusal)
             if self.too_long() and not self.running:
                 return True
         return not s.cancelled
@@ -92,8 +102,18 @@ class SendPhase:
             if result.stopped:
                 self.partial[start] = result
                 self._requeue(start)
+                if result.relay_refusal and not self.state.cancelled and workflow.patched(RELAY_REFUSAL_PATCH):
+                    self._pause_for_relay(result.relay_refusal)
             else:
                 self._add(result)
+
+    def _pause_for_relay(self, refusal: str) -> None:
+        """The relay refused the issue itself (MAIL FROM or DATA, smtp_refusal): every next reader would be
+        refused alike, so the send pauses until a person resumes it; the readers are not failed."""
+        if not self.state.paused:
+            self.state.relay_alerts += 1
+            self.refused = refusal
+        self.state.paused, self.state.relay_refusal = True, refusal
 
     def _requeue(self, start: int) -> None:
         self.state.remaining_starts.insert(0, start)
