@@ -50,7 +50,7 @@ def _editors(editors: list[str], association: Association) -> list[str]:
 
 
 def _proof(deps: Deps, session, issue: NewsletterIssue, association: Association, editor: str, late: bool) -> OutboundEmail:  # noqa: ANN001
-    url = f"{deps.settings.public_base_url}/nieuwsbrief/redactie/{issues.editor_link_token(session, issue)}"
+    url = f"{deps.settings.public_base_url}/nieuwsbrief/redactie/{issues.editor_link_token(session, issue, editor)}"
     ctx = {"late": late, "month_name": month_name(issue.period), "version": issue.version, "editor_url": url}
     sample = f"{deps.settings.public_base_url}/nieuwsbrief/afmelden/voorbeeld"
     html = issue.html.replace(NAME_MARK, "redactie").replace(UNSUB_MARK, sample)

@@ -11,10 +11,11 @@ from activities.render import Renderer
 from models.ledger import AuditEvent
 from models.newsletter import IssueStatus, NewsletterIssue
 from models.newsletter_messages import KIND, ComposeRequest, ComposeResult
-from models.org import Association
+from models.org import Association, Person, normalise_email
 from models.types import utcnow
 from raadsbode.newsletter_content import check_period, render_issue
-from raadsbode.tokens import issue_token
+from raadsbode.importer import upsert_person
+from raadsbode.tokens import issue_token, revoke
 
 APPROVE_PURPOSE = "newsletter-approve"
 EDITOR_LINK_VALID = timedelta(days=45)
@@ -51,17 +52,31 @@ def compose(session: Session, renderer: Renderer, req: ComposeRequest) -> Compos
         issue.subject, issue.html, issue.text = rendered.subject, rendered.html, rendered.text
         issue.version += 1
         issue.status = IssueStatus.draft
+        revoke(session, issue.subject_ref, APPROVE_PURPOSE, below_version=issue.version)  # no approving an old proof
     session.add(issue)
     session.flush()
     return ComposeResult(issue.id, issue.version, issue.subject_ref, issue.subject)
 
 
-def editor_link_token(session: Session, issue: NewsletterIssue) -> str:
-    """The editor's link: approve or ask for changes, later pause/resume/cancel. Several uses by design;
-    the workflow refuses what its state does not allow, and a new version voids older links."""
+def editor_link_token(session: Session, issue: NewsletterIssue, editor_email: str) -> str:
+    """The editor's link: approve or ask for changes, later go/pause/resume/cancel. Bound like a sign-off link
+    (purpose, issue, version, and the person it is mailed to, as whom its actions are recorded). Several uses
+    by design: the workflow refuses what its state does not allow, and a new version revokes older links."""
     return issue_token(session, association_id=issue.association_id, purpose=APPROVE_PURPOSE,
-                       subject_ref=issue.subject_ref, version=issue.version, person_id=None,
+                       subject_ref=issue.subject_ref, version=issue.version,
+                       person_id=_editor_person_id(session, issue.association_id, editor_email),
                        expires_at=utcnow() + EDITOR_LINK_VALID, single_use=False)
+
+
+def _editor_person_id(session: Session, association_id: int, email: str) -> int:
+    """The association's person with this address; made (named by the address) when the proof goes to an
+    address nobody has yet, such as the association's mailbox or an editor given on the command line."""
+    address = normalise_email(email)
+    person = session.exec(select(Person).where(Person.association_id == association_id,
+                                               Person.email == address)).first()
+    if person is None:
+        person, _ = upsert_person(session, association_id, None, address[:200], address, "redactie")
+    return person.id
 
 
 def set_status(session: Session, issue_id: int, status: IssueStatus, approved_by: str = "", comment: str = "") -> None:

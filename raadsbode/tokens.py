@@ -71,6 +71,17 @@ def look_up(session: Session, raw: str, purposes: set[str], now: datetime | None
     return as_grant(row)
 
 
+def look_up_superseded(session: Session, raw: str, purposes: set[str], now: datetime | None = None) -> TokenGrant | None:
+    """A real, unexpired token of `purposes` that was revoked because a newer version came (revoke below):
+    its holder may be told so instead of "invalid"; only the raw token finds it, so a guesser learns nothing."""
+    if not raw or len(raw) > 200:
+        return None
+    row = session.exec(select(ActionToken).where(ActionToken.token_hash == hash_token(raw))).first()
+    if row is None or not row.revoked or row.purpose not in purposes or row.expires_at <= (now or utcnow()):
+        return None
+    return as_grant(row)
+
+
 def mark_used(session: Session, token_id: int, decision: str, now: datetime | None = None) -> bool:
     """Atomically claim a single-use token; False if someone else already did. Caller commits."""
     result = session.execute(

@@ -6,22 +6,32 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from models.newsletter import Subscriber, SubscriberStatus
+from models.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
+from models.newsletter_messages import Revision
+from raadsbode import newsletter_control as control
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
 from raadsbode.sink import SinkHandler
 from raadsbode.subscribers import subscribe, unsubscribe_key
-from raadsbode.tokens import csrf_for, hash_token
+from raadsbode.newsletter import APPROVE_PURPOSE, EDITOR_LINK_VALID
+from raadsbode.tokens import csrf_for, hash_token, issue_token
+from models.types import utcnow
 from tests.conftest import free_port, unique_slug
+from tests.newsletter_support import FAST, make_tenant as newsletter_tenant, wait_for_mail, wait_for_state
 from tests.test_subscribers import _link, _status, subscribe_by_form
 from tests.workspace_support import client_for, make_tenant, signin_link
 from web.app import create_app
+from worker import build_worker
+from workflows.newsletter import NewsletterWorkflow
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 SLOW = 2.0  # seconds the slow relay takes over DATA
@@ -148,3 +158,61 @@ async def test_signin_answers_alike_and_before_the_mail_for_staff_and_others(set
                {k: v for k, v in staff_page.headers.items() if k != "content-length"}
     assert len(relay.to(staff)) == 1 and not relay.to(member) and not relay.to(stranger)
     assert signin_link(relay, staff).startswith("/inloggen/")
+
+
+EDITOR_LINK = re.compile(r"http://raadsbode\.test(/nieuwsbrief/redactie/\S+)")
+
+
+def _editor_link(message) -> str:  # noqa: ANN001
+    return EDITOR_LINK.search(message.get_body(("plain",)).get_content()).group(1)
+
+
+async def _act(client, settings, link: str, action: str, **extra):  # noqa: ANN001, ANN202
+    """The editor's POST with the form field the link's page carries (the holder of an old mail has it too)."""
+    csrf = csrf_for(settings.secret_key, hash_token(link.rsplit("/", 1)[1]))
+    return await client.post(link, data={"csrf": csrf, "action": action, **extra})
+
+
+async def test_editor_link_acts_only_for_its_proof_version_and_as_its_editor(temporal_env, settings, session_factory_,
+                                                                            sink):
+    association_id, slug, _ = newsletter_tenant(session_factory_, 2)
+    anna, bert = (f"{name}-{uuid.uuid4().hex[:6]}@vng-flevoland.test" for name in ("anna", "bert"))
+    late = datetime.now(timezone.utc) - timedelta(days=3)  # approved after the slot: it waits for an explicit go
+    app = create_app(settings, temporal_env.client)
+    async with build_worker(temporal_env.client, settings), client_for(app) as client:
+        handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,
+                                           "2026-10", [anna, bert], policy=replace(FAST, late_after=3600), slot_at=late)
+        await wait_for_state(handle, {"proof"})
+        anna_v1 = _editor_link((await wait_for_mail(sink, anna))[-1])
+        changes = await _act(client, settings, anna_v1, "changes", comment="Andere kop graag.")
+        assert changes.status_code == 200 and "Wijzigingen gevraagd" in changes.text
+        assert (await handle.execute_update(NewsletterWorkflow.revise, Revision("Tweede versie."))).ok
+        bert_v2 = _editor_link((await wait_for_mail(sink, bert, 2))[-1])
+        await wait_for_state(handle, {"proof"})
+        # The first proof's link: a clear page, no buttons, and its POSTs reach nothing.
+        shown = await client.get(anna_v1)
+        assert shown.status_code == 200 and "Er is een nieuwere proef (versie 2)" in shown.text
+        assert 'name="action"' not in shown.text
+        refused = await _act(client, settings, anna_v1, "approve")
+        assert refused.status_code == 409 and "Er is een nieuwere proef" in refused.text
+        approved = await _act(client, settings, bert_v2, "approve")
+        assert approved.status_code == 200 and "Goedgekeurd" in approved.text, approved.text
+        await wait_for_state(handle, {"awaiting_go"})
+        # The old link cannot give the go for the new version either.
+        go_refused = await _act(client, settings, anna_v1, "start_now")
+        assert go_refused.status_code == 409 and "Er is een nieuwere proef" in go_refused.text
+        assert "De verzending begint" not in go_refused.text  # what the old code answered, and sent
+        assert (await handle.query(NewsletterWorkflow.progress)).state == "awaiting_go"
+        # A link bound to nobody (as every editor link was before) does nothing for the current proof.
+        with session_scope(session_factory_) as s:
+            issue = s.exec(select(NewsletterIssue).where(NewsletterIssue.association_id == association_id)).one()
+            unbound = issue_token(s, association_id=association_id, purpose=APPROVE_PURPOSE,
+                                  subject_ref=issue.subject_ref, version=issue.version, person_id=None,
+                                  expires_at=utcnow() + EDITOR_LINK_VALID, single_use=False)
+        assert (await client.get(f"/nieuwsbrief/redactie/{unbound}")).status_code == 404
+        assert (await _act(client, settings, f"/nieuwsbrief/redactie/{unbound}", "start_now")).status_code == 403
+        go = await _act(client, settings, bert_v2, "start_now")
+        assert go.status_code == 200 and "De verzending begint" in go.text
+        await asyncio.wait_for(handle.result(), 60)
+    with session_factory_() as s:  # recorded as the editor whose link it was
+        assert s.get(NewsletterIssue, issue.id).approved_by == bert
