@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
 from models.org import Association, Body, BodyKind, normalise_email
+from raadsbode.header_text import header_text_problem
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BOARD_NAME = "Dagelijks bestuur"
@@ -31,7 +32,8 @@ def email_problem(address: str) -> str | None:
         validate_email(address, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
         return f"ongeldig e-mailadres '{address}'"
-    return None
+    # '=?' is legal before the @, but starts an encoded-word in the To and From headers it goes into.
+    return header_text_problem(address, None)
 
 
 def get_association_by_slug(session: Session, slug: str) -> Association:

@@ -14,7 +14,7 @@ from models.meeting_messages import StatusQuery
 from raadsbode import cli_meeting_input as parse
 from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
 from raadsbode.cli_alv_common import create_from_options, local_time
-from raadsbode.cli_common import client, fail, run
+from raadsbode.cli_common import TITLE_MAX, client, fail, header_text, run
 from raadsbode.meetings import MeetingError
 from raadsbode.settings import get_settings
 from workflows.alv import AlvWorkflow
@@ -38,8 +38,9 @@ def start(
     end_at: str = typer.Option(None, "--end", help="End: \"21:30\" or a full date and time (default: 2 hours)."),
     reason: str = typer.Option("", help="Why the extra ALV is called (required for an extra ALV; shown to members)."),
     kind: str = typer.Option("extra-alv", help="extra-alv (short notice, needs --reason) or alv."),
-    venue: str = typer.Option(None, help="Venue name, e.g. \"Stadhuis Lelystad\"."),
-    title: str = typer.Option("", help="Title (default: \"Extra Algemene Ledenvergadering\")."),
+    venue: str = typer.Option(None, callback=header_text("De locatie"), help="Venue name, e.g. \"Stadhuis Lelystad\"."),
+    title: str = typer.Option("", callback=header_text("De titel", TITLE_MAX),
+                              help="Title (default: \"Extra Algemene Ledenvergadering\")."),
 ) -> None:
     """Call an ALV by hand and start its workflow. ALV durations may follow, e.g. --convocation-before 10d."""
     try:

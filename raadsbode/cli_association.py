@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from models.org import Municipality, Person
 from raadsbode.associations import AssociationError, create_association, list_associations
-from raadsbode.cli_common import console, fail, open_sessions
+from raadsbode.cli_common import console, fail, header_text, open_sessions
 from raadsbode.db import session_scope
 
 association_app = typer.Typer(help="Manage associations (tenants).", no_args_is_help=True)
@@ -18,8 +18,9 @@ demo_app = typer.Typer(help="The demo association VNG Flevoland.", no_args_is_he
 @association_app.command("create")
 def create(
     slug: str = typer.Option(..., help="Short name used in URLs and commands, e.g. vng-flevoland."),
-    name: str = typer.Option(..., help="Full name, e.g. 'VNG Flevoland'."),
-    mailbox: str = typer.Option(..., help="The association's own mailbox (sender of its emails)."),
+    name: str = typer.Option(..., callback=header_text("De naam"), help="Full name, e.g. 'VNG Flevoland'."),
+    mailbox: str = typer.Option(..., callback=header_text("De mailbox"),
+                                help="The association's own mailbox (sender of its emails)."),
 ) -> None:
     """Create an association with its Dagelijks bestuur and Algemene Ledenvergadering."""
     try:

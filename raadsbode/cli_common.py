@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any, NoReturn
+from collections.abc import Callable, Coroutine
+from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from raadsbode.associations import AssociationError
 from raadsbode.db import SessionFactory, make_engine, schema_is_current, session_factory
+from raadsbode.header_text import MAX_HEADER_TEXT, header_text_problem
 from raadsbode.meetings import MeetingError
 from raadsbode.settings import get_settings
 from raadsbode.temporal_client import connect
@@ -22,9 +24,28 @@ def console() -> Console:
     return Console()
 
 
+USAGE_ERROR = 2  # click's code for a bad option; the header rule's refusals use it too
+TITLE_MAX = 300  # a meeting's title (raadsbode/meetings.py)
+Typed = TypeVar("Typed", str, list[str], None)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    Console(stderr=True).print(f"[red]{message}[/red]")
+    # The message may quote what was typed: '[' in a name is text, not rich markup.
+    Console(stderr=True).print(f"[red]{escape(message)}[/red]")
     raise typer.Exit(code)
+
+
+def header_text(label: str, max_length: int = MAX_HEADER_TEXT) -> Callable[[Typed], Typed]:
+    """An option callback for text that can reach a mail header (names, titles, addresses; one value or a
+    repeated option): refused with the Dutch reason and exit code 2 before the command runs.
+    The rule is raadsbode/header_text.py (a meeting title may be longer: TITLE_MAX)."""
+    def check(value: Typed) -> Typed:
+        for text in ([value] if isinstance(value, str) else value or []):
+            problem = header_text_problem(text, max_length)
+            if problem:
+                fail(f"{label} {problem}.", USAGE_ERROR)
+        return value
+    return check
 
 
 def open_sessions() -> SessionFactory:

@@ -14,7 +14,7 @@ from raadsbode import alv_cycle as cycle
 from raadsbode import cli_meeting_input as parse
 from raadsbode.alv_planning import add_planning_entry, planned_alvs
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_common import client, fail, open_sessions, run
+from raadsbode.cli_common import TITLE_MAX, client, fail, header_text, open_sessions, run
 from raadsbode.cli_schedule_table import schedule_table
 from raadsbode.db import session_scope
 from raadsbode.meetings import MeetingError
@@ -128,8 +128,9 @@ def plan(
     association: str = ASSOCIATION,
     start_at: str = typer.Option(..., "--date", help="Start, Europe/Amsterdam wall clock: \"2026-06-11 19:30\"."),
     end_at: str = typer.Option(None, "--end", help="End: \"21:30\" or a full date and time (default: 2 hours)."),
-    venue: str = typer.Option(None, help="Venue name (default: the association's first venue)."),
-    title: str = typer.Option("", help="Title (default: Algemene Ledenvergadering)."),
+    venue: str = typer.Option(None, callback=header_text("De locatie"),
+                              help="Venue name (default: the association's first venue)."),
+    title: str = typer.Option("", callback=header_text("De titel", TITLE_MAX), help="Title (default: Algemene Ledenvergadering)."),
 ) -> None:
     """Put an ALV date in the year planning; the next firing of the cycle takes the earliest date ahead."""
     try:

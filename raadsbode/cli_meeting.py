@@ -15,7 +15,7 @@ from raadsbode import cli_meeting_input as parse
 from raadsbode.associations import AssociationError, get_association_by_slug
 from raadsbode.cli_alv import start_by_hand
 from raadsbode.cli_alv_common import local_time
-from raadsbode.cli_common import client, fail, open_sessions, run
+from raadsbode.cli_common import TITLE_MAX, client, fail, header_text, open_sessions, run
 from raadsbode.cli_meeting_kinds import WRONG_BODY, general_meeting_kind, other_status
 from raadsbode.db import session_scope
 from raadsbode.meetings import MeetingError, create_meeting, meeting_handle, start_meeting_workflow
@@ -34,8 +34,8 @@ def start(
     body: str = typer.Option("board", help="Body kind (board) or name (\"Dagelijks bestuur\")."),
     start_at: str = typer.Option(..., "--start", help="Start, Europe/Amsterdam wall clock: \"2026-12-15 14:00\"."),
     end_at: str = typer.Option(None, "--end", help="End: \"2026-12-15 16:00\" or \"16:00\" (default: 2 hours)."),
-    venue: str = typer.Option(None, help="Venue name, e.g. \"Stadhuis Lelystad\"."),
-    title: str = typer.Option("", help="Title (default: \"Vergadering <body>\")."),
+    venue: str = typer.Option(None, callback=header_text("De locatie"), help="Venue name, e.g. \"Stadhuis Lelystad\"."),
+    title: str = typer.Option("", callback=header_text("De titel", TITLE_MAX), help="Title (default: \"Vergadering <body>\")."),
     kind: str = typer.Option(None, help="board or committee (default: the body's); alv and extra-alv start an "
                                         "ALV (as `raadsbode alv start`); network: use `raadsbode network start`."),
     reason: str = typer.Option("", help="Why an extra ALV is called (required with --kind extra-alv)."),

@@ -13,7 +13,7 @@ from models.network_messages import NetworkStatusView
 from models.meeting_messages import StatusQuery
 from raadsbode import cli_meeting_input as parse
 from raadsbode.cli_alv_common import create_from_options, local_time
-from raadsbode.cli_common import client, fail, run
+from raadsbode.cli_common import TITLE_MAX, client, fail, header_text, run
 from raadsbode.meetings import MeetingError
 from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
 from raadsbode.settings import get_settings
@@ -27,11 +27,11 @@ network_app = typer.Typer(help="Network meetings (netwerkbijeenkomsten): open re
 def start(
     ctx: typer.Context,
     association: str = typer.Option(..., "--association", "-a", help="Slug of the association."),
-    title: str = typer.Option(..., help="Title, e.g. \"Netwerkbijeenkomst griffiers\"."),
+    title: str = typer.Option(..., callback=header_text("De titel", TITLE_MAX), help="Title, e.g. \"Netwerkbijeenkomst griffiers\"."),
     start_at: str = typer.Option(..., "--date", help="Start, Europe/Amsterdam wall clock: \"2027-03-18 15:00\"."),
     end_at: str = typer.Option(None, "--end", help="End: \"17:00\" or a full date and time (default: 2 hours)."),
     capacity: int = typer.Option(None, min=1, help="Places; later registrations go on the waiting list."),
-    venue: str = typer.Option(None, help="Venue name."),
+    venue: str = typer.Option(None, callback=header_text("De locatie"), help="Venue name."),
     description: str = typer.Option("", help="What it is about (in the announcement and on the public page)."),
 ) -> None:
     """Create a network meeting and start its workflow. Durations may follow, e.g. --announce-before 4w."""

@@ -6,14 +6,14 @@ import typer
 
 from models.newsletter_messages import NewsletterPolicy
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_common import fail, open_sessions
+from raadsbode.cli_common import fail, header_text, open_sessions
 from raadsbode.db import session_scope
 
 RATE = typer.Option(0.0, "--rate", min=0, help="Messages per second for the relay (0: no limit).")
 LATE_AFTER = typer.Option(48.0, "--late-after", min=0, help="Hours after the slot after which an approval waits for an explicit go.")
 CONNECTIONS = typer.Option(4, "--connections", min=1, max=50, help="SMTP connections per batch.")
 PARALLEL = typer.Option(2, "--parallel", min=1, max=16, help="Batches sent at the same time.")
-EDITORS = typer.Option([], "--editor", "-e", help="Editor's address for the proof and report (repeatable; default: the association's mailbox).")
+EDITORS = typer.Option([], "--editor", "-e", callback=header_text("Het adres van de redacteur"), help="Editor's address for the proof and report (repeatable; default: the association's mailbox).")
 
 
 def association(slug: str) -> tuple[int, str]:

@@ -11,7 +11,7 @@ from sqlmodel import select
 from models.org import Person, normalise_email
 from models.staff import StaffRole
 from raadsbode.associations import AssociationError, get_association_by_slug
-from raadsbode.cli_common import console, fail, open_sessions
+from raadsbode.cli_common import console, fail, header_text, open_sessions
 from raadsbode.db import session_scope
 from raadsbode.staff import StaffError, add_staff, remove_staff
 
@@ -22,9 +22,11 @@ ROLE_HELP = "secretary (meetings, members), editor (newsletter), admin (both, pl
 @staff_app.command("add")
 def add(
     association: str = typer.Option(..., "--association", "-a", help="Slug of the association."),
-    email: str = typer.Option(..., "--email", help="The person's email address (their sign-in address)."),
+    email: str = typer.Option(..., "--email", callback=header_text("Het e-mailadres"),
+                              help="The person's email address (their sign-in address)."),
     role: str = typer.Option(..., "--role", help=ROLE_HELP),
-    name: str = typer.Option("", "--name", help="Full name; needed when no person has this email yet."),
+    name: str = typer.Option("", "--name", callback=header_text("De naam"),
+                             help="Full name; needed when no person has this email yet."),
 ) -> None:
     """Give a person a role (creating the person when --name is given); running it twice changes nothing."""
     try:

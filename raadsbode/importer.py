@@ -18,6 +18,7 @@ from models.org import Association, Body, BodyKind, Membership, Municipality, Pe
 from raadsbode.associations import AssociationError, email_problem
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.gemeenten import resolve_municipality
+from raadsbode.header_text import header_text_problem
 from raadsbode.import_csv import ImportError_, Sheet, SheetRow, read_sheet
 
 __all__ = ["ImportError_", "ImportReport", "Outcome", "import_members", "ensure_municipality", "upsert_person"]
@@ -26,6 +27,7 @@ MAX_BYTES = 5_000_000
 TOO_LARGE = ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")
 MAX_LENGTHS = {"name": 200, "email": 254, "function": 100}
 COLUMN_ORDER = ("municipality", "name", "email", "function")
+HEADER_COLUMNS = ("municipality", "name", "function")
 
 
 class Outcome(StrEnum):
@@ -120,6 +122,8 @@ def _validate_row(row: SheetRow, labels: dict[str, str], existing: list[str], fi
     for column, limit in MAX_LENGTHS.items():
         if len(values[column]) > limit:
             problems[column] = f"te lang ({len(values[column])} tekens, hoogstens {limit})"
+    for column in HEADER_COLUMNS:  # they reach the To header and the mails' text; the address: email_problem
+        problems[column] = problems.get(column) or header_text_problem(values[column], None)
     municipality = resolve_municipality(values["municipality"], existing) if values["municipality"] else None
     if municipality and municipality.problem:
         problems["municipality"] = municipality.problem

@@ -19,6 +19,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from models.meeting_messages import MeetingInput, MeetingResult
 from models.meetings import Meeting, MeetingKind, MeetingStatus
 from models.org import Association, Body, Venue
+from raadsbode.header_text import header_text_problem
 from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
 from raadsbode.settings import Settings
 from workflows.meeting import MeetingWorkflow
@@ -75,6 +76,9 @@ def _title(title: str, body: Body) -> str:
     title = (title or "").strip() or f"Vergadering {body.name}"
     if len(title) > 300:
         raise MeetingError("De titel is langer dan 300 tekens.")
+    problem = header_text_problem(title, None)  # every path that makes a meeting comes here; the title is a Subject
+    if problem:
+        raise MeetingError(f"De titel {problem}.")
     return title
 
 

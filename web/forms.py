@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from models.meeting_messages import AgendaItemInput
 from raadsbode.agenda import validate_agenda
+from raadsbode.header_text import header_text_problem
 DECISIONS = ("approve", "request_changes")
 RSVP_RESPONSES = ("attending", "not_attending")
 MAX_FORM_ROWS = 60  # validate_agenda allows 50 items; a few blank rows on top
@@ -39,6 +40,21 @@ def field_text(form: Mapping, name: str, limit: int = 20_000) -> str:
     """A form value as stripped text; over-long input is cut (the checks report the real limits)."""
     value = form.get(name, "")
     return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def header_field_error(value: str, label: str) -> str:
+    """The Dutch error for a typed value that may reach a mail header (a name, title, subject, address) but
+    breaks the rule of raadsbode/header_text.py; "" when it is fine. Lengths stay each form's own check."""
+    problem = header_text_problem(value, max_length=None)
+    return f"{label} {problem}." if problem else ""
+
+
+def check_header_fields(values: Mapping, errors: dict, labels: Mapping[str, str]) -> None:
+    """Put header_field_error on every field named in `labels` (field name -> Dutch label) that has no error yet."""
+    for name, label in labels.items():
+        error = header_field_error(str(values.get(name, "") or ""), label)
+        if error and name not in errors:
+            errors[name] = error
 
 
 def row_count(form: Mapping, maximum: int) -> int:

@@ -9,10 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.meeting_messages import Reschedule
-from web.forms import field_text
+from web.forms import field_text, header_field_error
 
 MAX_NOTICE_DAYS = 90
 MAX_TITLE = 300
+MAX_FIELD = 2001  # the longest limit (an extra ALV's reason) and one
 
 
 @dataclass
@@ -37,7 +38,8 @@ class MeetingTimes:
 
 
 def meeting_form_from(form: Mapping) -> MeetingForm:
-    return MeetingForm(**{name: field_text(form, name, 300) for name in
+    # Cut above every field's limit, so a check reports an over-long title or reason instead of it being shortened.
+    return MeetingForm(**{name: field_text(form, name, MAX_FIELD) for name in
                           ("date", "start", "end", "venue_id", "title", "notice_days",
                            "reason")})
 
@@ -77,6 +79,8 @@ def check_when_where(form: MeetingForm | Any, tz: str, now: datetime, venue_ids:
         form.errors["venue_id"] = "Kies een vergaderlocatie uit de lijst."
     if len(form.title) > MAX_TITLE:
         form.errors["title"] = f"De titel is te lang (hoogstens {MAX_TITLE} tekens)."
+    elif header_field_error(form.title, "De titel"):  # the title is in every mail's subject
+        form.errors["title"] = header_field_error(form.title, "De titel")
     if form.errors or starts is None or ends is None:
         return None
     return MeetingTimes(starts, ends, venue_id)

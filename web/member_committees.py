@@ -15,7 +15,7 @@ from models.org import Body, BodyKind, Membership
 from web import member_seats as seats
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
 from web.deps import RendererDep, SessionDep
-from web.forms import field_text
+from web.forms import check_header_fields, field_text
 from web.member_data import actor_of, board_seats, meeting_count
 from web.member_forms import COMMITTEE_SEATS, LIMITS, FormState, audit, role_options, seat_form_of
 
@@ -45,7 +45,8 @@ def _place(body: Body) -> seats.SeatPlace:
 
 def _name_form(session: Session, association_id: int, data: Mapping, body_id: int | None = None) -> FormState:
     """The name, checked: filled in, not too long, not the name of another body of the association."""
-    form = FormState(values={"name": " ".join(field_text(data, "name", 400).split())})
+    typed = field_text(data, "name", 400)
+    form = FormState(values={"name": " ".join(typed.split())})
     name = form.values["name"]
     clash = session.exec(select(Body.id).where(Body.association_id == association_id,
                                                func.lower(Body.name) == name.lower())).first()
@@ -55,6 +56,8 @@ def _name_form(session: Session, association_id: int, data: Mapping, body_id: in
         form.errors["name"] = f"Te lang: hoogstens {LIMITS['name']} tekens."
     elif clash is not None and clash != body_id:
         form.errors["name"] = "Er is al een commissie of ander orgaan met deze naam."
+    # What was typed, not the tidied name: a line break or tab is refused, not quietly made a space.
+    check_header_fields({"name": typed}, form.errors, {"name": "De naam"})
     return form
 
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from models.ledger import AuditEvent
 from models.org import Membership, MemberRole, Municipality, Person, normalise_email
 from raadsbode.associations import email_problem
-from web.forms import field_text
+from web.forms import check_header_fields, field_text
 
 ROLE_LABELS = {"chair": "Voorzitter", "deputy_chair": "Loco-voorzitter", "secretary": "Secretaris",
                "member": "Lid", "advisor": "Adviseur"}
@@ -77,6 +77,7 @@ def check_person(session: Session, association_id: int, form: FormState, person_
             form.errors["email"] = "Er is al een persoon met dit e-mailadres."
     for name in ("name", "email", "function"):
         _too_long(form, name)
+    check_header_fields(values, form.errors, {"name": "De naam", "email": "Het e-mailadres", "function": "De functie"})
     if values.get("municipality_id") and _municipality_id(session, association_id, values["municipality_id"]) is None:
         form.errors["municipality_id"] = "Kies een gemeente uit de lijst."
 
@@ -125,6 +126,7 @@ def check_seat(session: Session, body_id: int, form: FormState, seat_id: int | N
             form.errors["role"] = (f"{holder[1]} is al {ROLE_LABELS[role].lower()}. Geef die eerst een andere rol; "
                                    f"{rules.noun} heeft er precies één.")
     _too_long(form, "portfolio")
+    check_header_fields(form.values, form.errors, {"portfolio": "De portefeuille"})
 
 
 def save_seat(session: Session, association_id: int, body_id: int, form: FormState, actor: str,

@@ -19,13 +19,14 @@ from raadsbode.associations import email_problem
 from raadsbode.network import network_handle
 from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
-from web.forms import field_text
+from web.forms import field_text, header_field_error
 from web.link_actions import run_update
 from web.link_data import meeting_facts, meeting_id_of
 from web.link_security import post_allowed, render_page
 from web.link_views import refused
 from web.public_csrf import AGAIN, form_token, post_ok, with_cookie
 from web.rate_limit import client_ip, limits_of, too_many_text
+from workflows.network_checks import LABELS as SIGNUP_LABELS
 from workflows.network_meeting import NetworkMeetingWorkflow
 
 router = APIRouter()
@@ -103,7 +104,9 @@ def _check(values: dict[str, str]) -> str:
     problem = email_problem(values["email"])
     if problem:
         return f"Vul een geldig e-mailadres in ({problem})."
-    return "Uw organisatie mag hoogstens 200 tekens zijn." if len(values["organisation"]) > 200 else ""
+    if len(values["organisation"]) > 200:
+        return "Uw organisatie mag hoogstens 200 tekens zijn."
+    return next(filter(None, (header_field_error(values[name], label) for name, label in SIGNUP_LABELS)), "")
 
 
 def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup] | None:

@@ -16,7 +16,7 @@ from models.org import Association, normalise_email
 from raadsbode.associations import email_problem
 from web.auth import CsrfDep, StaffContext, StaffDep, workspace_page
 from web.deps import RendererDep, SessionDep
-from web.forms import field_text
+from web.forms import check_header_fields, field_text
 from web.member_data import actor_of
 from web.member_forms import FormState, audit
 from web.ws_admin_policies import LABELS, PolicySection, save_policies, sections, stored_values
@@ -46,6 +46,7 @@ def check(form: FormState) -> None:
     problem = email_problem(values["mailbox_email"])
     if problem:
         form.errors["mailbox_email"] = f"Vul een geldig e-mailadres in ({problem})."
+    check_header_fields(values, form.errors, {"name": "De naam", "mailbox_email": "Het e-mailadres"})  # From
     for name, value in values.items():
         if "__" in name and value:
             try:

@@ -14,7 +14,7 @@ from raadsbode.associations import email_problem
 from raadsbode.staff import ROLE_NAMES, add_staff, remove_staff, roles_of
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
 from web.deps import RendererDep, SessionDep
-from web.forms import field_text
+from web.forms import check_header_fields, field_text
 from web.listing import page_number, paginate, search, search_text
 from web.member_data import actor_of
 from web.member_forms import FormState, audit
@@ -64,6 +64,7 @@ def check_grant(session: Session, association_id: int, form: FormState) -> None:
         form.errors["name"] = "Er is nog geen persoon met dit e-mailadres: vul ook een naam in."
     if len(values.get("name", "")) > 200:
         form.errors["name"] = "Te lang: hoogstens 200 tekens."
+    check_header_fields(values, form.errors, {"name": "De naam"})
 
 
 @router.post("", response_class=HTMLResponse)

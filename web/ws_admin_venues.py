@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from models.org import Municipality, Venue
 from web.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
 from web.deps import RendererDep, SessionDep
-from web.forms import field_text
+from web.forms import check_header_fields, field_text
 from web.listing import page_number, paginate, search, search_text
 from web.member_data import actor_of, municipalities
 from web.member_forms import FormState, audit
@@ -50,6 +50,7 @@ def check_venue(session: Session, association_id: int, form: FormState, venue_id
             form.errors["name"] = "Er is al een locatie met deze naam."
     if len(values.get("address", "")) > 300:
         form.errors["address"] = "Te lang: hoogstens 300 tekens."
+    check_header_fields(values, form.errors, {"name": "De naam", "address": "Het adres"})  # invitations' LOCATION
     raw = values.get("municipality_id", "")
     town = session.get(Municipality, int(raw)) if raw.isdigit() else None
     if raw and (town is None or town.association_id != association_id):

@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
                                          NetworkSignupInput, NetworkSignupRecord, NetworkSignupResult, NetworkState,
                                          NetworkStatusView, SignupMail)
     from raadsbode.alv_policy import NetworkPolicy
+    from workflows.network_checks import check_signup
     from workflows.meeting_schedule import earliest_after, first_due, parse_time
     from workflows.step_loop import StepLoop
 
@@ -100,10 +101,7 @@ class NetworkMeetingWorkflow(StepLoop):
 
     @register.validator
     def _validate_register(self, inp: NetworkSignupInput) -> None:
-        if not inp.name.strip() or "@" not in inp.email:
-            raise ValueError("Vul uw naam en e-mailadres in.")
-        if not all(text.isprintable() for text in (inp.name, inp.email, inp.organisation)):  # they go into headers
-            raise ValueError("Gebruik in uw naam, e-mailadres en organisatie geen regeleinden of stuurtekens.")
+        check_signup(inp)
         self._require_open(workflow.now())
 
     @workflow.update
@@ -141,7 +139,7 @@ class NetworkMeetingWorkflow(StepLoop):
 
     # --- cancellation and status -------------------------------------------------------------------
 
-    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the cancel update: workflows/step_loop.py
+    async def _send_cancellation(self, sequence: int, reason: str) -> int:  # the notice step: workflows/step_loop.py
         sent = await self._batched("cancel", sequence) if self.s.announced else 0
         await self._batched("meeting-cancelled")  # and to everyone who signed up
         return sent
