@@ -82,8 +82,8 @@ class InboxActivities:
         """The only way a calendar reply reaches a meeting: the sender it is matched on must be vouched for."""
         check = check_sender(raw.data, reply.sender, trusted_authserv_ids(self.deps.settings))
         if not check.verified:
-            log.warning("calendar reply %s for meeting %s not applied, sender unverified: %s",
-                        raw.key, match.meeting_id, check.reason)
+            log.warning("calendar reply %r for meeting %s not applied, sender unverified: %s",
+                        raw.key, match.meeting_id, check.reason)  # %r: the Message-ID is the stranger's text
             return InboundOutcome.unverified, f"sender unverified: {check.reason}"
         update_id = "itip-" + hashlib.sha256(raw.key.encode()).hexdigest()[:32]
         rsvp = RsvpInput(person_id=match.person_id, response=match.response, source=f"itip {raw.key}"[:200])

@@ -4,7 +4,8 @@ decide whose answer it is, for which meeting.
 Outlook puts text/calendar; method=REPLY inside multipart/alternative (and often again as an attachment),
 Gmail sends multipart/mixed with an inline alternative plus invite.ics, Apple Mail a .ics attachment.
 A reply is only believed when its UID is one of our meetings, its ATTENDEE got that meeting's invitation,
-the attendee is the sender, and its SEQUENCE is not older than the meeting's current one.
+the attendee is the sender, and its SEQUENCE is not older than the meeting's current one; and it is only
+applied when the receiving server vouches for that sender (activities/inbox_activities.py, _apply).
 """
 from __future__ import annotations
 

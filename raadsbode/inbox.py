@@ -6,6 +6,7 @@ import logging
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
+from activities.inbox_sources import trusted_authserv_ids
 from models.inbox_messages import InboxInput
 from raadsbode.settings import Settings
 from workflows.inbox import INBOX_WORKFLOW_ID, InboxWorkflow
@@ -21,3 +22,6 @@ async def ensure_inbox_running(client: Client, settings: Settings) -> None:
         task_queue=settings.temporal_task_queue, id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
     log.info("inbox for calendar replies is running (workflow %s)", INBOX_WORKFLOW_ID)
+    if not trusted_authserv_ids(settings):
+        log.warning("RAADSBODE_TRUSTED_AUTHSERV_ID is empty: calendar replies are kept as unverified and not applied "
+                    "until it names the receiving mail server's authserv-id")
