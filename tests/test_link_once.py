@@ -1,6 +1,6 @@
 """Links do what they say once (issue 10 item 7): a used newsletter confirmation link does not subscribe again
-someone who unsubscribed since; sign-in answers the same page in the same time for staff and non-staff
-addresses (the mail goes out after the response)."""
+someone who unsubscribed since; an editor link acts only for its own proof version and as its editor; sign-in
+answers the same page in the same time for staff and non-staff addresses (the mail goes out after the response)."""
 from __future__ import annotations
 
 import asyncio
@@ -17,14 +17,14 @@ from sqlmodel import select
 
 from models.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
 from models.newsletter_messages import Revision
+from models.types import utcnow
 from raadsbode import newsletter_control as control
 from raadsbode.associations import create_association
 from raadsbode.db import session_scope
+from raadsbode.newsletter import APPROVE_PURPOSE, EDITOR_LINK_VALID
 from raadsbode.sink import SinkHandler
 from raadsbode.subscribers import subscribe, unsubscribe_key
-from raadsbode.newsletter import APPROVE_PURPOSE, EDITOR_LINK_VALID
 from raadsbode.tokens import csrf_for, hash_token, issue_token
-from models.types import utcnow
 from tests.conftest import free_port, unique_slug
 from tests.newsletter_support import FAST, make_tenant as newsletter_tenant, wait_for_mail, wait_for_state
 from tests.test_subscribers import _link, _status, subscribe_by_form
