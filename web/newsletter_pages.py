@@ -146,8 +146,8 @@ def _used_page(renderer, association: Association) -> HTMLResponse:  # noqa: ANN
     """A confirmation link works once: whoever unsubscribed since stays unsubscribed; the page says how to
     subscribe again (which mails a new link)."""
     return _page(renderer, 410, association_name=association.name, heading="Link al gebruikt",
-                 text="Deze bevestigingslink is al gebruikt en werkt niet nog een keer. Wilt u de nieuwsbrief "
-                      "(weer) ontvangen? Meld u dan opnieuw aan; u krijgt een nieuwe bevestigingsmail.",
+                 text="Deze bevestigingslink is al gebruikt en werkt maar één keer. Bent u afgemeld en wilt u de "
+                      "nieuwsbrief weer ontvangen? Meld u dan opnieuw aan; u krijgt een nieuwe bevestigingsmail.",
                  link={"href": f"/nieuwsbrief/{association.slug}/aanmelden", "label": "Opnieuw aanmelden"})
 
 
