@@ -30,7 +30,7 @@ async def deliver_pooled(mailer: Mailer, outs: list[OutboundEmail], connections:
     for index in set(first_index.values()):
         if results[index] is None:  # left in the queue when the relay refused
             results[index] = SendEmailResult(outs[index].business_key, "", SendStatus.failed_temporary.value, None,
-                                             f"not tried: {refused[0].refusal.describe()}")
+                                             f"not tried: {refused[0].refusal.describe()}", relay_refused=True)
     return [results[first_index[out.business_key]] for out in outs]  # type: ignore[misc]
 
 
@@ -47,7 +47,8 @@ async def _work(mailer: Mailer, outs: list[OutboundEmail], queue: asyncio.Queue[
                 while not queue.empty():
                     queue.get_nowait()
                 results[index] = SendEmailResult(outs[index].business_key, exc.message_id,
-                                                 SendStatus.failed_temporary.value, exc.code, exc.refusal.describe())
+                                                 SendStatus.failed_temporary.value, exc.code, exc.refusal.describe(),
+                                                 relay_refused=True)
     finally:
         await close_quietly(smtp)
 

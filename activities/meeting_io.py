@@ -11,6 +11,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.mailer import Mailer
 from activities.meeting_store import NotFound
+from activities.relay_alert import alert_relay_refused
 from models.ledger import SendStatus
 from models.meeting_activity_messages import SendSummary
 from models.messages import OutboundEmail
@@ -42,6 +43,10 @@ async def deliver_all(mailer: Mailer, what: str, outs: list[OutboundEmail]) -> S
     """Send through the ledger. A temporary failure fails the activity, so its retry sends the rest (the
     ledger skips what went out); a permanent refusal is logged and reported, not retried."""
     results = await mailer.deliver_many(outs) if outs else []
+    refused = next((r for r in results if r.relay_refused and r.message_id), None)  # the one tried, not the rest
+    if refused is not None:  # our relay or our message, not the recipients: retried, and someone is told
+        await alert_relay_refused(mailer, outs, refused.smtp_reply)
+        raise ApplicationError(f"relay refused {what}: {refused.smtp_reply}", type="RelayRefused")
     temporary = [r.business_key for r in results if r.status == SendStatus.failed_temporary.value]
     if temporary:
         raise ApplicationError(f"{len(temporary)} of {len(outs)} emails failed temporarily", type="TemporarySendError")

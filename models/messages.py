@@ -36,3 +36,4 @@ class SendEmailResult:
     smtp_code: int | None = None
     smtp_reply: str = ""
     already_sent: bool = False
+    relay_refused: bool = False  # failed_temporary because the relay refused MAIL FROM or DATA (smtp_refusal)

@@ -10,14 +10,19 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
 
-from temporalio import workflow
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     import pytest
     from aiosmtpd.controller import Controller
     from sqlmodel import select
+    from temporalio.client import WorkflowFailureError
     from temporalio.exceptions import ApplicationError
+    from temporalio.worker import Worker
 
     from activities.mailer import Mailer, RelayRefusedError, TemporarySendError
     from activities.meeting_io import deliver_all
@@ -25,7 +30,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.newsletter_mime import IssueTemplate
     from activities.newsletter_pacing import Watermark
     from activities.newsletter_send import BatchSender
-    from models.ledger import OutboundMessage, SendStatus
+    from models.ledger import AuditEvent, OutboundMessage, SendStatus
+    from models.meeting_activity_messages import SendSummary
     from models.messages import OutboundEmail
     from models.newsletter import Subscriber, Suppression
     from models.newsletter_messages import BatchResult
@@ -241,7 +247,6 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
         temporal_env, settings, session_factory_):
     import dataclasses
 
-    from models.ledger import AuditEvent
     from models.newsletter_messages import Decision
     from raadsbode import newsletter as issues
     from raadsbode import newsletter_control as control
@@ -287,3 +292,71 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
     received = Counter(r.lower() for m in handler.messages for r in m.rcpt_tos)
     assert all(received[e] == 1 for e in emails), [e for e in emails if received[e] != 1][:5]
     assert (result.final_state, result.sent, result.failed, result.suppressed) == ("sent", 150, 0, 0)
+
+
+# --- meeting mail (meeting_io.deliver_all): retried, and the secretariat is told -----------------
+
+@dataclass
+class Batch:
+    outs: list[OutboundEmail]
+
+
+class BatchActivities:
+    def __init__(self, relay_settings, sessions) -> None:  # noqa: ANN001
+        self.mailer = Mailer(relay_settings, sessions)
+
+    @activity.defn
+    async def deliver_batch(self, batch: Batch) -> SendSummary:
+        return await deliver_all(self.mailer, "test", batch.outs)
+
+
+@workflow.defn(sandboxed=True)
+class DeliverBatchWorkflow:
+    """What the meeting workflows do with a send activity, with test-sized backoff and four attempts."""
+
+    @workflow.run
+    async def run(self, batch: Batch) -> SendSummary:
+        return await workflow.execute_activity_method(
+            BatchActivities.deliver_batch, batch, start_to_close_timeout=timedelta(seconds=20),
+            retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=100), maximum_attempts=4))
+
+
+class InvitationRefusingRelay(StagedRelay):
+    """Refuses DATA of the invitations (a content filter); the alert to the secretariat passes."""
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if b"\r\nSubject: Uitnodiging" in bytes(envelope.original_content or envelope.content):
+            return "554 5.7.1 Inhoud geweigerd"
+        return await SinkHandler.handle_DATA(self, server, session, envelope)
+
+
+async def test_meeting_mail_refused_by_the_relay_is_retried_and_alerts_the_secretariat_once(
+        temporal_env, settings, session_factory_):
+    handler, port = InvitationRefusingRelay(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, decode_data=False)
+    controller.start()
+    relay_settings = settings.model_copy(update={"smtp_port": port})
+    ref = f"meeting-{uuid.uuid4().hex[:8]}"
+    outs = [make_out(subject_ref=ref) for _ in range(4)]
+    client = temporal_env.client
+    try:
+        async with Worker(client, task_queue=relay_settings.temporal_task_queue, workflows=[DeliverBatchWorkflow],
+                          activities=[BatchActivities(relay_settings, session_factory_).deliver_batch]):
+            with pytest.raises(WorkflowFailureError) as failed:
+                await client.execute_workflow(DeliverBatchWorkflow.run, Batch(outs), id=f"batch-{uuid.uuid4().hex}",
+                                              task_queue=relay_settings.temporal_task_queue,
+                                              execution_timeout=timedelta(seconds=60))
+    finally:
+        controller.stop()
+    cause = failed.value.cause.cause  # WorkflowFailure <- ActivityError <- ApplicationError
+    assert isinstance(cause, ApplicationError) and cause.type == "RelayRefused" and not cause.non_retryable
+    assert SendStatus.failed_permanent not in statuses(session_factory_, outs).values()
+    alerts = handler.to("info@vng-flevoland.test")
+    assert len(alerts) == 1  # from the third attempt on, once a day per subject (the ledger's key)
+    body = alerts[0].get_body(("plain",)).get_content()
+    assert "DATA: 554" in body and "Uitnodiging vergadering" in body and "4 ontvangers" in body
+    assert [r for m in handler.messages for r in m.rcpt_tos] == ["info@vng-flevoland.test"]  # no invitation went out
+    with session_scope(session_factory_) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.action == "mail-relay-refused",
+                                                 AuditEvent.subject_ref == ref)).all()
+    assert len(events) == 1 and "554" in events[0].detail_json

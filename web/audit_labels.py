@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "committee-membership-removed": "uit de commissie gehaald",
     "mail-refused": "e-mail geweigerd: onveilige of ongeldige gegevens",
     "newsletter-relay-refused": "nieuwsbrief gepauzeerd: de mailserver weigerde hem",
+    "mail-relay-refused": "e-mail geweigerd door de mailserver (wordt opnieuw geprobeerd)",
 }
 # The secretary's judgement of a motion or agenda proposal (raadsbode/alv_motions.py motion_action).
 MOTION_VERDICTS = {"admitted": "toegelaten tot de agenda", "not-admitted": "niet toegelaten",
