@@ -8,6 +8,7 @@ with the workflows run outside the sandbox so the test's values reach the workfl
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -19,10 +20,13 @@ from temporalio.common import RetryPolicy
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.deps import Deps
-from models.meeting_messages import CancelMeeting, Reschedule
+from models.meeting_messages import CancelMeeting, MeetingInput, Reschedule
+from models.meeting_state import NoticeKind
 from raadsbode import registry
 from raadsbode.db import make_engine, session_factory
 from raadsbode.meetings import meeting_handle
+from tests.continue_as_new_support import (current_input, eager_env,  # noqa: F401 - eager_env: fixture
+                                           replay_runs, runs_of)
 from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
 from web.app import create_app
 from workflows import activity_calls, step_loop
@@ -37,6 +41,12 @@ RELAY_DOWN = "421 4.3.2 Relay tijdelijk niet beschikbaar"
 
 @pytest.fixture
 async def world(temporal_env, settings, monkeypatch):
+    async with short_retries(temporal_env.client, settings, monkeypatch) as world:
+        yield world
+
+
+@contextlib.asynccontextmanager
+async def short_retries(client, settings, monkeypatch):  # noqa: ANN001, ANN201
     """A worker whose send retries are spent in well under a second and whose steps retry after one."""
     monkeypatch.setattr(activity_calls, "SEND_RETRY", RetryPolicy(
         initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(milliseconds=200), maximum_attempts=2))
@@ -44,13 +54,15 @@ async def world(temporal_env, settings, monkeypatch):
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     runner = UnsandboxedWorkflowRunner()  # the sandbox would import the workflow modules afresh, without the values
-    worker = Worker(temporal_env.client, task_queue=settings.temporal_task_queue, workflows=registry.workflows(),
+    worker = Worker(client, task_queue=settings.temporal_task_queue, workflows=registry.workflows(),
                     activities=registry.activities(Deps.from_settings(settings)), workflow_runner=runner,
                     activity_executor=ThreadPoolExecutor(max_workers=4), max_concurrent_activities=4)
-    app = create_app(settings, temporal_env.client)
-    async with worker, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://raadsbode.test") as web:
-        yield temporal_env.client, web, sessions
-    engine.dispose()
+    app = create_app(settings, client)
+    try:
+        async with worker, httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://raadsbode.test") as web:
+            yield client, web, sessions
+    finally:
+        engine.dispose()
 
 
 async def convened(client, web, settings, sink, sessions):  # noqa: ANN001, ANN201
@@ -137,3 +149,28 @@ async def test_a_move_outlasts_a_relay_outage(world, settings, sink):
     assert by_recipient(sink, "Gewijzigd: vergadering") == Counter({p.email.lower(): 1 for p in board.invitees})
     await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting())
     assert (await asyncio.wait_for(handle.result(), 30)).final_phase == "cancelled"
+
+
+async def test_a_pending_cancellation_is_carried_to_the_next_run(eager_env, settings, sink, monkeypatch):
+    """On a server that suggests continue-as-new after a few events, the runs that wait for the relay continue as
+    new with the cancellation still to announce; the run that finds the relay back sends it, once."""
+    async with short_retries(eager_env.client, settings, monkeypatch) as (client, web, sessions):
+        board, meeting_id = await convened(client, web, settings, sink, sessions)
+        handle = meeting_handle(client, meeting_id)
+        relay_down(sink, board)
+        try:
+            outcome = await asyncio.wait_for(handle.execute_update(MeetingWorkflow.cancel, CancelMeeting("Geen quorum")), 10)
+            assert outcome.accepted, outcome.message
+            carried = await current_input(client, handle.id, MeetingInput, lambda i: i.state and i.state.notice, 30)
+            assert carried.state.cancelled and carried.state.notice.kind == NoticeKind.CANCEL
+            assert carried.state.notice.reason == "Geen quorum"
+        finally:
+            sink.rcpt_replies.clear()
+        for person in board.invitees:
+            await wait_for_mail(sink, person.email, "Geannuleerd: vergadering")
+        assert (await asyncio.wait_for(handle.result(), 30)).final_phase == "cancelled"
+        runs = await runs_of(client, handle.id, MeetingInput)
+    assert by_recipient(sink, "Geannuleerd: vergadering") == Counter({p.email.lower(): 1 for p in board.invitees})
+    assert runs.activities["cancel_meeting"] == 1
+    await replay_runs(MeetingWorkflow, runs)
+
