@@ -81,6 +81,11 @@ class MailLedger:
             session.flush()
         return None
 
+    def audit_refusal(self, out: OutboundEmail, reason: str) -> None:
+        """Only the audit event, for a refusal that concerns no one recipient (the newsletter's template)."""
+        with session_scope(self.sessions) as session:
+            session.add(refusal_event(out, reason))
+
     def mark_sending(self, row_id: int) -> None:
         self._update(row_id, status=SendStatus.sending)
 

@@ -7,6 +7,7 @@ import logging
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.compose import HeaderInjectionError
 from activities.deps import Deps
 from activities.mailer import Mailer
 from activities.meeting_io import attempt_key, deliver_all
@@ -94,7 +95,12 @@ class NewsletterActivities:
         resume_at = max(inp.start, int(details[0])) if details else inp.start
         entries = await asyncio.to_thread(ledger.recipients, inp.issue_id, inp.start, inp.end)
         out = issue_email(self.deps, issue)
-        sender = BatchSender(self.mailer, ledger, IssueTemplate(out, self.deps.settings), out,
+        try:
+            template = IssueTemplate(out, self.deps.settings)
+        except HeaderInjectionError as exc:  # the issue itself is unsendable: no retry can change that
+            await asyncio.to_thread(self.mailer.ledger.audit_refusal, out, f"refused: {exc}")
+            raise ApplicationError(str(exc), type="HeaderInjection", non_retryable=True) from exc
+        sender = BatchSender(self.mailer, ledger, template, out,
                              self._unsubscribe_url, Watermark(resume_at, inp.end), inp.rate_per_second)
         tally = await asyncio.to_thread(ledger.tally_below, out, entries, resume_at)
         result = BatchResult(inp.start, inp.end, already_sent=tally["sent"],

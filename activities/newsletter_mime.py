@@ -18,7 +18,7 @@ from email.utils import formataddr
 
 from activities.compose import HeaderInjectionError, build_message, checked_header_value, from_address, message_id_for
 from activities.mail_errors import shown
-from activities.mail_verify import header_names, verify_copy_header
+from activities.mail_verify import template_names, verify_copy_header
 from models.messages import OutboundEmail
 from raadsbode.settings import Settings
 
@@ -65,7 +65,7 @@ class IssueTemplate:
         shell = replace(out, recipient_email=_TO, recipient_name="", text=_TEXT, html=_HTML)
         raw = build_message(shell, _MSGID, settings)
         self.parts = _SLOTS.split(raw)  # static bytes at even indexes, slot markers at odd ones
-        self.header_names = header_names(raw)
+        self.header_names = template_names(raw)
         self.text = EncodedBody(_crlf(out.text))
         self.html = EncodedBody(_crlf(out.html))
 

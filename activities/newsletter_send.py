@@ -12,11 +12,11 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosmtplib
 
-from activities.compose import HeaderInjectionError
+from activities.compose import HeaderInjectionError, message_id_for
 from activities.mail_ledger import FINAL
 from activities.mailer import Mailer, close_quietly, connect, reset_quietly
 from activities.newsletter_ledger import Failure, NewsletterLedger
@@ -97,15 +97,26 @@ class BatchSender:
             try:
                 made[position] = self.template.personalise(Recipient(email, name, self.unsubscribe_url(sub_id)))
             except HeaderInjectionError as exc:  # one unusable row must not stop the batch (and retry it forever)
-                log.warning("not sending to subscriber %s: %s", sub_id, exc)
-                self.result.failed_permanent += 1
-                self.watermark.done(position)
+                await self._refuse_copy(position, sub_id, email, exc)
                 continue
             wanted.append((position, email))
         rows = await asyncio.to_thread(self.ledger.ensure_rows, self.ledger_template,
                                        {p.business_key: (e, p.message_id) for (pos, e), p in
                                         ((w, made[w[0]]) for w in wanted)})
         return [job for job in (self._job(pos, email, made[pos], rows) for pos, email in wanted) if job]
+
+    async def _refuse_copy(self, position: int, sub_id: int, email: str, exc: HeaderInjectionError) -> None:
+        """On record like any refused message (a failed_permanent row and one "mail-refused" audit event), so
+        a retried batch counts it as refused, not as suppressed, and audits it once."""
+        log.warning("not sending to subscriber %s: %r", sub_id, str(exc)[:300])
+        out = replace(self.ledger_template, recipient_email=email)
+        message_id = message_id_for(out.business_key, self.template.domain)
+        recorded = await asyncio.to_thread(self.mailer.ledger.refuse, out, message_id, f"refused: {exc}")
+        if recorded is not None and recorded.status == SendStatus.sent.value:
+            self.result.already_sent += 1  # it went out before the subscriber's data changed
+        else:
+            self.result.failed_permanent += 1
+        self.watermark.done(position)
 
     def _job(self, position: int, email: str, p, rows) -> Job | None:  # noqa: ANN001
         row = rows[p.business_key]

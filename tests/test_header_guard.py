@@ -8,6 +8,7 @@ import base64
 import json
 import logging
 import re
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -22,10 +23,18 @@ from activities.mail_activities import MailActivities
 from activities.mail_errors import BuiltMessageMismatch, HeaderInjectionError
 from activities.mail_verify import BASE_HEADERS, Intended, verify_built
 from activities.mailer import Mailer
+from activities.newsletter_ledger import NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
+from activities.newsletter_pacing import Watermark
+from activities.newsletter_send import BatchSender
 from activities.render import make_renderer
 from models.ledger import AuditEvent, SendStatus
+from models.newsletter import Subscriber
+from models.newsletter_messages import BatchResult
+from raadsbode.db import session_scope
+from raadsbode.header_text import header_text_problem
 from raadsbode.settings import Settings
+from tests.newsletter_support import make_tenant
 from tests.test_mail_ledger import ledger_row, make_out
 from tests.test_newsletter_mime import SETTINGS, UNSUB, _issue
 
@@ -66,6 +75,21 @@ def test_extra_header_values_and_addresses_get_the_same_rule(value):
         build_message(make_out(headers={"List-Id": value}), "<x@vng-flevoland.test>", Settings())
     with pytest.raises(HeaderInjectionError):
         build_message(make_out(recipient_email=f"jan{value}@dronten.test"), "<x@vng-flevoland.test>", Settings())
+
+
+def test_the_composers_fast_path_is_the_rule():
+    """checked_header_value skips the per-character rule for printable text: the same verdict for every
+    character of the Basic Multilingual Plane and a few beyond (emoji, surrogates, tags)."""
+    chars = [chr(c) for c in (*range(0x10000), 0x1F469, 0xE0041, 0x10FFFF)]
+    for ch in chars:
+        value = f"Jan{ch}de Vries"
+        accepted = header_text_problem(value, compose.MAX_VALUE) is None
+        try:
+            compose.checked_header_value(value, "name")
+        except HeaderInjectionError:
+            assert not accepted, repr(ch)
+        else:
+            assert accepted, repr(ch)
 
 
 def test_what_the_code_itself_writes_still_passes():
@@ -213,3 +237,31 @@ def test_the_newsletter_template_itself_is_parse_back_checked(monkeypatch):
     monkeypatch.setattr(compose, "checked_header_value", lambda value, what: value)
     with pytest.raises(BuiltMessageMismatch):
         IssueTemplate(replace(_issue(), from_name=PAYLOAD), SETTINGS)
+
+
+async def test_a_refused_newsletter_copy_is_on_record_audited_once_and_the_rest_goes_out(settings, session_factory_,
+                                                                                         sink):
+    """A subscriber whose name got past the edge (e.g. stored before the rule): the batch sends to the
+    others, and the refused copy is a failed_permanent row with one audit event, also after a retry."""
+    association_id, _, emails = make_tenant(session_factory_, 3)
+    with session_scope(session_factory_) as s:
+        subs = list(s.exec(select(Subscriber).where(Subscriber.association_id == association_id).order_by(Subscriber.id)))
+        subs[1].name = PAYLOAD
+        s.add(subs[1])
+        entries = [(i, sub.id, sub.email, sub.name) for i, sub in enumerate(subs)]
+    out = replace(_issue("info@vng-flevoland.test"), subject_ref=f"newsletter-{uuid.uuid4().hex[:8]}",
+                  association_id=association_id)
+
+    async def batch() -> BatchResult:
+        sender = BatchSender(Mailer(settings, session_factory_), NewsletterLedger(session_factory_, association_id),
+                             IssueTemplate(out, settings), out, lambda sub_id: f"{UNSUB}{sub_id}", Watermark(0, 3), 0)
+        return await sender.send(BatchResult(0, 3), entries, connections=1, retry_window=0, retry_delay=0)
+
+    first = await batch()
+    assert (first.sent, first.failed_permanent) == (2, 1)
+    again = await batch()  # as a retried activity would: nothing sent twice, the refusal not audited twice
+    assert (again.sent, again.already_sent, again.failed_permanent) == (0, 2, 1)
+    refused = ledger_row(session_factory_, replace(out, recipient_email=emails[1]).business_key)
+    assert refused.status == SendStatus.failed_permanent and refused.smtp_reply.startswith("refused: recipient_name")
+    assert [e.action for e in _audit(session_factory_, out.subject_ref)] == ["mail-refused"]
+    assert sorted(r.lower() for m in sink.messages for r in m.rcpt_tos) == sorted([emails[0], emails[2]])
