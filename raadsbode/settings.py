@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # per address per form per hour; counted in each web process's memory (web/rate_limit.py). 0 = no limit.
     public_form_mails_per_ip: int = Field(default=5, ge=0)
     public_form_mails_per_address: int = Field(default=3, ge=0)
+    # Changes (workflow updates) one personal link may make per 10 minutes, per web process (web/rate_limit.py);
+    # a repeated answer that changes nothing is not counted. 0 = no limit.
+    link_changes_per_token: int = Field(default=10, ge=0)
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     sink_port: int = 8025

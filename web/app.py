@@ -15,7 +15,7 @@ from web.secretariat_redirects import router as secretariat_redirects_router
 from web.head import HeadFromGet
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
-from web.rate_limit import PublicFormLimits
+from web.rate_limit import LinkChangeLimits, PublicFormLimits
 from web.motion_pages import router as motion_router
 from web.network_pages import router as network_router
 from web.registration_pages import router as registration_router
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.temporal_lock = asyncio.Lock()
     app.state.public_form_limits = PublicFormLimits(settings.public_form_mails_per_ip,
                                                     settings.public_form_mails_per_address)
+    app.state.link_change_limits = LinkChangeLimits(settings.link_changes_per_token)
     install_error_handlers(app)
     app.add_middleware(HeadFromGet)
 

@@ -1,6 +1,8 @@
 """What a POST from a link page does: check the form, then one typed update on the meeting workflow.
 
-Database reads go through `off_loop`, so no pooled connection is held while an update is awaited.
+Database reads go through `off_loop`, so no pooled connection is held while an update is awaited. An RSVP goes
+through web/link_changes.py's gate (no update for the same answer again, one id per change, a per-link limit);
+a draft's submissions count against the same per-link limit.
 """
 from __future__ import annotations
 
@@ -20,8 +22,10 @@ from raadsbode.meetings import meeting_handle
 from web import link_views as views
 from web.forms import AgendaRow, agenda_from_rows, decision_from_form, field_text, minutes_from_form, \
     rows_from_form, rsvp_from_form
-from web.link_data import off_loop, read_only
+from web.link_changes import Standing, gate
+from web.link_data import current_standing, off_loop, read_only
 from web.link_views import Link, Page
+from web.rate_limit import LinkChangeLimits, link_too_many_text
 from workflows.meeting import MeetingWorkflow
 
 log = logging.getLogger(__name__)
@@ -63,7 +67,8 @@ def submission_id_of(form: Mapping) -> str:
     return value if SUBMISSION_ID.match(value) else uuid.uuid4().hex
 
 
-async def post_signoff(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
+async def post_signoff(session: Session, client: Client, link: Link, form: Mapping, source: str,
+                      limits: LinkChangeLimits) -> Page:
     """Straight to the update: the link was checked (live, this version is the latest) before the form was read."""
     decision, comment, error = decision_from_form(form)
     grant = link.grant
@@ -86,23 +91,31 @@ async def post_signoff(session: Session, client: Client, link: Link, form: Mappi
     return views.message(link.meeting, heading, result.message, 200 if result.accepted else 409)
 
 
-async def post_rsvp(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
+async def post_rsvp(session: Session, client: Client, link: Link, form: Mapping, source: str,
+                    limits: LinkChangeLimits) -> Page:
     response = rsvp_from_form(form)
     if response is None:
         return await off_loop(session, views.rsvp, link, "Kies 'Ik kom' of 'Ik kom niet'.", 400)
     grant = link.grant
-    result, problem = await run_update(_handle(client, link).execute_update(
-        MeetingWorkflow.rsvp,
-        RsvpInput(person_id=grant.person_id, response=response, token_id=grant.token_id, source=source),
-        id=f"rsvp-{grant.token_id}-{response}-{uuid.uuid4().hex}"))  # an answer may change until the meeting
-    if problem:
-        return await off_loop(session, views.rsvp, link, problem, 409)
-    text = "U bent aangemeld. Tot dan!" if result.response == "attending" else "U bent afgemeld. Dank voor het laten weten."
+    standing: Standing = await read_only(session, current_standing, link.meeting.meeting_id, grant.person_id)
+    verdict = gate(limits, "rsvp", grant.token_id, response, standing)
+    if verdict.wait_minutes:
+        return await off_loop(session, views.rsvp, link, link_too_many_text(verdict.wait_minutes), 429)
+    if not verdict.unchanged:
+        result, problem = await run_update(_handle(client, link).execute_update(
+            MeetingWorkflow.rsvp,
+            RsvpInput(person_id=grant.person_id, response=response, token_id=grant.token_id, source=source),
+            id=verdict.update_id))
+        if problem:
+            return await off_loop(session, views.rsvp, link, problem, 409)
+        response = result.response
+    text = "U bent aangemeld. Tot dan!" if response == "attending" else "U bent afgemeld. Dank voor het laten weten."
     return views.message(link.meeting, "Uw antwoord is genoteerd", text + " U kunt uw antwoord tot de vergadering "
                          "wijzigen via dezelfde link.")
 
 
-async def post_agenda(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
+async def post_agenda(session: Session, client: Client, link: Link, form: Mapping, source: str,
+                      limits: LinkChangeLimits) -> Page:
     rows, note, submission_id = rows_from_form(form), field_text(form, "note", 2000), submission_id_of(form)
     if field_text(form, "action", 20) == "add_row":
         rows.append(AgendaRow())
@@ -110,10 +123,14 @@ async def post_agenda(session: Session, client: Client, link: Link, form: Mappin
     items, errors = agenda_from_rows(rows)
     if errors:
         return await off_loop(session, views.agenda_form, link, rows, errors, note, submission_id, 400)
+    update_id = f"agenda-{link.grant.token_id}-{submission_id}"
+    wait = limits.take(link.grant.token_id, update_id)  # each version is mailed to the signers
+    if wait:
+        return await off_loop(session, views.agenda_form, link, rows, [link_too_many_text(wait)], note, submission_id,
+                              429)
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.submit_agenda,
-        SubmitAgenda(submitted_by_person_id=link.grant.person_id, items=items, note=note),
-        id=f"agenda-{link.grant.token_id}-{submission_id}"))
+        SubmitAgenda(submitted_by_person_id=link.grant.person_id, items=items, note=note), id=update_id))
     if problem:
         return await off_loop(session, views.agenda_form, link, rows, [problem], note, submission_id, 409)
     return views.message(link.meeting, "Agenda opgeslagen",
@@ -121,15 +138,20 @@ async def post_agenda(session: Session, client: Client, link: Link, form: Mappin
                          "e-mail met een link om deze versie goed te keuren.")
 
 
-async def post_minutes(session: Session, client: Client, link: Link, form: Mapping, source: str) -> Page:
+async def post_minutes(session: Session, client: Client, link: Link, form: Mapping, source: str,
+                       limits: LinkChangeLimits) -> Page:
     minutes, submission_id = minutes_from_form(form), submission_id_of(form)
     if minutes.errors:
         return await off_loop(session, views.minutes_form, link, minutes, submission_id, 400)
+    update_id = f"minutes-{link.grant.token_id}-{submission_id}"
+    wait = limits.take(link.grant.token_id, update_id)  # each version is mailed to the chair
+    if wait:
+        minutes.errors.append(link_too_many_text(wait))
+        return await off_loop(session, views.minutes_form, link, minutes, submission_id, 429)
     result, problem = await run_update(_handle(client, link).execute_update(
         MeetingWorkflow.submit_minutes,
         SubmitMinutes(submitted_by_person_id=link.grant.person_id, minutes_text=minutes.text,
-                      decisions=minutes.decision_list()),
-        id=f"minutes-{link.grant.token_id}-{submission_id}"))
+                      decisions=minutes.decision_list()), id=update_id))
     if problem:
         minutes.errors.append(problem)
         return await off_loop(session, views.minutes_form, link, minutes, submission_id, 409)

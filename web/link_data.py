@@ -17,6 +17,7 @@ from models.minutes import Minutes
 from models.org import Association, Body, Person, Venue
 from models.types import utcnow
 from raadsbode.tokens import TokenGrant, as_grant, hash_token
+from web.link_changes import Standing
 
 SIGNOFF_PURPOSES = ("agenda-signoff", "minutes-signoff")
 T = TypeVar("T")
@@ -155,6 +156,13 @@ def current_response(session: Session, meeting_id: int, person_id: int | None) -
     row = session.exec(select(Attendance).where(
         Attendance.meeting_id == meeting_id, Attendance.person_id == person_id)).first()
     return str(row.response) if row else "none"
+
+
+def current_standing(session: Session, meeting_id: int, person_id: int | None) -> Standing:
+    """The stored answer and when it last changed (web/link_changes.py: an RSVP that changes nothing sends no update)."""
+    row = session.exec(select(Attendance).where(
+        Attendance.meeting_id == meeting_id, Attendance.person_id == person_id)).first()
+    return Standing(str(row.response), row.updated_at) if row else Standing()
 
 
 def _row_by_raw_token(session: Session, raw: str) -> ActionToken | None:

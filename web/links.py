@@ -21,6 +21,7 @@ from web.forms import field_text
 from web.link_actions import ACTIONS
 from web.link_security import post_allowed, render_page
 from web.link_views import Link, Page
+from web.rate_limit import link_limits_of
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -103,5 +104,5 @@ async def act_on_link(token: str, request: Request, session: SessionDep, rendere
         return _render(renderer, views.message(link.meeting, "Even niet beschikbaar",
                                                "Probeer het over een paar minuten opnieuw.", 503))
     source = request.client.host if request.client else ""
-    page = await ACTIONS[link.grant.purpose](session, client, link, form, source)
+    page = await ACTIONS[link.grant.purpose](session, client, link, form, source, link_limits_of(request))
     return _render(renderer, page)

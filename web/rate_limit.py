@@ -2,6 +2,11 @@
 so: per client IP (as the app sees it: uvicorn applies the proxy's forwarded headers) across those forms, and
 per email address per form. Over a limit the form answers 429 and sends nothing.
 
+Likewise how often one personal link (a registration link can be forwarded to anyone) may change something
+through a workflow update: each update costs the meeting's workflow history and a share of its update budget,
+so `LinkChangeLimits` counts the POSTs that would send one, per token. A POST that changes nothing (the same
+answer again) is answered without an update and costs nothing.
+
 The counts live in this process's memory (one `PublicFormLimits` per app, on app.state): several web processes
 each count their own, and a restart forgets. A deployment behind a proxy may add a limit of its own there.
 Only posts that send an email are counted, so a typo or an "already registered" answer costs nothing: a post
@@ -19,6 +24,7 @@ from collections.abc import Callable
 from fastapi import Request
 
 IP_WINDOW = 10 * 60.0  # seconds
+LINK_WINDOW = 10 * 60.0
 ADDRESS_WINDOW = 60 * 60.0
 MAX_KEYS = 50_000  # beyond this the oldest keys are dropped: memory stays bounded under a flood of addresses
 
@@ -87,6 +93,43 @@ class PublicFormLimits:
             self._address.unhit(f"{form}|{address}")
 
 
+class LinkChangeLimits:
+    """Updates one link token may send per 10 minutes, in one web process; thread-safe like PublicFormLimits.
+    What counts is distinct updates: POSTs that race with the same update id (web/link_changes.py) are one."""
+
+    def __init__(self, per_token: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._token = SlidingWindow(per_token, LINK_WINDOW, clock)
+        self._taken: dict[str, float] = {}  # update id -> when counted, oldest first
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def take(self, token_id: int, update_id: str) -> int:
+        """Count this update through this token now and answer 0; over the limit, count nothing and answer the
+        minutes to wait. Checked and counted at once, so POSTs in parallel cannot all pass."""
+        key = str(token_id)
+        with self._lock:
+            self._forget_old()
+            if update_id in self._taken:
+                return 0
+            seconds = self._token.wait_seconds(key)
+            if not seconds:
+                self._token.hit(key)
+                self._taken[update_id] = self._clock()
+                while len(self._taken) > MAX_KEYS:
+                    del self._taken[next(iter(self._taken))]
+        return math.ceil(seconds / 60)
+
+    def _forget_old(self) -> None:
+        cutoff = self._clock() - LINK_WINDOW
+        while self._taken and next(iter(self._taken.values())) <= cutoff:
+            del self._taken[next(iter(self._taken))]
+
+
+def link_limits_of(request: Request) -> LinkChangeLimits:
+    """The app's per-link limits (made with the app, web/app.py)."""
+    return request.app.state.link_change_limits
+
+
 def limits_of(request: Request) -> PublicFormLimits:
     """The app's limits (made with the app, web/app.py)."""
     return request.app.state.public_form_limits
@@ -101,3 +144,10 @@ def too_many_text(minutes: int) -> str:
     unit = "minuut" if minutes == 1 else "minuten"
     return ("Er is vanaf uw verbinding of voor dit e-mailadres de afgelopen tijd al vaak een bevestiging verstuurd. "
             f"Er is nu niets verstuurd. Probeer het over {minutes} {unit} opnieuw.")
+
+
+def link_too_many_text(minutes: int) -> str:
+    """The Dutch answer of a link page's 429: nothing was changed, when to try again."""
+    unit = "minuut" if minutes == 1 else "minuten"
+    return ("Via deze link is de afgelopen minuten al vaak iets gewijzigd. Er is nu niets gewijzigd. "
+            f"Probeer het over {minutes} {unit} opnieuw.")

@@ -1,9 +1,8 @@
 """`/aanmelden/{token}`: a member's personal ALV registration page. GET/HEAD only show it; the POST
 goes to the ALV workflow's `register` update (attending, not attending, or represented by a colleague
-of the same municipality), changeable until the registration deadline."""
+of the same municipality), changeable until the registration deadline. The POST passes web/link_changes.py's
+gate: the same answer again sends no update, a change has one update id, changes per link are limited."""
 from __future__ import annotations
-
-import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -15,8 +14,10 @@ from raadsbode.tokens import csrf_for, hash_token
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text
 from web.link_actions import run_update
+from web.link_changes import Standing, gate
 from web.link_security import post_allowed, render_page
 from web.link_views import refused
+from web.rate_limit import link_limits_of, link_too_many_text
 from workflows.alv import AlvWorkflow
 
 router = APIRouter()
@@ -25,13 +26,26 @@ LABELS = {"attending": "U komt", "not_attending": "U komt niet", "represented": 
           "none": "U heeft nog niet geantwoord"}
 
 
-def _page(session, renderer, settings, link: AlvLink, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _page(session, renderer, settings, link: AlvLink, error: str | None = None, status: int = 200,
+          chosen: tuple[str, int | None] | None = None) -> HTMLResponse:
+    """The form; `chosen` (answer, representative) is what the person sent and keeps its choice on a refusal."""
     row = current_registration(session, link.meeting.id, link.person.id)
     current = str(row.response) if row else "none"
+    answer, deputy = chosen or (current, row.represented_by_id if row else None)
     return render_page(renderer, "registration_form.html.j2", status, meeting=link.facts, person=link.person.name,
                        current=current, current_label=LABELS.get(current, LABELS["none"]), error=error,
-                       represented_by=row.represented_by_id if row else None, colleagues=colleagues(session, link),
+                       chosen=answer, represented_by=deputy, colleagues=colleagues(session, link),
                        csrf=csrf_for(settings.secret_key, hash_token(link.raw)))
+
+
+def _standing(session, link: AlvLink) -> Standing:
+    """The stored answer (a representation with its representative) and when it last changed."""
+    row = current_registration(session, link.meeting.id, link.person.id)
+    return Standing(_answer(str(row.response), row.represented_by_id), row.updated_at) if row else Standing()
+
+
+def _answer(response: str, deputy_id: int | None) -> str:
+    return f"{response}:{deputy_id}" if response == "represented" else response
 
 
 def _refused(renderer) -> HTMLResponse:
@@ -60,12 +74,18 @@ async def registration_submit(token: str, request: Request, session: SessionDep,
     deputy_id = int(deputy) if response == "represented" and deputy.isdigit() else None
     if response == "represented" and deputy_id not in {p.id for p in colleagues(session, link)}:
         return _page(session, renderer, settings, link, "Kies als vervanger iemand van uw eigen gemeente.", 400)
-    client = await get_temporal(request)
-    source = request.client.host if request.client else ""
-    reg = AlvRegistration(link.person.id, response, deputy_id, link.grant.token_id, source)
-    result, problem = await run_update(alv_handle(client, link.meeting.id).execute_update(
-        AlvWorkflow.register, reg, id=f"registration-{link.grant.token_id}-{uuid.uuid4().hex}"))
-    if problem or not result.recorded:
-        return _page(session, renderer, settings, link, problem or result.message, 409)
+    chosen = (response, deputy_id)
+    verdict = gate(link_limits_of(request), "registration", link.grant.token_id, _answer(response, deputy_id),
+                   _standing(session, link))
+    if verdict.wait_minutes:
+        return _page(session, renderer, settings, link, link_too_many_text(verdict.wait_minutes), 429, chosen)
+    if not verdict.unchanged:
+        client = await get_temporal(request)
+        source = request.client.host if request.client else ""
+        reg = AlvRegistration(link.person.id, response, deputy_id, link.grant.token_id, source)
+        result, problem = await run_update(alv_handle(client, link.meeting.id).execute_update(
+            AlvWorkflow.register, reg, id=verdict.update_id))
+        if problem or not result.recorded:
+            return _page(session, renderer, settings, link, problem or result.message, 409, chosen)
     return render_page(renderer, "link_message.html.j2", meeting=link.facts, heading="Uw antwoord is genoteerd",
                        text=f"{LABELS[response]}. U kunt uw antwoord tot de aanmeldtermijn sluit wijzigen via dezelfde link.")
