@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
 import activities.compose as compose
 import activities.newsletter_mime as newsletter_mime
@@ -23,14 +24,15 @@ from activities.mail_activities import MailActivities
 from activities.mail_errors import BuiltMessageMismatch, HeaderInjectionError
 from activities.mail_verify import BASE_HEADERS, Intended, verify_built
 from activities.mailer import Mailer
+from activities.newsletter_activities import NewsletterActivities
 from activities.newsletter_ledger import NewsletterLedger
 from activities.newsletter_mime import IssueTemplate, Recipient
 from activities.newsletter_pacing import Watermark
 from activities.newsletter_send import BatchSender
 from activities.render import make_renderer
 from models.ledger import AuditEvent, SendStatus
-from models.newsletter import Subscriber
-from models.newsletter_messages import BatchResult
+from models.newsletter import IssueStatus, NewsletterIssue, Subscriber
+from models.newsletter_messages import BatchInput, BatchResult
 from raadsbode.db import session_scope
 from raadsbode.header_text import header_text_problem
 from raadsbode.settings import Settings
@@ -265,3 +267,23 @@ async def test_a_refused_newsletter_copy_is_on_record_audited_once_and_the_rest_
     assert refused.status == SendStatus.failed_permanent and refused.smtp_reply.startswith("refused: recipient_name")
     assert [e.action for e in _audit(session_factory_, out.subject_ref)] == ["mail-refused"]
     assert sorted(r.lower() for m in sink.messages for r in m.rcpt_tos) == sorted([emails[0], emails[2]])
+
+
+async def test_an_unsendable_newsletter_issue_fails_its_batch_for_good_and_is_audited(settings, session_factory_, sink):
+    """The issue's own subject would be refused for every reader: the batch activity fails non-retryable
+    (it used to raise a plain ValueError, which Temporal retries) and the refusal is in the audit trail."""
+    association_id, slug, _ = make_tenant(session_factory_, 0)
+    with session_scope(session_factory_) as s:
+        issue = NewsletterIssue(association_id=association_id, period="2026-11", subject_ref=f"newsletter-{slug}-2026-11",
+                                version=1, status=IssueStatus.sending, subject=f"Nieuwsbrief {PAYLOAD}",
+                                html="<p>Beste lezer</p>", text="Beste lezer\n")
+        s.add(issue)
+        s.flush()
+        issue_id, subject_ref = issue.id, issue.subject_ref
+    acts = NewsletterActivities(Deps(settings=settings, sessions=session_factory_, renderer=make_renderer()))
+    with pytest.raises(ApplicationError) as caught:
+        await ActivityEnvironment().run(acts.send_batch, BatchInput(issue_id, 0, 0, 1, 10.0, 0.0, 0.0))
+    assert caught.value.non_retryable and caught.value.type == "HeaderInjection"
+    [event] = _audit(session_factory_, subject_ref)
+    assert event.action == "mail-refused" and event.association_id == association_id
+    assert sink.data_commands == 0
