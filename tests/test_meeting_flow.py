@@ -22,7 +22,7 @@ from web.app import create_app
 from worker import build_worker
 from workflows.meeting import MeetingWorkflow
 
-HISTORY = Path(__file__).parent / "histories" / "meeting_full_flow_v2.json"
+HISTORY = Path(__file__).parent / "histories" / "meeting_full_flow_v3.json"
 FAST = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy_may_sign_after": "1h",
         "convocation_before": "22s", "attendance_overview_before": "6s", "reminder_before": "4s",
         "minutes_request_after": "1s"}

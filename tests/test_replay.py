@@ -2,7 +2,8 @@
 
 A change to MeetingWorkflow that would break meetings already running (non-determinism) fails here. Each
 file is a meeting recorded under the code of its time: meeting_full_flow.json before the sign-off filing's
-quiet period (workflows/signoff.py), _v2 after it. Record the newest (RAADSBODE_RECORD_HISTORY=1 pytest
+quiet period (workflows/signoff.py), _v2 after it, _v3 with the move announced by the run loop's notice step
+(patch notices-as-steps, workflows/step_loop.py). Record the newest (RAADSBODE_RECORD_HISTORY=1 pytest
 tests/test_meeting_flow.py) only for a deliberate change; keep the older ones.
 """
 from pathlib import Path
