@@ -267,17 +267,16 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
                                                slug, "2027-01", [editor], policy=policy)
             proof = await wait_for_state(handle, {"proof"})
             await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", version=proof.version))
-            paused = await wait_for_state(handle, {"paused"})
+            paused = await wait_for_state(handle, {"paused"}, timeout=60)  # generous: the machine is shared
             assert paused.relay_refusal.startswith("DATA: 554") and paused.failed == 0
-            alert = (await wait_for_mail(handler, editor, count=2))[-1]  # after the proof
+            alert = (await wait_for_mail(handler, editor, count=2, timeout=30))[-1]  # after the proof
             assert alert["Subject"].startswith("Verzending gepauzeerd")
             body = alert.get_body(("plain",)).get_content()
             assert "DATA: 554" in body and "niemand is afgemeld" in body
             issue_ref = OutboundEmail(kind="newsletter", subject_ref=issues.subject_ref(slug, "2027-01"), version=0,
                                       recipient_email="", recipient_name="", subject="", html="", text="")
             rows, suppressed = _newsletter_rows(session_factory_, association_id, issue_ref)
-            assert len(rows) >= 1 and set(rows.values()) <= {SendStatus.failed_temporary, SendStatus.pending,
-                                                             SendStatus.sent}
+            assert SendStatus.failed_temporary in rows.values()  # the refused copy, sent again on resume
             assert suppressed == [] and SendStatus.failed_permanent not in rows.values()
             with session_scope(session_factory_) as s:
                 events = s.exec(select(AuditEvent).where(AuditEvent.association_id == association_id,
