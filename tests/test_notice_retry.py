@@ -22,15 +22,20 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from activities.deps import Deps
 from models.meeting_messages import CancelMeeting, MeetingInput, Reschedule
 from models.meeting_state import NoticeKind
+from models.network_messages import NetworkSignupInput
+from models.types import utcnow
 from raadsbode import registry
-from raadsbode.db import make_engine, session_factory
+from raadsbode.db import make_engine, session_factory, session_scope
 from raadsbode.meetings import meeting_handle
+from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from tests.alv_support import make_association
 from tests.continue_as_new_support import (current_input, eager_env,  # noqa: F401 - eager_env: fixture
                                            replay_runs, runs_of)
 from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
 from web.app import create_app
 from workflows import activity_calls, step_loop
 from workflows.meeting import MeetingWorkflow
+from workflows.network_meeting import NetworkMeetingWorkflow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 # The attendance overview and reminder stay ahead (the meeting starts in 10 minutes), so only the notice sends.
@@ -174,3 +179,40 @@ async def test_a_pending_cancellation_is_carried_to_the_next_run(eager_env, sett
     assert runs.activities["cancel_meeting"] == 1
     await replay_runs(MeetingWorkflow, runs)
 
+
+
+async def test_a_network_meetings_cancellation_outlasts_a_relay_outage(world, settings, sink):
+    """The network meeting's cancel (the same step loop): the invited contacts and whoever signed up are told."""
+    client, _, sessions = world
+    a = make_association(sessions, contacts_per_town=1, towns=["Almere", "Urk"])
+    with session_scope(sessions) as s:
+        starts = utcnow().replace(microsecond=0) + timedelta(minutes=10)
+        meeting_id = create_network_meeting(s, association_id=a.association_id, title="Netwerkbijeenkomst griffiers",
+                                            starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=5,
+                                            policy={"announce_before": "1h", "reminder_before": "1m",
+                                                    "registration_closes_before": "1m"}).id
+    await start_network_workflow(client, settings, meeting_id, a.slug)
+    handle = network_handle(client, meeting_id)
+    invited = [f"contact0@{town}.{a.slug}.test" for town in ("almere", "urk")]
+    for address in invited:
+        await wait_for_mail(sink, address, "Uitnodiging: Netwerkbijeenkomst griffiers")
+    signed_up = ["anna@dronten.test", "bram@lelystad.test"]
+    for address in signed_up:
+        result = await handle.execute_update(NetworkMeetingWorkflow.register, NetworkSignupInput("Iemand", address))
+        assert result.status == "registered"
+        await wait_for_mail(sink, address, "Aangemeld")
+    everyone = {r.lower() for m in sink.messages for r in m.rcpt_tos}
+    for address in everyone:
+        sink.rcpt_replies[address] = [RELAY_DOWN]
+    try:
+        outcome = await asyncio.wait_for(handle.execute_update(NetworkMeetingWorkflow.cancel, CancelMeeting("Ziekte")), 10)
+        assert outcome.accepted, outcome.message
+        await outlast_the_send_retries(handle)
+        assert not by_recipient(sink, "Geannuleerd")
+    finally:
+        sink.rcpt_replies.clear()
+    for address in (*invited, *signed_up):
+        await wait_for_mail(sink, address, "Geannuleerd")
+    assert (await asyncio.wait_for(handle.result(), 30)).final_phase == "cancelled"
+    told = by_recipient(sink, "Geannuleerd")
+    assert set(invited) | set(signed_up) <= set(told) and set(told.values()) == {1}, told
