@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import logging.config
 import os
 import sys
 
@@ -16,6 +17,7 @@ from raadsbode.cli_newsletter import newsletter_app
 from raadsbode.cli_run import register_run_commands
 from raadsbode.cli_staff import staff_app
 from raadsbode.cli_subscribers import subscribers_app
+from raadsbode.log_masking import install_token_masking, logging_config
 
 app = typer.Typer(help="Raadsbode: meeting and newsletter workflows for associations of municipalities.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
@@ -32,7 +34,10 @@ register_run_commands(app)
 
 @app.callback()
 def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more.")) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if logging.getLogger().handlers:  # embedded (tests, a host program): keep its logging, add the token mask
+        install_token_masking()
+    else:
+        logging.config.dictConfig(logging_config(logging.DEBUG if verbose else logging.INFO))
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from raadsbode.settings import Settings
+from raadsbode.start_guard import UnsafeStart, refuse_unsafe_start
 
 console = Console(soft_wrap=True, highlight=False)
 
@@ -23,6 +24,17 @@ def load_settings() -> Settings:
             where = ".".join(str(part) for part in error["loc"]) or "settings"
             console.print(f"[red]Configuration error[/red] ({where}): {error['msg']}")
         raise typer.Exit(2) from None
+
+
+def load_serving_settings(process: str) -> Settings:
+    """Settings of a long-running production process (web, worker), refused when unsafe (start_guard)."""
+    settings = load_settings()
+    try:
+        refuse_unsafe_start(settings, process)
+    except UnsafeStart as exc:
+        console.print(f"[red]Configuration error[/red]: {exc}")
+        raise typer.Exit(2) from None
+    return settings
 
 
 def print_banner(info) -> None:  # noqa: ANN001  (a devstack.DevStackInfo)
@@ -64,7 +76,7 @@ def dev(
 
 def worker() -> None:
     """Run a worker: polls the task queue and runs workflows and activities (production process)."""
-    asyncio.run(_run_worker_until_signal(load_settings()))
+    asyncio.run(_run_worker_until_signal(load_serving_settings("raadsbode worker")))
 
 
 async def _run_worker_until_signal(settings: Settings) -> None:
@@ -101,13 +113,17 @@ def web(
     """Run the web app (link pages, forms) with uvicorn (production process)."""
     import uvicorn
 
-    settings = load_settings()
-    # Links in emails use RAADSBODE_PUBLIC_BASE_URL, so the proxy's X-Forwarded-* headers only matter for
-    # logs; uvicorn trusts them from FORWARDED_ALLOW_IPS (default 127.0.0.1). Several workers need an import
-    # string: each process builds its own app from the same environment.
+    from raadsbode.log_masking import logging_config
+
+    settings = load_serving_settings("raadsbode web")
+    # Links in emails use RAADSBODE_PUBLIC_BASE_URL; the proxy's X-Forwarded-For gives the client IP that the
+    # public forms' limits count, believed only from RAADSBODE_FORWARDED_ALLOW_IPS. Several workers need an
+    # import string: each process builds its own app from the same environment.
     uvicorn.run("web.app:create_app", factory=True, workers=workers or settings.web_processes,
                 host=host or settings.web_host, port=port or settings.web_port, proxy_headers=True,
-                log_level="info", access_log=settings.web_access_log if access_log is None else access_log)
+                forwarded_allow_ips=settings.forwarded_allow_ips,
+                log_level="info", access_log=settings.web_access_log if access_log is None else access_log,
+                log_config=logging_config(logging.getLogger().level))  # the token mask, in every worker process
 
 
 def migrate() -> None:

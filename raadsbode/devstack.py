@@ -18,6 +18,7 @@ import uvicorn
 from temporalio.client import Client
 
 from raadsbode.dev_data import prepare_database
+from raadsbode.log_masking import logging_config
 from raadsbode.settings import Settings
 from raadsbode.signals import stop_on_signals
 from raadsbode.sink import start_sink
@@ -160,7 +161,8 @@ async def _serve(client: Client, settings: Settings, stop: asyncio.Event, on_rea
 
     worker = build_worker(client, settings)
     config = uvicorn.Config(create_app(settings, client), host=settings.web_host, port=settings.web_port,
-                            log_level="warning", timeout_graceful_shutdown=3)
+                            log_level="warning", timeout_graceful_shutdown=3,
+                            log_config=logging_config(logging.getLogger().level))
     server = _EmbeddedServer(config)
     worker_task = asyncio.create_task(worker.run(), name="worker")
     await ensure_inbox_running(client, settings)

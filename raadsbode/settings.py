@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     web_port: int = 8000
     web_workers: int = Field(default=0, ge=0)  # uvicorn processes of `raadsbode web`; 0 = one per core, at most 4
     web_access_log: bool = True
+    # Addresses (or networks) of the reverse proxy whose X-Forwarded-For/-Proto uvicorn believes; from anyone
+    # else those headers are ignored. The public forms' per-IP limits count what uvicorn makes of them, so
+    # behind a proxy not listed here every visitor is the proxy (one shared limit).
+    forwarded_allow_ips: str = "127.0.0.1"
     # Activities one worker runs at once; 0 = two per core (at least 4). They are CPU-bound Python (composing
     # mail, SQL): more only adds GIL contention, which delays the workflow tasks a person's click waits on.
     worker_max_activities: int = Field(default=0, ge=0)

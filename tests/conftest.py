@@ -17,6 +17,8 @@ from raadsbode.sink import start_sink
 from raadsbode.temporal_dev import DevStackError, temporal_binary
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+# Strong enough for raadsbode/start_guard.py, so the real `raadsbode worker`/`web` processes tests start accept it.
+TEST_SECRET_KEY = "tX3q9Vd7Lm2Rk8Pw5Zb1Hn6Jc4Fy0Sg-Ue_Ai3Oo7Qe"
 
 
 def free_port() -> int:
@@ -146,6 +148,7 @@ def session_factory_(db_url):
 def settings(db_url, smtp_sink, tmp_path) -> Settings:
     return Settings(
         environment="dev",
+        secret_key=TEST_SECRET_KEY,
         var_dir=tmp_path / "var",
         database_url=db_url,
         smtp_host="127.0.0.1",

@@ -53,6 +53,7 @@ def spawn_worker(settings, temporal_env, log_path):  # noqa: ANN001, ANN201
            "RAADSBODE_DATABASE_URL": settings.database_url, "RAADSBODE_SMTP_HOST": settings.smtp_host,
            "RAADSBODE_SMTP_PORT": str(settings.smtp_port), "RAADSBODE_MAIL_FROM": settings.mail_from,
            "RAADSBODE_PUBLIC_BASE_URL": settings.public_base_url, "RAADSBODE_SECRET_KEY": settings.secret_key,
+           "RAADSBODE_ENVIRONMENT": settings.environment,
            "RAADSBODE_TEMPORAL_TASK_QUEUE": settings.temporal_task_queue, "RAADSBODE_VAR_DIR": str(settings.var_dir)}
     log = open(log_path, "ab")  # noqa: SIM115  (closed with the process by the caller's kill)
     return subprocess.Popen([str(Path(sys.executable).parent / "raadsbode"), "worker"], env=env, stdout=log,

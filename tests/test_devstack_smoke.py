@@ -16,7 +16,7 @@ import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from models.meeting_messages import MeetingInput
-from tests.conftest import free_port
+from tests.conftest import TEST_SECRET_KEY, free_port
 from workflows.inbox import INBOX_WORKFLOW_ID
 from workflows.meeting import MeetingWorkflow
 
@@ -152,7 +152,8 @@ async def test_worker_starts_the_inbox_and_stops_cleanly_on_sigterm(tmp_path, te
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAADSBODE_")}
     env.update(RAADSBODE_TEMPORAL_ADDRESS=temporal_env.client.service_client.config.target_host,
                RAADSBODE_DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
-               RAADSBODE_TEMPORAL_TASK_QUEUE=f"smoke-{uuid.uuid4().hex[:8]}", PYTHONUNBUFFERED="1")
+               RAADSBODE_TEMPORAL_TASK_QUEUE=f"smoke-{uuid.uuid4().hex[:8]}", PYTHONUNBUFFERED="1",
+               RAADSBODE_ENVIRONMENT="dev", RAADSBODE_SECRET_KEY=TEST_SECRET_KEY)
     worker = CliProcess(tmp_path, env, ("worker",))
     worker.wait_until(lambda: "worker polling task queue" in worker.output, "worker start")
     inbox = temporal_env.client.get_workflow_handle(INBOX_WORKFLOW_ID)

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from raadsbode.db import migrate
-from tests.conftest import free_port
+from tests.conftest import TEST_SECRET_KEY, free_port
 
 
 def _children(pid: int) -> list[int]:
@@ -22,7 +22,8 @@ def test_web_serves_with_a_process_per_core_and_stops_cleanly(tmp_path):
     url, port = f"sqlite:///{tmp_path / 'web.db'}", free_port()
     migrate(url)
     env = os.environ | {"RAADSBODE_DATABASE_URL": url, "RAADSBODE_WEB_PORT": str(port), "RAADSBODE_WEB_HOST": "127.0.0.1",
-                        "RAADSBODE_TEMPORAL_ADDRESS": "127.0.0.1:1", "RAADSBODE_VAR_DIR": str(tmp_path)}
+                        "RAADSBODE_TEMPORAL_ADDRESS": "127.0.0.1:1", "RAADSBODE_VAR_DIR": str(tmp_path),
+                        "RAADSBODE_ENVIRONMENT": "dev", "RAADSBODE_SECRET_KEY": TEST_SECRET_KEY}
     env.pop("RAADSBODE_WEB_WORKERS", None)
     web = subprocess.Popen([str(Path(sys.executable).parent / "raadsbode"), "web"], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

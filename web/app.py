@@ -8,11 +8,14 @@ from temporalio.client import Client
 
 from activities.render import make_renderer
 from raadsbode.db import make_engine, session_factory
+from raadsbode.log_masking import install_token_masking
 from raadsbode.settings import Settings, get_settings
+from raadsbode.start_guard import refuse_unsafe_start
 from web.links import router as links_router
 from web.newsletter_pages import router as newsletter_router
 from web.secretariat_redirects import router as secretariat_redirects_router
 from web.head import HeadFromGet
+from web.hsts import StrictTransportSecurity, wants_hsts
 from web.pages import install_error_handlers
 from web.public_pages import router as public_router
 from web.rate_limit import LinkChangeLimits, PublicFormLimits
@@ -36,7 +39,10 @@ from web.ws_new_meetings import router as ws_new_meetings_router
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
     """`temporal` may be given (tests, dev stack); otherwise it connects on first use."""
-    settings = settings or get_settings()
+    if settings is None:  # built from the environment (uvicorn's factory): a serving process, so guarded
+        settings = get_settings()
+        refuse_unsafe_start(settings, "the Raadsbode web app")
+    install_token_masking()  # also when plain uvicorn configured the logging, not raadsbode's logging_config
     app = FastAPI(title="Raadsbode", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.sessions = session_factory(make_engine(settings.database_url))
@@ -48,6 +54,10 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.state.link_change_limits = LinkChangeLimits(settings.link_changes_per_token)
     install_error_handlers(app)
     app.add_middleware(HeadFromGet)
+    if wants_hsts(settings.public_base_url):
+        # Around the stack Starlette builds, not in it: its outermost error middleware answers 500s itself.
+        build_stack = app.build_middleware_stack
+        app.build_middleware_stack = lambda: StrictTransportSecurity(build_stack())
 
     @app.get("/health")
     def health() -> dict[str, str]:

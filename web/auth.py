@@ -32,7 +32,8 @@ from raadsbode.staff import SESSION_LIFETIME, effective_roles, find_session, rol
 from web import pages
 from web.deps import SessionDep
 
-SESSION_COOKIE = "raadsbode_session"
+SESSION_COOKIE = "raadsbode_session"  # dev only: served over plain http, where a __Host- cookie cannot be set
+SECURE_SESSION_COOKIE = "__Host-" + SESSION_COOKIE
 SIGNIN_PATH = "/inloggen"
 WORKSPACE_PATH = "/werkruimte"
 CSRF_FIELD = "csrf_token"
@@ -70,7 +71,7 @@ def signin_url(path: str, query: str = "") -> str:
 
 def current_staff(request: Request, session: SessionDep) -> StaffContext:
     """The staff member of this request's session cookie; redirects (GET) or 401 (POST) without one."""
-    row = find_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    row = find_session(session, session_cookie_of(request))
     if row is None:
         raise _not_signed_in(request)
     roles = roles_of(session, row.association_id, row.person_id)
@@ -150,13 +151,24 @@ def safe_next(raw: str | None, default: str = WORKSPACE_PATH) -> str:
     return raw
 
 
+def session_cookie_name(settings: Settings) -> str:
+    """The one name of the session cookie. __Host- in production: the browser then accepts it only Secure, with
+    Path=/ and no Domain, so neither a sibling subdomain nor a plain-http page can plant or overwrite it."""
+    return SECURE_SESSION_COOKIE if settings.environment == "production" else SESSION_COOKIE
+
+
+def session_cookie_of(request: Request) -> str:
+    """The raw session id this request carries ('' without one); every reader of the session goes through here."""
+    return request.cookies.get(session_cookie_name(request.app.state.settings), "")
+
+
 def set_session_cookie(response: Response, raw: str, settings: Settings) -> None:
-    response.set_cookie(SESSION_COOKIE, raw, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
+    response.set_cookie(session_cookie_name(settings), raw, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
                         httponly=True, samesite="lax", secure=settings.environment == "production")
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+    response.delete_cookie(session_cookie_name(settings), path="/", httponly=True, samesite="lax",
                            secure=settings.environment == "production")
 
 

@@ -18,7 +18,7 @@ from raadsbode.associations import email_problem
 from raadsbode.settings import Settings
 from raadsbode.staff import end_session, find_session, purge_expired, roles_of, start_session
 from raadsbode.tokens import TokenGrant, TokenRefused, csrf_for, hash_token, look_up, mark_used
-from web.auth import CSRF_FIELD, SESSION_COOKIE, SIGNIN_PATH, clear_session_cookie, csrf_matches, safe_next, \
+from web.auth import CSRF_FIELD, SIGNIN_PATH, clear_session_cookie, csrf_matches, safe_next, session_cookie_of, \
     set_session_cookie
 from web.deps import RendererDep, SessionDep, SettingsDep
 from web.forms import field_text
@@ -96,7 +96,7 @@ def _sign_in(session: Session, settings: Settings, request: Request, token: str,
         raise TokenRefused()  # the role was taken away after the link was sent
     if not mark_used(session, grant.token_id, "signed-in"):
         raise TokenRefused()  # a second click or tab got there first
-    previous = request.cookies.get(SESSION_COOKIE)
+    previous = session_cookie_of(request)
     if previous:
         end_session(session, previous)
     purge_expired(session)  # sign-ins are rare: a cheap moment to clear old sessions
@@ -123,7 +123,7 @@ async def sign_in(token: str, request: Request, session: SessionDep, renderer: R
 @router.post("/uitloggen")
 async def sign_out(request: Request, session: SessionDep, settings: SettingsDep):
     """Ends the session (the row goes, so a copied cookie is worthless too); needs the form's csrf_token."""
-    raw = request.cookies.get(SESSION_COOKIE, "")
+    raw = session_cookie_of(request)
     row = find_session(session, raw)
     if row is not None:
         form = await request.form()
