@@ -409,3 +409,10 @@ def test_subscriber_import_refuses_a_file_with_any_hostile_row(session_factory_)
 
 def test_the_issue_payload_is_in_the_corpus():
     assert any(h.value == ISSUE_PAYLOAD and h.refused for h in CORPUS) and len(CORPUS) >= 40
+
+
+@SQLITE
+def test_cli_messages_show_typed_brackets_as_text(invoke):
+    """fail() prints through rich: a '[/red]' quoted in a Dutch message is text, not markup (it was a traceback)."""
+    result = invoke(["association", "create", "--slug", "[/red]x", "--name", "VNG", "--mailbox", "info@example.test"])
+    assert result.exit_code == 1 and "Ongeldige slug '[/red]x'" in result.output, result.output
