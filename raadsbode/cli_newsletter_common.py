@@ -13,7 +13,8 @@ RATE = typer.Option(0.0, "--rate", min=0, help="Messages per second for the rela
 LATE_AFTER = typer.Option(48.0, "--late-after", min=0, help="Hours after the slot after which an approval waits for an explicit go.")
 CONNECTIONS = typer.Option(4, "--connections", min=1, max=50, help="SMTP connections per batch.")
 PARALLEL = typer.Option(2, "--parallel", min=1, max=16, help="Batches sent at the same time.")
-EDITORS = typer.Option([], "--editor", "-e", callback=header_text("Het adres van de redacteur"), help="Editor's address for the proof and report (repeatable; default: the association's mailbox).")
+EDITORS = typer.Option([], "--editor", "-e", callback=header_text("Het adres van de redacteur"),
+                       help="Editor's address for the proof and report (repeatable; default: the association's mailbox).")
 
 
 def association(slug: str) -> tuple[int, str]:
