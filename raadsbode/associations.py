@@ -68,6 +68,9 @@ def _check_new_association(session: Session, slug: str, name: str, mailbox: str)
         )
     if not name:
         raise AssociationError("De naam van de vereniging ontbreekt.")
+    problem = header_text_problem(name)  # the From name of every mail the association sends
+    if problem:
+        raise AssociationError(f"De naam {problem}.")
     problem = email_problem(mailbox)
     if problem:
         raise AssociationError(f"Mailbox: {problem}.")

@@ -29,7 +29,7 @@ from models.network_messages import NetworkSignupInput
 from models.newsletter import Subscriber
 from models.org import Association, Body, Person, Venue
 from models.types import utcnow
-from raadsbode.associations import create_association
+from raadsbode.associations import AssociationError, create_association
 from raadsbode.cli_common import USAGE_ERROR
 from raadsbode.db import session_scope
 from raadsbode.importer import import_members
@@ -286,6 +286,22 @@ async def test_workspace_forms_keep_legitimate_text_exactly(settings, session_fa
             continue
         if (" ".join(h.value.split()) if what == "committee name" else h.value) not in stored[what]:
             problems.append(f"{h.id} as {what}: not stored as typed")
+    assert problems == []
+
+
+@SQLITE
+def test_a_new_association_refuses_a_hostile_name_whoever_calls(session_factory_):
+    """raadsbode.associations.create_association (the CLI, the demo, the tests) checks the name itself too."""
+    problems = []
+    with session_factory_() as s:
+        for h in REFUSED:
+            try:
+                create_association(s, unique_slug("domain"), h.value, "info@example.test")
+                problems.append(f"{h.id}: created")
+            except AssociationError as exc:
+                if h.message not in str(exc):
+                    problems.append(f"{h.id}: {exc}")
+            s.rollback()
     assert problems == []
 
 
