@@ -76,3 +76,19 @@ def test_filter_masks_message_arguments_and_traceback():
     text = logging.Formatter().format(record)
     assert token not in text and token[6:] not in text
     assert f"/motie/{token[:6]}… (500)" in text and f"/nieuwsbrief/redactie/{token[:6]}…" in text
+
+
+def test_every_route_with_a_token_in_its_path_is_masked():
+    """A new link route must add its prefix to TOKEN_ROUTES; this finds one that did not."""
+    from raadsbode.log_masking import mask_tokens
+    from raadsbode.settings import Settings
+    from tests.test_route_guard import app_routes
+    from web.app import create_app
+
+    app = create_app(Settings(_env_file=None, environment="production", database_url="sqlite://",
+                              secret_key=STRONG_SECRET, public_base_url="https://raadsbode.test"))
+    token = secrets.token_urlsafe(24)
+    paths = {path for _, path in app_routes(app) if "{token}" in path or "{key}" in path}
+    assert len(paths) >= len(TOKEN_ROUTES)
+    for path in paths:
+        assert token not in mask_tokens(path.replace("{token}", token).replace("{key}", token)), path
