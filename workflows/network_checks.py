@@ -5,14 +5,15 @@ from models.network_messages import NetworkSignupInput
 from raadsbode.header_text import header_text_problem
 
 LABELS = (("name", "Uw naam"), ("email", "Uw e-mailadres"), ("organisation", "Uw organisatie"))
+MAX_LENGTHS = {"name": 200, "email": 254, "organisation": 200}  # as the form's own checks
 
 
 def check_signup(inp: NetworkSignupInput) -> None:
-    """The name, address and organisation go into the confirmation's headers (To) and the lists staff mail
-    from, so the header rule holds here too, whoever calls the update."""
+    """The name and address go into the To header of every mail to this person, the organisation beside them
+    wherever sign-ups are listed; the header rule holds here for whoever calls the update, not only the form."""
     if not inp.name.strip() or "@" not in inp.email:
         raise ValueError("Vul uw naam en e-mailadres in.")
     for name, label in LABELS:
-        problem = header_text_problem(getattr(inp, name))
+        problem = header_text_problem(getattr(inp, name), MAX_LENGTHS[name])
         if problem:
             raise ValueError(f"{label} {problem}.")
