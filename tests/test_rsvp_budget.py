@@ -15,25 +15,31 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowUpdateFailedError
 
 from models import Attendance
 from models.meeting_messages import MeetingInput, RsvpInput, StatusQuery, SubmitAgenda
+from models.network_messages import NetworkSignupInput
 from models.types import utcnow
 from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
 from raadsbode.db import session_scope
 from raadsbode.agenda import draft_items
 from raadsbode.meetings import meeting_handle
-from tests.alv_support import links_in, make_association
+from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from tests.alv_support import links_in, make_association, text_of
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
 from tests.links_flow import (LINK, approve, email_of, start_flow, submit_standing_agenda, to_signoff,
                               wait_for_link)
 from tests.links_support import client_for, csrf_of
 from tests.meeting_support import wait_for_mail
+from tests.test_network_meeting import CANCEL_LINK
 from web.app import create_app
 from web.link_changes import Standing, gate
 from web.rate_limit import LinkChangeLimits
 from worker import build_worker
+from workflows.alv import AlvWorkflow
 from workflows.meeting import MeetingWorkflow
+from workflows.network_meeting import NetworkMeetingWorkflow
 
 ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the database plays no part here
 POSTS, AT_ONCE, BLOCK = 3000, 10, 50  # AT_ONCE: Temporal's updates in flight, so the old code's were all taken
@@ -45,8 +51,8 @@ def _answer(i: int) -> str:
 
 
 def _accepted_updates(history) -> Counter:  # noqa: ANN001
-    return Counter(e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id.split("-")[0]
-                   for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+    """Updates accepted by the run, by the first word of their id (rsvp, registration, token, ...)."""
+    return Counter(update_id.split("-")[0] for update_id in _update_ids(history))
 
 
 @ON_SQLITE
@@ -160,12 +166,16 @@ async def test_alv_registration_link_repeats_cost_no_update_and_changes_are_limi
     async with build_worker(client, settings), client_for(create_app(limited, client)) as web:
         await start_alv_workflow(client, settings, meeting_id, a.slug)
         path = await _registration_link(sink)
+        handle = alv_handle(client, meeting_id)
+        for _ in range(100):  # the mail is out a moment before the workflow notes it and takes registrations
+            if (await handle.query(AlvWorkflow.status, StatusQuery())).phase != "preparing":
+                break
+            await asyncio.sleep(0.1)
         csrf = csrf_of((await web.get(path)).text)
         post = lambda answer: web.post(path, data={"csrf": csrf, "response": answer})  # noqa: E731
         same = await asyncio.gather(*(post("attending") for _ in range(AT_ONCE)))  # one update, however many
         same += [await post("attending") for _ in range(20)]  # answered without one
         flips = [await post(answer) for answer in ("not_attending", "attending", "not_attending", "not_attending")]
-        handle = alv_handle(client, meeting_id)
         history = await handle.fetch_history()
         await handle.terminate("test done")
     assert {r.status_code for r in same} == {200} and all("U komt." in r.text for r in same)
@@ -185,3 +195,38 @@ async def _registration_link(sink) -> str:  # noqa: ANN001
             return found[0]
         await asyncio.sleep(0.1)
     raise AssertionError(f"no registration link in {[str(m.parsed()['Subject']) for m in sink.messages]}")
+
+
+@ON_SQLITE
+async def test_network_cancel_link_posted_again_and_again_cancels_once(temporal_env, settings, sink, session_factory_):
+    sessions, client = session_factory_, temporal_env.client
+    a = make_association(sessions, contacts_per_town=1, towns=["Almere"])
+    with session_scope(sessions) as s:
+        starts = utcnow().replace(microsecond=0) + timedelta(days=3)
+        meeting_id = create_network_meeting(s, association_id=a.association_id, title="Netwerk griffiers",
+                                            starts_at=starts, ends_at=starts + timedelta(hours=2), venue_id=a.venue_id,
+                                            capacity=3, policy={"announce_before": "4d"}).id
+    async with build_worker(client, settings), client_for(create_app(settings, client)) as web:
+        await start_network_workflow(client, settings, meeting_id, a.slug)
+        handle = network_handle(client, meeting_id)
+        for _ in range(100):  # until the announcement is out (sign-ups open)
+            try:
+                await handle.execute_update(NetworkMeetingWorkflow.register,
+                                            NetworkSignupInput("Anna de Vries", "anna@dronten.test"))
+                break
+            except WorkflowUpdateFailedError:
+                await asyncio.sleep(0.1)
+        confirmation, = await wait_for_mail(sink, "anna@dronten.test", "Aangemeld")
+        [path] = CANCEL_LINK.findall(text_of(confirmation))
+        csrf = csrf_of((await web.get(path)).text)
+        answers = await asyncio.gather(*(web.post(path, data={"csrf": csrf}) for _ in range(AT_ONCE)))
+        answers += [await web.post(path, data={"csrf": csrf}) for _ in range(20)]
+        history = await handle.fetch_history()
+        await handle.terminate("test done")
+    assert {r.status_code for r in answers} == {200} and all("U bent afgemeld" in r.text for r in answers)
+    assert len(_update_ids(history)) == 2  # the sign-up and one cancellation
+
+
+def _update_ids(history) -> list[str]:  # noqa: ANN001
+    return [e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+            for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]

@@ -1,7 +1,8 @@
 """Network meetings on the web: the public registration form `/openbaar/{slug}/netwerk/{id}` (anyone may
 register: name, email, organisation; when full they go on the waiting list) and the personal cancel link
 `/netwerk/afmelden/{token}` from the confirmation email. GET/HEAD only show; the POSTs go to the
-NetworkMeetingWorkflow's updates."""
+NetworkMeetingWorkflow's updates. The cancel link passes web/link_changes.py's gate (a cancelled sign-up is
+answered without an update; one update id per cancellation; a per-link limit)."""
 from __future__ import annotations
 
 import uuid
@@ -21,11 +22,12 @@ from raadsbode.tokens import TokenRefused, csrf_for, hash_token, look_up
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal
 from web.forms import field_text, header_field_error
 from web.link_actions import run_update
+from web.link_changes import Standing, gate
 from web.link_data import meeting_facts, meeting_id_of
 from web.link_security import post_allowed, render_page
 from web.link_views import refused
 from web.public_csrf import AGAIN, form_token, post_ok, with_cookie
-from web.rate_limit import client_ip, limits_of, too_many_text
+from web.rate_limit import client_ip, limits_of, link_limits_of, link_too_many_text, too_many_text
 from workflows.network_checks import LABELS as SIGNUP_LABELS
 from workflows.network_meeting import NetworkMeetingWorkflow
 
@@ -109,8 +111,8 @@ def _check(values: dict[str, str]) -> str:
     return next(filter(None, (header_field_error(values[name], label) for name, label in SIGNUP_LABELS)), "")
 
 
-def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup] | None:
-    """The link's meeting and sign-up, or None for every kind of unusable link (no oracle)."""
+def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup, int] | None:
+    """The link's meeting, sign-up and token id, or None for every kind of unusable link (no oracle)."""
     try:
         grant = look_up(session, raw, {CANCEL_PURPOSE})
     except TokenRefused:
@@ -120,7 +122,7 @@ def _signup_for(session: Session, raw: str) -> tuple[Meeting, NetworkSignup] | N
     signup = session.get(NetworkSignup, grant.version)
     if meeting is None or meeting.association_id != grant.association_id or signup is None or signup.meeting_id != meeting.id:
         return None
-    return meeting, signup
+    return meeting, signup, grant.token_id
 
 
 @router.get("/netwerk/afmelden/{token}", response_class=HTMLResponse)
@@ -128,7 +130,7 @@ def cancel_form(token: str, session: SessionDep, renderer: RendererDep, settings
     found = _signup_for(session, token)
     if found is None:
         return _refused(renderer)
-    meeting, signup = found
+    meeting, signup, _ = found
     return render_page(renderer, "network_cancel.html.j2", meeting=meeting_facts(session, meeting), signup_name=signup.name,
                        cancelled=signup.status == SignupStatus.cancelled,
                        csrf=csrf_for(settings.secret_key, hash_token(token)))
@@ -140,15 +142,24 @@ async def cancel_submit(token: str, request: Request, session: SessionDep, rende
     found = _signup_for(session, token)
     if found is None:
         return _refused(renderer)
-    meeting, signup = found
+    meeting, signup, token_id = found
     facts = meeting_facts(session, meeting)
     form = await request.form()
     if not post_allowed(request, settings, hash_token(token), field_text(form, "csrf", 200)):
         return render_page(renderer, "link_message.html.j2", 403, meeting=facts, heading="Niet gelukt",
                            text="Open de link uit uw e-mail opnieuw en probeer het nog eens.")
+    # A sign-up made again after a cancellation gets a new created_at: its cancellation is a new update.
+    verdict = gate(link_limits_of(request), "signup-cancel", token_id, SignupStatus.cancelled.value,
+                   Standing(str(signup.status), signup.created_at))
+    if verdict.unchanged:
+        return render_page(renderer, "link_message.html.j2", meeting=facts, heading="U bent afgemeld",
+                           text="U was al afgemeld.")
+    if verdict.wait_minutes:
+        return render_page(renderer, "link_message.html.j2", 429, meeting=facts, heading="Niet gelukt",
+                           text=link_too_many_text(verdict.wait_minutes))
     client = await get_temporal(request)
     result, refusal = await run_update(network_handle(client, meeting.id).execute_update(
-        NetworkMeetingWorkflow.cancel_signup, NetworkCancelSignup(signup.id)))
+        NetworkMeetingWorkflow.cancel_signup, NetworkCancelSignup(signup.id), id=verdict.update_id))
     if refusal:
         return render_page(renderer, "link_message.html.j2", 409, meeting=facts, heading="Niet gelukt", text=refusal)
     return render_page(renderer, "link_message.html.j2", meeting=facts, heading="U bent afgemeld",

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.step_loop import StepLoop
 
 
+# Sign-ups and cancellations wake the run loop for continue-as-new (StepLoop._wake_for_new_run).
 WAKE_FOR_NEW_RUN_PATCH = "network-signups-wake-for-continue-as-new"
 
 
@@ -96,7 +97,7 @@ class NetworkMeetingWorkflow(StepLoop):
             if result.changed:
                 await self._send(NetworkActivities.send_signup_mail,
                                  SignupMail(self._mid, result.signup_id, result.status))
-            self._wake_when_history_is_long()
+            self._wake_for_new_run(WAKE_FOR_NEW_RUN_PATCH)
             return result
 
     @register.validator
@@ -112,7 +113,7 @@ class NetworkMeetingWorkflow(StepLoop):
             if result.promoted_id:
                 await self._send(NetworkActivities.send_signup_mail,
                                  SignupMail(self._mid, result.promoted_id, "promoted"))
-            self._wake_when_history_is_long()
+            self._wake_for_new_run(WAKE_FOR_NEW_RUN_PATCH)
             return result
 
     @cancel_signup.validator
@@ -127,12 +128,6 @@ class NetworkMeetingWorkflow(StepLoop):
             raise ValueError("Aanmelden voor deze bijeenkomst kan nog niet.")
         if now >= parse_time(self.s.starts_at_iso) - self.policy.registration_closes_before:
             raise ValueError("De aanmelding voor deze bijeenkomst is gesloten.")
-
-    def _wake_when_history_is_long(self) -> None:
-        """Sign-ups do not wake the run loop, so hundreds of them would grow one history until the next timer;
-        once the server suggests it, the loop wakes and continues as new (with the state and the facts)."""
-        if workflow.info().is_continue_as_new_suggested() and workflow.patched(WAKE_FOR_NEW_RUN_PATCH):
-            self._changed()
 
     def _count(self, result: NetworkSignupResult) -> None:
         self.s.registered, self.s.waiting = result.registered, result.waiting
