@@ -30,7 +30,8 @@ from tests.alv_support import links_in, make_association, text_of
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
 from tests.links_flow import (LINK, approve, email_of, start_flow, submit_standing_agenda, to_signoff,
                               wait_for_link)
-from tests.links_support import client_for, csrf_of
+from tests.links_support import client_for, csrf_of, form_fields, issue
+from tests.links_support import make_board as make_links_board
 from tests.meeting_support import wait_for_mail
 from tests.test_network_meeting import CANCEL_LINK
 from web.app import create_app
@@ -230,3 +231,21 @@ async def test_network_cancel_link_posted_again_and_again_cancels_once(temporal_
 def _update_ids(history) -> list[str]:  # noqa: ANN001
     return [e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
             for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]
+
+
+@ON_SQLITE
+async def test_draft_links_count_their_submissions_against_the_link_limit(settings, temporal_env, session_factory_):
+    """Each agenda version is mailed to the signers, so a draft link's submissions are limited too (no workflow
+    runs here: a submission within the limit reaches Temporal and is refused, one over it does not get there)."""
+    board = make_links_board(session_factory_)
+    raw = issue(session_factory_, board, "agenda-draft", "secretary")
+    app = create_app(settings.model_copy(update={"link_changes_per_token": 2}), temporal_env.client)
+    async with client_for(app) as web:
+        form = form_fields((await web.get(f"/l/{raw}")).text) | {"action": "submit", "title_1": "Begroting"}
+        first = await web.post(f"/l/{raw}", data=form)
+        again = await web.post(f"/l/{raw}", data=form)  # the same form (submission id) again: not counted
+        second = await web.post(f"/l/{raw}", data=form | {"submission_id": "a" * 32})
+        third = await web.post(f"/l/{raw}", data=form | {"submission_id": "b" * 32})
+    assert [r.status_code for r in (first, again, second)] == [409, 409, 409]
+    assert third.status_code == 429 and "niets gewijzigd" in third.text
+    assert 'value="Begroting"' in third.text  # what was typed is kept
