@@ -1,5 +1,9 @@
-"""The meeting workflow's own state: plain data, so continue-as-new can carry it to the next run."""
-from __future__ import annotations
+"""The meeting workflow's own state: plain data, so continue-as-new can carry it to the next run.
+
+No `from __future__ import annotations` here: the payload converter reads these classes' type hints inside the
+workflow sandbox, where this module need not be importable by name (a workflow that imports only
+models/network_messages.py); as strings they failed to resolve there, and a run carrying a PendingNotice
+could not start."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
