@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from activities.render import Renderer, make_renderer
+from raadsbode.mail.render import Renderer, make_renderer
 from raadsbode.db import SessionFactory, make_engine, session_factory
 from raadsbode.settings import Settings
 

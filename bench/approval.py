@@ -32,10 +32,10 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 from bench.approval_setup import drive_to_signoff, start_waiting_meetings, wait_until_waiting
 from bench.http_client import Connection
 from raadsbode.db import make_engine, migrate, session_factory
-from raadsbode.demo import seed_demo
+from raadsbode.dev.demo import seed_demo
 from raadsbode.settings import Settings
-from raadsbode.sink import start_sink
-from raadsbode.temporal_dev import TemporalDevServer
+from raadsbode.dev.sink import start_sink
+from raadsbode.dev.temporal_server import TemporalDevServer
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

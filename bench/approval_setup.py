@@ -10,18 +10,18 @@ from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 
-from models import ActionToken, Membership, MemberRole, Person, Venue
-from models.meeting_messages import SubmitAgenda
-from models.types import utcnow
-from raadsbode.agenda import standing_items
-from raadsbode.associations import body_of_kind, get_association_by_slug
+from models.tables import ActionToken, Membership, MemberRole, Person, Venue
+from models.messages.meeting import SubmitAgenda
+from models.tables.types import utcnow
+from raadsbode.services.meeting.agenda import standing_items
+from raadsbode.store.associations import body_of_kind, get_association_by_slug
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.demo import DEMO_SLUG
-from raadsbode.meetings import create_meeting, meeting_handle, start_meeting_workflow
+from raadsbode.dev.demo import DEMO_SLUG
+from raadsbode.services.meeting.actions import create_meeting, meeting_handle, start_meeting_workflow
 from raadsbode.settings import Settings
-from raadsbode.tokens import hash_token
-from models.org import BodyKind
-from workflows.meeting import MeetingWorkflow
+from raadsbode.store.tokens import hash_token
+from models.tables.org import BodyKind
+from workflows.meeting.workflow import MeetingWorkflow
 
 LINK = re.compile(r"/l/([A-Za-z0-9_-]{20,})")
 SIGNOFF_POLICY = {"agenda_request_before": "60d", "convocation_before": "7d"}

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from bench.newsletter_parts import DiscardSink, ProcStats, baseline
 from bench.newsletter_setup import approve_when_proofed, issue_copies, make_subscribers, run_lengths, watch
-from models.newsletter_messages import NewsletterPolicy
-from raadsbode import newsletter_control as control
-from raadsbode.temporal_dev import TemporalDevServer
+from models.messages.newsletter import NewsletterPolicy
+from raadsbode.services.newsletter import control
+from raadsbode.dev.temporal_server import TemporalDevServer
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,18 +10,18 @@ from sqlalchemy import insert, select
 from temporalio.client import Client, WorkflowHandle
 
 from activities.deps import Deps
-from activities.newsletter_mail import issue_email
-from activities.newsletter_mime import IssueTemplate, Recipient
-from activities.render import make_renderer
-from models.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
-from models.newsletter_messages import Decision
-from models.types import utcnow
-from raadsbode.associations import create_association
+from activities.newsletter.mail import issue_email
+from activities.newsletter.mime import IssueTemplate, Recipient
+from raadsbode.mail.render import make_renderer
+from models.tables.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
+from models.messages.newsletter import Decision
+from models.tables.types import utcnow
+from raadsbode.store.associations import create_association
 from raadsbode.db import make_engine, migrate, session_factory, session_scope
-from raadsbode.newsletter_content import add_post
+from raadsbode.services.newsletter.content import add_post
 from raadsbode.settings import Settings
-from raadsbode.subscribers import unsubscribe_key
-from workflows.newsletter import NewsletterWorkflow
+from raadsbode.services.newsletter.subscribers import unsubscribe_key
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 CHUNK = 5000
 SUMMARY = ("De zes Flevolandse gemeenten werken samen aan wonen, werk en bereikbaarheid. In deze bijdrage "

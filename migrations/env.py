@@ -5,7 +5,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers every table on the metadata)
+import models.tables  # noqa: F401  (registers every table on the metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -1,4 +1,4 @@
-"""Every workflow class and activity object the worker registers. Add new ones here only."""
+"""Every workflow class and activity object the worker registers, one line per feature. Add new ones here only."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,20 +7,40 @@ from activities.deps import Deps
 
 
 def workflows() -> list[type]:
-    from workflows.meeting import MeetingWorkflow
-    from workflows.newsletter import NewsletterKickoffWorkflow, NewsletterWorkflow
+    from workflows.alv.cycle import AlvCycleWorkflow
+    from workflows.alv.workflow import AlvWorkflow
+    from workflows.inbox import InboxWorkflow
+    from workflows.meeting.workflow import MeetingWorkflow
+    from workflows.network.workflow import NetworkMeetingWorkflow
+    from workflows.newsletter.workflow import NewsletterKickoffWorkflow, NewsletterWorkflow
 
-    from raadsbode.alv_registry import alv_workflows
+    return [
+        MeetingWorkflow,
+        AlvWorkflow, AlvCycleWorkflow,
+        NetworkMeetingWorkflow,
+        NewsletterWorkflow, NewsletterKickoffWorkflow,
+        InboxWorkflow,
+    ]
 
-    return [MeetingWorkflow, NewsletterWorkflow, NewsletterKickoffWorkflow, *alv_workflows()]
+
+def activity_objects(deps: Deps) -> list[object]:
+    from activities.alv.activities import AlvActivities
+    from activities.alv.cycle import AlvCycleActivities
+    from activities.inbox.activities import InboxActivities
+    from activities.meeting.activities import MeetingActivities
+    from activities.network.activities import NetworkActivities
+    from activities.newsletter.activities import NewsletterActivities
+    from activities.send_email import MailActivities
+
+    return [
+        MailActivities(deps),
+        MeetingActivities(deps),
+        AlvActivities(deps), AlvCycleActivities(deps),
+        NetworkActivities(deps),
+        NewsletterActivities(deps),
+        InboxActivities(deps),
+    ]
 
 
 def activities(deps: Deps) -> list[Callable]:
-    from activities.mail_activities import MailActivities
-    from activities.meeting_activities import MeetingActivities
-    from activities.newsletter_activities import NewsletterActivities
-
-    from raadsbode.alv_registry import alv_activity_objects
-
-    objects = [MailActivities(deps), MeetingActivities(deps), NewsletterActivities(deps), *alv_activity_objects(deps)]
-    return [getattr(obj, name) for obj in objects for name in obj.ACTIVITY_NAMES]
+    return [getattr(obj, name) for obj in activity_objects(deps) for name in obj.ACTIVITY_NAMES]

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     inbox_maildir: Path | None = None
     inbox_poll_seconds: float = 60.0
     # authserv-ids of the receiving mail servers whose Authentication-Results the inbox believes about who sent a
-    # calendar reply (raadsbode/auth_results.py), e.g. the provider's mx.example.nl; comma-separated in the env.
+    # calendar reply (raadsbode/mail/auth_results.py), e.g. the provider's mx.example.nl; comma-separated in the env.
     trusted_authserv_id: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     @field_validator("trusted_authserv_id", mode="before")
@@ -73,10 +73,10 @@ class Settings(BaseSettings):
     # mail, SQL): more only adds GIL contention, which delays the workflow tasks a person's click waits on.
     worker_max_activities: int = Field(default=0, ge=0)
     # Confirmation emails the public forms (newsletter, network sign-up) send per client IP per 10 minutes, and
-    # per address per form per hour; counted in each web process's memory (web/rate_limit.py). 0 = no limit.
+    # per address per form per hour; counted in each web process's memory (web/common/rate_limit.py). 0 = no limit.
     public_form_mails_per_ip: int = Field(default=5, ge=0)
     public_form_mails_per_address: int = Field(default=3, ge=0)
-    # Changes (workflow updates) one personal link may make per 10 minutes, per web process (web/rate_limit.py);
+    # Changes (workflow updates) one personal link may make per 10 minutes, per web process (web/common/rate_limit.py);
     # a repeated answer that changes nothing is not counted. 0 = no limit.
     link_changes_per_token: int = Field(default=10, ge=0)
     temporal_port: int = 7233

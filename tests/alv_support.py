@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 
-from models import Body, BodyKind, Meeting, MeetingKind, Membership, MemberRole, Municipality, Person, Venue
-from models.alv import MeetingDetails
-from raadsbode.associations import create_association
+from models.tables import Body, BodyKind, Meeting, MeetingKind, Membership, MemberRole, Municipality, Person, Venue
+from models.tables.alv import MeetingDetails
+from raadsbode.store.associations import create_association
 from raadsbode.db import SessionFactory, session_scope
 from tests.conftest import unique_slug
 

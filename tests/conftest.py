@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from raadsbode.db import make_engine, migrate, session_factory
 from raadsbode.search_attributes import SEARCH_ATTRIBUTES
 from raadsbode.settings import Settings, get_settings
-from raadsbode.sink import start_sink
-from raadsbode.temporal_dev import DevStackError, temporal_binary
+from raadsbode.dev.sink import start_sink
+from raadsbode.dev.temporal_server import DevStackError, temporal_binary
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # Strong enough for raadsbode/start_guard.py, so the real `raadsbode worker`/`web` processes tests start accept it.

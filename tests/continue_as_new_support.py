@@ -1,6 +1,6 @@
 """A Temporal dev server that suggests continue-as-new early, and reading every run of a meeting's workflow.
 
-The meeting workflows continue as new when the server suggests it (workflows/step_loop.py); the server
+The meeting workflows continue as new when the server suggests it (workflows/common/step_loop.py); the server
 does so once a run's history holds `limit.historyCount.suggestContinueAsNew` events (4096 by default).
 With a low threshold every run continues as new at its first quiet moment after an update or a timer, so
 one meeting goes through many runs: each must carry the state, the pending decisions and the timers on.
@@ -21,12 +21,12 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from models import AuditEvent
+from models.tables import AuditEvent
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.search_attributes import SEARCH_ATTRIBUTES
-from raadsbode.staff import add_staff, start_session
-from raadsbode.temporal_dev import temporal_binary
-from web.auth import SESSION_COOKIE
+from raadsbode.store.staff import add_staff, start_session
+from raadsbode.dev.temporal_server import temporal_binary
+from web.common.auth import SESSION_COOKIE
 
 # A fresh run's history holds about 11 events when it first sleeps (start, a task, the load activity, a task,
 # a timer): just above, so a run never continues before it has loaded, and any update or timer after that tips it.

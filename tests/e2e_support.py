@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from models import Meeting, Membership, MemberRole, OutboundMessage, Person, Venue
+from models.tables import Meeting, Membership, MemberRole, OutboundMessage, Person, Venue
 from raadsbode.db import SessionFactory, session_scope
 from tests.workspace_support import Tenant, make_tenant
 

@@ -21,18 +21,18 @@ import typer
 from icalendar import Calendar
 from markupsafe import escape
 
-from activities.compose import build_message
-from activities.ical import CalendarEvent, build_calendar
-from models.messages import OutboundEmail
-from models.network_messages import NetworkSignupInput
-from models.org import normalise_email
-from raadsbode.associations import email_problem
-from raadsbode.cli_common import USAGE_ERROR, header_text
-from raadsbode.header_text import header_text_problem
+from raadsbode.mail.compose import build_message
+from raadsbode.mail.ical import CalendarEvent, build_calendar
+from models.messages.mail import OutboundEmail
+from models.messages.network import NetworkSignupInput
+from models.tables.org import normalise_email
+from raadsbode.store.associations import email_problem
+from raadsbode.cli.common import USAGE_ERROR, header_text
+from raadsbode.domain.header_text import header_text_problem
 from raadsbode.settings import Settings
-from raadsbode.subscribers import SubscriberError, check_name_and_email
-from web.forms import header_field_error
-from workflows.network_checks import check_signup
+from raadsbode.services.newsletter.subscribers import SubscriberError, check_name_and_email
+from web.common.forms import header_field_error
+from workflows.network.checks import check_signup
 
 
 class Outcome(StrEnum):

@@ -10,10 +10,10 @@ from datetime import timedelta
 import httpx
 from sqlmodel import select
 
-from models import ActionToken, Meeting, Person
+from models.tables import ActionToken, Meeting, Person
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.meetings import meeting_handle, start_meeting_workflow
-from raadsbode.tokens import hash_token
+from raadsbode.services.meeting.actions import meeting_handle, start_meeting_workflow
+from raadsbode.store.tokens import hash_token
 from tests.links_support import Board, csrf_of, form_fields, make_board
 
 LINK = re.compile(r"/l/([A-Za-z0-9_-]{20,})")
@@ -85,7 +85,7 @@ async def approve(web: httpx.AsyncClient, raw: str) -> httpx.Response:
 
 async def wait_filed(sessions: SessionFactory, raw: str, timeout: float = 15) -> None:
     """Until the workflow has filed the decision made with this link (token claimed, audit event written):
-    the update answers first, the run loop files it a moment later (workflows/signoff.py)."""
+    the update answers first, the run loop files it a moment later (workflows/common/signoff.py)."""
     for _ in range(int(timeout / 0.05)):
         with sessions() as s:
             if s.exec(select(ActionToken.used_at).where(ActionToken.token_hash == hash_token(raw))).one() is not None:

@@ -12,11 +12,11 @@ import httpx
 from sqlalchemy import func
 from sqlmodel import select
 
-from models import (ActionToken, AgendaItem, AgendaVersion, Association, Attendance, AuditEvent, Body, BodyKind,
+from models.tables import (ActionToken, AgendaItem, AgendaVersion, Association, Attendance, AuditEvent, Body, BodyKind,
                     Meeting, MeetingKind, Membership, MemberRole, Minutes, OutboundMessage, Person, Venue)
-from models.types import utcnow
+from models.tables.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.tokens import issue_token
+from raadsbode.store.tokens import issue_token
 from tests.conftest import unique_slug
 
 ROLES = [("Mw. A. Voorzitter", MemberRole.chair), ("Dhr. B. Vice", MemberRole.deputy_chair),

@@ -12,10 +12,10 @@ import httpx
 from icalendar import Calendar
 from sqlmodel import select
 
-from models.meetings import Meeting
-from models.org import Association, Body, BodyKind, Membership, MemberRole, Person, Venue
+from models.tables.meetings import Meeting
+from models.tables.org import Association, Body, BodyKind, Membership, MemberRole, Person, Venue
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.meetings import create_meeting, start_meeting_workflow
+from raadsbode.services.meeting.actions import create_meeting, start_meeting_workflow
 from tests.conftest import unique_slug
 
 LINK = re.compile(r"http://raadsbode\.test/l/[A-Za-z0-9_\-]+")

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from models.newsletter import Subscriber, SubscriberStatus
-from models.newsletter_messages import NewsletterPolicy, Progress
-from models.types import utcnow
-from raadsbode.associations import create_association
+from models.tables.newsletter import Subscriber, SubscriberStatus
+from models.messages.newsletter import NewsletterPolicy, Progress
+from models.tables.types import utcnow
+from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
 from tests.conftest import unique_slug
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 FAST = NewsletterPolicy(batch_size=100, parallel_batches=2, connections=2, heartbeat_timeout=3,
                         temp_retry_window=6, temp_retry_delay=1, batch_timeout=120)

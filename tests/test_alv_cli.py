@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from models.alv import MeetingDetails
-from models.meeting_messages import CancelMeeting
-from models.meetings import Meeting
-from models.types import utcnow
-from raadsbode.alv import alv_handle
-from raadsbode.alv_policy import EXTRA_ALV
+from models.tables.alv import MeetingDetails
+from models.messages.meeting import CancelMeeting
+from models.tables.meetings import Meeting
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle
+from raadsbode.domain.alv_policy import EXTRA_ALV
 from raadsbode.db import session_scope
 from tests.alv_support import make_association, text_of
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 
 def _local(delta: timedelta) -> str:

@@ -16,27 +16,27 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Replayer
 
-from models.alv_messages import DecisionEntry, SubmitDecisions
-from models.inbox_messages import InboxInput
-from models.meeting_messages import SubmitAgenda
-from models.meetings import Attendance, Meeting
-from models.alv import InboundMessage, PlanningEntry
-from models.types import utcnow
-from raadsbode.agenda import standing_items
-from raadsbode.alv import alv_handle
-from raadsbode.alv_cycle import cycle_handle, trigger_cycle, upsert_cycle_schedule
-from raadsbode.alv_planning import add_planning_entry
-from raadsbode.alv_motions import draft_alv_agenda, motion_views, set_motion_status
+from models.messages.alv import DecisionEntry, SubmitDecisions
+from models.messages.inbox import InboxInput
+from models.messages.meeting import SubmitAgenda
+from models.tables.meetings import Attendance, Meeting
+from models.tables.alv import InboundMessage, PlanningEntry
+from models.tables.types import utcnow
+from raadsbode.services.meeting.agenda import standing_items
+from raadsbode.services.alv.actions import alv_handle
+from raadsbode.services.alv.cycle import cycle_handle, trigger_cycle, upsert_cycle_schedule
+from raadsbode.services.alv.planning import add_planning_entry
+from raadsbode.services.alv.motions import draft_alv_agenda, motion_views, set_motion_status
 from raadsbode.db import session_scope
-from raadsbode.staff import add_staff, start_session
+from raadsbode.store.staff import add_staff, start_session
 from sqlmodel import select
 from tests.alv_support import calendars_in, links_in, make_association, text_of
 from tests.itip_samples import gmail_reply, outlook_reply
 from tests.links_support import client_for, csrf_of
 from web.app import create_app
-from web.auth import SESSION_COOKIE
+from web.common.auth import SESSION_COOKIE
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 from workflows.inbox import InboxWorkflow
 
 HISTORY = Path(__file__).parent / "histories" / "alv_cycle_v2.json"

@@ -11,21 +11,21 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from models.alv import PlanningEntry
-from models.alv_messages import AlvCycleResult
-from models.meeting_messages import CancelMeeting
-from models.meetings import Meeting
-from models.types import utcnow
-from raadsbode.alv import alv_handle
-from raadsbode.alv_cycle import cycle_handle
-from raadsbode.alv_planning import add_planning_entry, default_alv_start, plan_next_alv
+from models.tables.alv import PlanningEntry
+from models.messages.alv import AlvCycleResult
+from models.messages.meeting import CancelMeeting
+from models.tables.meetings import Meeting
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle
+from raadsbode.services.alv.cycle import cycle_handle
+from raadsbode.services.alv.planning import add_planning_entry, default_alv_start, plan_next_alv
 from raadsbode.cli import app
 from raadsbode.db import session_scope
 from raadsbode.settings import get_settings
 from tests.alv_support import make_association
 from worker import build_worker
-from workflows.alv import AlvWorkflow
-from workflows.alv_cycle import AlvCycleWorkflow
+from workflows.alv.workflow import AlvWorkflow
+from workflows.alv.cycle import AlvCycleWorkflow
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

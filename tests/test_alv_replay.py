@@ -12,7 +12,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("alv_cycle*.json"))
 

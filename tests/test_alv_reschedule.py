@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from models import ActionToken, Meeting
-from models.meeting_messages import CancelMeeting, Reschedule
-from models.types import utcnow
-from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
+from models.tables import ActionToken, Meeting
+from models.messages.meeting import CancelMeeting, Reschedule
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle, create_alv, start_alv_workflow
 from raadsbode.db import session_scope
 from tests.alv_support import make_association, text_of
 from tests.e2e_support import page_with
@@ -19,7 +19,7 @@ from tests.meeting_support import calendar_of
 from tests.test_ws_alv_actions import secretary_client
 from web.app import create_app
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 
 async def _mails(sink, subject_start: str, count: int) -> list:

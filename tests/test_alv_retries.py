@@ -8,12 +8,12 @@ import pytest
 from sqlmodel import func, select
 from temporalio.testing import ActivityEnvironment
 
-from activities.alv_activities import AlvActivities
+from activities.alv.activities import AlvActivities
 from activities.deps import Deps
-from models.alv import AlvDecision
-from models.alv_messages import AlvNotice, DecisionEntry, StoreDecisions, SubmitDecisions
-from models.ledger import ActionToken
-from models.types import utcnow
+from models.tables.alv import AlvDecision
+from models.messages.alv import AlvNotice, DecisionEntry, StoreDecisions, SubmitDecisions
+from models.tables.ledger import ActionToken
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
 from tests.alv_support import add_public_meeting, make_association
 

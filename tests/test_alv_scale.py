@@ -7,13 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from models.meeting_messages import CancelMeeting
-from models.types import utcnow
-from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
+from models.messages.meeting import CancelMeeting
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle, create_alv, start_alv_workflow
 from raadsbode.db import session_scope
 from tests.alv_support import make_association
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -1,4 +1,4 @@
-"""Every audit action the code writes has a Dutch label (web/audit_labels.py): the dashboard and a meeting's
+"""Every audit action the code writes has a Dutch label (web/common/audit_labels.py): the dashboard and a meeting's
 timeline never show a raw "venue-deleted". Literal actions are found in the source; the few built at run time
 are listed here with every value they can take."""
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from models.alv import MotionKind, MotionStatus
-from models.meetings import MeetingStatus
-from raadsbode.alv_motions import motion_action
-from web.audit_labels import ACTION_LABELS, audit_action_label, audit_detail
+from models.tables.alv import MotionKind, MotionStatus
+from models.tables.meetings import MeetingStatus
+from raadsbode.services.alv.motions import motion_action
+from web.common.audit_labels import ACTION_LABELS, audit_action_label, audit_detail
 
 ROOT = Path(__file__).resolve().parent.parent
 CALL = re.compile(r"\b(?:_?audit\(|AuditEvent\()")
@@ -43,7 +43,7 @@ def test_every_audit_action_has_a_dutch_label():
     literal = _literal_actions()
     assert {"venue-deleted", "agenda-submitted", "staff-signin", "committee-added", "rsvp"} <= literal  # the scan works
     missing = sorted(a for a in literal | _built_actions() if a not in ACTION_LABELS)
-    assert missing == [], f"add a Dutch label to web/audit_labels.py ACTION_LABELS for: {missing}"
+    assert missing == [], f"add a Dutch label to web/common/audit_labels.py ACTION_LABELS for: {missing}"
 
 
 def test_labels_and_details_read_as_dutch():

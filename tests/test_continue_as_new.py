@@ -1,4 +1,4 @@
-"""The board's workflow continues as new (workflows/step_loop.py) and carries on as if nothing happened.
+"""The board's workflow continues as new (workflows/common/step_loop.py) and carries on as if nothing happened.
 
 A dev server of this module's own suggests continue-as-new after a few events (tests/continue_as_new_support.py),
 so the meeting below goes through many runs: with a sign-off decision answered but not yet filed (its quiet
@@ -15,16 +15,16 @@ from datetime import timedelta
 
 import pytest
 
-from models.meeting_messages import CancelMeeting, MeetingInput, StatusQuery, SubmitAgenda
-from raadsbode.agenda import draft_items
-from raadsbode.meetings import meeting_handle
+from models.messages.meeting import CancelMeeting, MeetingInput, StatusQuery, SubmitAgenda
+from raadsbode.services.meeting.agenda import draft_items
+from raadsbode.services.meeting.actions import meeting_handle
 from raadsbode.search_attributes import MEETING_ID
 from tests.continue_as_new_support import (StatusWatch, eager_env,  # noqa: F401 - eager_env: fixture
                                            audit_actions, current_input, mails, replay_runs, runs_of, staff_client)
 from tests.meeting_support import click, link_in, make_board, new_meeting, wait_for_mail
 from web.app import create_app
 from worker import build_worker
-from workflows.meeting import MeetingWorkflow
+from workflows.meeting.workflow import MeetingWorkflow
 
 POLICY = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy_may_sign_after": "1h",
           "convocation_before": "11s", "attendance_overview_before": "5s", "reminder_before": "3s",
@@ -134,7 +134,7 @@ async def test_cancel_reaches_a_continued_run_and_a_pending_decision_is_still_fi
         page = (await web.get(f"/werkruimte/vergaderingen/{meeting_id}")).text
     assert result.final_phase == "cancelled" and "geannuleerd" in page
     # The decision was carried, unfiled, into the run that took the cancellation: it was filed before the
-    # cancellation revoked its link (workflows/meeting_base.py, _before_cancel), once: audit event and confirmation.
+    # cancellation revoked its link (workflows/common/meeting_base.py, _before_cancel), once: audit event and confirmation.
     assert runs.activities["record_decision"] == 1 and runs.activities["cancel_meeting"] == 1
     assert audit_actions(sessions, board.association_id)["agenda-signoff:approve"] == 1
     assert mails(sink, board.chair.email, AGENDA_SIGNED) == 1

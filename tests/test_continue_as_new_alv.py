@@ -1,4 +1,4 @@
-"""The ALV's workflow continues as new (workflows/step_loop.py) and carries on as if nothing happened: like the
+"""The ALV's workflow continues as new (workflows/common/step_loop.py) and carries on as if nothing happened: like the
 board's in tests/test_continue_as_new.py, on a dev server of this module's own that suggests continue-as-new
 after a few events. Save the date, the agenda signed by chair and secretary at once (a decision carried unfiled
 into the next run), the convocation, registrations, the reminder to those who did not answer, the attendance list,
@@ -10,19 +10,19 @@ from datetime import timedelta
 
 import pytest
 
-from models.alv_messages import AlvInput, DecisionEntry, SubmitDecisions
-from models.meeting_messages import StatusQuery, SubmitAgenda
-from models.types import utcnow
-from raadsbode.agenda import standing_items
-from raadsbode.alv import alv_handle, start_alv_workflow
-from raadsbode.alv_motions import draft_alv_agenda
+from models.messages.alv import AlvInput, DecisionEntry, SubmitDecisions
+from models.messages.meeting import StatusQuery, SubmitAgenda
+from models.tables.types import utcnow
+from raadsbode.services.meeting.agenda import standing_items
+from raadsbode.services.alv.actions import alv_handle, start_alv_workflow
+from raadsbode.services.alv.motions import draft_alv_agenda
 from tests.alv_support import add_public_meeting, links_in, make_association
 from tests.continue_as_new_support import (StatusWatch, eager_env,  # noqa: F401 - eager_env: fixture
                                            audit_actions, mails, replay_runs, runs_of, staff_client)
 from tests.test_alv_cycle import first_mail, post_form, wait_for
 from web.app import create_app
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 START_IN = 26  # seconds
 POLICY = {"save_the_date_before": "26s", "motions_close_before": "22s", "convocation_before": "14s",

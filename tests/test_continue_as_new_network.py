@@ -9,15 +9,15 @@ from datetime import timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from models.meeting_messages import CancelMeeting
-from models.network_messages import NetworkInput, NetworkSignupInput
-from models.types import utcnow
+from models.messages.meeting import CancelMeeting
+from models.messages.network import NetworkInput, NetworkSignupInput
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
-from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import make_association
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
 from worker import build_worker
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

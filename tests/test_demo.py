@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from models.org import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue
-from raadsbode.associations import AssociationError, UnknownAssociation, create_association, get_association_by_slug
+from models.tables.org import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue
+from raadsbode.store.associations import AssociationError, UnknownAssociation, create_association, get_association_by_slug
 from raadsbode.db import make_engine, session_factory, session_scope
-from raadsbode.demo import DEMO_SLUG, seed_demo
-from raadsbode.gemeenten import reference_names
+from raadsbode.dev.demo import DEMO_SLUG, seed_demo
+from raadsbode.domain.gemeenten import reference_names
 from raadsbode.settings import get_settings
 from tests.conftest import unique_slug
 
@@ -122,7 +122,7 @@ def test_commands_ask_for_migrate_instead_of_migrating(tmp_path, monkeypatch):
 
 
 def test_dev_stack_database_gets_the_demo_once_and_only_when_asked(tmp_path):
-    from raadsbode.dev_data import prepare_database
+    from raadsbode.dev.data import prepare_database
     from raadsbode.settings import Settings
 
     def slugs(url: str) -> list[str]:

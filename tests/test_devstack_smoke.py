@@ -15,10 +15,10 @@ import httpx
 import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from models.meeting_messages import MeetingInput
+from models.messages.meeting import MeetingInput
 from tests.conftest import TEST_SECRET_KEY, free_port
 from workflows.inbox import INBOX_WORKFLOW_ID
-from workflows.meeting import MeetingWorkflow
+from workflows.meeting.workflow import MeetingWorkflow
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0

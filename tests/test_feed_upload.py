@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from models.newsletter import BlogPost
+from models.tables.newsletter import BlogPost
 from raadsbode.cli import app as cli_app
-from raadsbode.feed_reader import MAX_FEED_BYTES
+from raadsbode.services.newsletter.feed_reader import MAX_FEED_BYTES
 from raadsbode.settings import get_settings
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app

@@ -1,5 +1,5 @@
 """A sign-off decision is answered at once and filed (token, audit event, confirmation) after a quiet period,
-or sooner when another step comes due; a meeting never ends with a decision unfiled (workflows/signoff.py)."""
+or sooner when another step comes due; a meeting never ends with a decision unfiled (workflows/common/signoff.py)."""
 from __future__ import annotations
 
 import time
@@ -7,18 +7,18 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import select
 
-from models import ActionToken, AuditEvent
-from models.meeting_messages import SubmitAgenda
-from models.meeting_state import PendingDecision
-from raadsbode.agenda import standing_items
-from raadsbode.meetings import meeting_handle
-from raadsbode.tokens import hash_token
+from models.tables import ActionToken, AuditEvent
+from models.messages.meeting import SubmitAgenda
+from models.messages.meeting_state import PendingDecision
+from raadsbode.services.meeting.agenda import standing_items
+from raadsbode.services.meeting.actions import meeting_handle
+from raadsbode.store.tokens import hash_token
 from tests.links_flow import FAST_POLICY, approve, start_flow, to_signoff, wait_filed
 from tests.meeting_support import wait_for_mail
 from tests.links_support import client_for
 from tests.test_links import app, running  # noqa: F401 - fixtures
-from workflows.meeting import MeetingWorkflow
-from workflows.meeting_schedule import AT_ONCE, with_filing
+from workflows.meeting.workflow import MeetingWorkflow
+from workflows.meeting.schedule import AT_ONCE, with_filing
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
 QUIET = timedelta(seconds=2)

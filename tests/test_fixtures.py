@@ -1,7 +1,7 @@
 """The real parts come up: Temporal dev server, SMTP sink, migrated database."""
 from sqlmodel import select
 
-from models import Association
+from models.tables import Association
 from tests.conftest import unique_slug
 
 

@@ -1,6 +1,6 @@
 """The composer's header guard (issue 10): every value written into a header passes the header-text rule
-(raadsbode/header_text.py) in activities/compose.checked_header_value, and every built message is parsed
-back (activities/mail_verify.py) and refused unless it is exactly the message meant. A refusal sends
+(raadsbode/domain/header_text.py) in activities/compose.checked_header_value, and every built message is parsed
+back (raadsbode/mail/verify.py) and refused unless it is exactly the message meant. A refusal sends
 nothing, is on the ledger as failed_permanent and in the audit trail, over real SMTP and a real database."""
 from __future__ import annotations
 
@@ -16,25 +16,25 @@ from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-import activities.compose as compose
-import activities.newsletter_mime as newsletter_mime
-from activities.compose import build_message
+import raadsbode.mail.compose as compose
+import activities.newsletter.mime as newsletter_mime
+from raadsbode.mail.compose import build_message
 from activities.deps import Deps
-from activities.mail_activities import MailActivities
-from activities.mail_errors import BuiltMessageMismatch, HeaderInjectionError
-from activities.mail_verify import BASE_HEADERS, Intended, verify_built
-from activities.mailer import Mailer
-from activities.newsletter_activities import NewsletterActivities
-from activities.newsletter_ledger import NewsletterLedger
-from activities.newsletter_mime import IssueTemplate, Recipient
-from activities.newsletter_pacing import Watermark
-from activities.newsletter_send import BatchSender
-from activities.render import make_renderer
-from models.ledger import AuditEvent, SendStatus
-from models.newsletter import IssueStatus, NewsletterIssue, Subscriber
-from models.newsletter_messages import BatchInput, BatchResult
+from activities.send_email import MailActivities
+from raadsbode.mail.errors import BuiltMessageMismatch, HeaderInjectionError
+from raadsbode.mail.verify import BASE_HEADERS, Intended, verify_built
+from raadsbode.mail.mailer import Mailer
+from activities.newsletter.activities import NewsletterActivities
+from activities.newsletter.ledger import NewsletterLedger
+from activities.newsletter.mime import IssueTemplate, Recipient
+from activities.newsletter.pacing import Watermark
+from activities.newsletter.send import BatchSender
+from raadsbode.mail.render import make_renderer
+from models.tables.ledger import AuditEvent, SendStatus
+from models.tables.newsletter import IssueStatus, NewsletterIssue, Subscriber
+from models.messages.newsletter import BatchInput, BatchResult
 from raadsbode.db import session_scope
-from raadsbode.header_text import header_text_problem
+from raadsbode.domain.header_text import header_text_problem
 from raadsbode.settings import Settings
 from tests.newsletter_support import make_tenant
 from tests.test_mail_ledger import ledger_row, make_out
@@ -171,7 +171,7 @@ def _audit(sessions, subject_ref: str) -> list[AuditEvent]:
 async def test_a_refused_message_sends_nothing_is_on_record_and_audited_once(settings, session_factory_, sink, caplog):
     mailer = Mailer(settings, session_factory_)
     out = make_out(recipient_name=PAYLOAD, association_id=None)
-    with caplog.at_level(logging.WARNING, logger="activities.mailer"), pytest.raises(HeaderInjectionError):
+    with caplog.at_level(logging.WARNING, logger="raadsbode.mail.mailer"), pytest.raises(HeaderInjectionError):
         await mailer.deliver(out)
     row = ledger_row(session_factory_, out.business_key)
     assert row.status == SendStatus.failed_permanent and row.smtp_reply.startswith("refused: recipient_name")

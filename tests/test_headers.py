@@ -8,11 +8,11 @@ import re
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from activities.compose import HeaderInjectionError, build_message, checked_header_value, message_id_for
+from raadsbode.mail.compose import HeaderInjectionError, build_message, checked_header_value, message_id_for
 from activities.deps import Deps
-from activities.mail_activities import MailActivities
-from activities.mailer import Mailer
-from activities.render import make_renderer
+from activities.send_email import MailActivities
+from raadsbode.mail.mailer import Mailer
+from raadsbode.mail.render import make_renderer
 from raadsbode.settings import Settings
 from tests.test_mail_ledger import ledger_row, make_out
 

@@ -23,26 +23,26 @@ import typer
 from markupsafe import escape
 from sqlmodel import select
 
-from models import Meeting
-from models.meeting_messages import StatusQuery
-from models.network_messages import NetworkSignupInput
-from models.newsletter import Subscriber
-from models.org import Association, Body, Person, Venue
-from models.types import utcnow
-from raadsbode.associations import AssociationError, create_association
-from raadsbode.cli_common import USAGE_ERROR
+from models.tables import Meeting
+from models.messages.meeting import StatusQuery
+from models.messages.network import NetworkSignupInput
+from models.tables.newsletter import Subscriber
+from models.tables.org import Association, Body, Person, Venue
+from models.tables.types import utcnow
+from raadsbode.store.associations import AssociationError, create_association
+from raadsbode.cli.common import USAGE_ERROR
 from raadsbode.db import session_scope
-from raadsbode.importer import import_members
-from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from raadsbode.services.members.importer import import_members
+from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from raadsbode.settings import Settings
-from raadsbode.subscriber_import import import_subscribers
+from raadsbode.services.newsletter.subscriber_import import import_subscribers
 from tests.conftest import unique_slug
 from tests.hostile_corpus import (ACCEPTED, ADDRESSES, CORPUS, ISSUE_PAYLOAD, NAMES, REFUSED, Hostile, mail_problems,
                                   pure_problems)
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 from worker import build_worker
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the database does not matter here
@@ -227,7 +227,7 @@ def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str],
 
 def _spread(index: int, forms: list) -> list:  # noqa: ANN001
     """The person form and two more for the index-th value, so each form sees a share of the corpus (they all
-    check through web/forms.py: check_header_fields) and the test stays fast."""
+    check through web/common/forms.py: check_header_fields) and the test stays fast."""
     return [forms[0]] + [forms[1 + (index + k) % (len(forms) - 1)] for k in (0, 3)]
 
 
@@ -291,7 +291,7 @@ async def test_workspace_forms_keep_legitimate_text_exactly(settings, session_fa
 
 @SQLITE
 def test_a_new_association_refuses_a_hostile_name_whoever_calls(session_factory_):
-    """raadsbode.associations.create_association (the CLI, the demo, the tests) checks the name itself too."""
+    """raadsbode.store.associations.create_association (the CLI, the demo, the tests) checks the name itself too."""
     problems = []
     with session_factory_() as s:
         for h in REFUSED:

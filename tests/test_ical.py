@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from activities.compose import build_message
-from activities.ical import CalendarEvent, build_calendar
-from activities.mailer import Mailer
-from models.messages import OutboundEmail
+from raadsbode.mail.compose import build_message
+from raadsbode.mail.ical import CalendarEvent, build_calendar
+from raadsbode.mail.mailer import Mailer
+from models.messages.mail import OutboundEmail
 from raadsbode.settings import Settings
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from models.org import Body, BodyKind, Membership, Municipality, Person
-from raadsbode.associations import create_association
+from models.tables.org import Body, BodyKind, Membership, Municipality, Person
+from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
-from raadsbode.importer import ImportError_, import_members
+from raadsbode.services.members.importer import ImportError_, import_members
 from tests.conftest import unique_slug
 
 DATA = Path(__file__).parent / "data"
@@ -160,7 +160,7 @@ def test_cli_refuses_an_unknown_association(cli_runner):
 
 
 def association_slug(sessions, association_id: int) -> str:
-    from models.org import Association
+    from models.tables.org import Association
 
     with session_scope(sessions) as session:
         return session.get(Association, association_id).slug
@@ -177,7 +177,7 @@ def test_file_without_function_column_keeps_functions(session_factory_, associat
 
 
 def test_excel_variants_sep_line_name_parts_and_utf16():
-    from raadsbode.import_csv import read_sheet
+    from raadsbode.services.members.csv_reader import read_sheet
 
     with_sep = read_sheet(b"sep=,\r\nGemeente,Voornaam,Tussenvoegsel,Achternaam,Email\r\nUrk,Jan,van,Urk,j@urk.example\r\n")
     utf16 = read_sheet("Gemeente\tNaam\tE-mail\r\nSúdwest-Fryslân\tJoëlle\tj@swf.example\r\n".encode("utf-16"))
@@ -188,7 +188,7 @@ def test_excel_variants_sep_line_name_parts_and_utf16():
 
 
 def test_too_large_file_is_refused_before_reading(session_factory_, association_id):
-    from raadsbode.importer import MAX_BYTES, TOO_LARGE
+    from raadsbode.services.members.importer import MAX_BYTES, TOO_LARGE
 
     report = import_members(session_factory_, association_id, b"x" * (MAX_BYTES + 1))
 

@@ -18,13 +18,13 @@ from sqlmodel import select
 from temporalio.testing import ActivityEnvironment
 
 from activities.deps import Deps
-from activities.inbox_activities import InboxActivities
-from activities.inbox_sources import trusted_authserv_ids
-from models.alv import InboundMessage
-from models.inbox_messages import InboxPoll
-from models.meetings import Attendance
-from raadsbode.auth_results import DEV_AUTHSERV_ID, check_sender, header_fields, parse_auth_results
-from raadsbode.sink import stamped_for_delivery
+from activities.inbox.activities import InboxActivities
+from activities.inbox.sources import trusted_authserv_ids
+from models.tables.alv import InboundMessage
+from models.messages.inbox import InboxPoll
+from models.tables.meetings import Attendance
+from raadsbode.mail.auth_results import DEV_AUTHSERV_ID, check_sender, header_fields, parse_auth_results
+from raadsbode.dev.sink import stamped_for_delivery
 from tests.itip_samples import gmail_reply, outlook_reply
 from tests.meeting_support import click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
 from tests.workspace_support import client_for

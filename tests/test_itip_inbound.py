@@ -7,9 +7,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from activities.itip_inbound import match_reply, parse_reply
-from models import Meeting, OutboundMessage, SendStatus
-from models.types import utcnow
+from raadsbode.mail.itip import match_reply, parse_reply
+from models.tables import Meeting, OutboundMessage, SendStatus
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
 from tests.alv_support import add_public_meeting, make_association
 from tests.itip_samples import ICS, gmail_reply, outlook_reply

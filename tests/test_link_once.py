@@ -15,23 +15,23 @@ from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from models.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
-from models.newsletter_messages import Revision
-from models.types import utcnow
-from raadsbode import newsletter_control as control
-from raadsbode.associations import create_association
+from models.tables.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
+from models.messages.newsletter import Revision
+from models.tables.types import utcnow
+from raadsbode.services.newsletter import control
+from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
-from raadsbode.newsletter import APPROVE_PURPOSE, EDITOR_LINK_VALID
-from raadsbode.sink import SinkHandler
-from raadsbode.subscribers import subscribe, unsubscribe_key
-from raadsbode.tokens import csrf_for, hash_token, issue_token
+from raadsbode.services.newsletter.issues import APPROVE_PURPOSE, EDITOR_LINK_VALID
+from raadsbode.dev.sink import SinkHandler
+from raadsbode.services.newsletter.subscribers import subscribe, unsubscribe_key
+from raadsbode.store.tokens import csrf_for, hash_token, issue_token
 from tests.conftest import free_port, unique_slug
 from tests.newsletter_support import FAST, make_tenant as newsletter_tenant, wait_for_mail, wait_for_state
 from tests.test_subscribers import _link, _status, subscribe_by_form
 from tests.workspace_support import client_for, make_tenant, signin_link
 from web.app import create_app
 from worker import build_worker
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 SLOW = 2.0  # seconds the slow relay takes over DATA

@@ -35,7 +35,7 @@ def _wait_healthy(base: str, web: subprocess.Popen) -> None:
 
 
 def test_access_and_error_logs_of_a_real_web_process_mask_every_token(tmp_path):
-    # No migration on purpose: every page that looks its token up fails, so web/pages.py logs the failed path too.
+    # No migration on purpose: every page that looks its token up fails, so web/common/pages.py logs the failed path too.
     port, log_file = free_port(), tmp_path / "web.log"
     env = os.environ | {"RAADSBODE_DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.db'}", "RAADSBODE_WEB_PORT": str(port),
                         "RAADSBODE_WEB_HOST": "127.0.0.1", "RAADSBODE_TEMPORAL_ADDRESS": "127.0.0.1:1",
@@ -62,7 +62,7 @@ def test_access_and_error_logs_of_a_real_web_process_mask_every_token(tmp_path):
         assert token[6:] not in log
         assert f"/{route}/{token[:6]}…" in log, f"{route}: no masked access line:\n{log}"
     assert f"/l/{tokens['l'][:6]}… HTTP/1.1\" 4" in log or f"/l/{tokens['l'][:6]}… HTTP/1.1\" 5" in log
-    assert "unhandled error on GET /" in log, log  # web/pages.py's line, masked like the rest
+    assert "unhandled error on GET /" in log, log  # web/common/pages.py's line, masked like the rest
 
 
 def test_filter_masks_message_arguments_and_traceback():

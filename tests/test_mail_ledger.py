@@ -16,13 +16,13 @@ with workflow.unsafe.imports_passed_through():
     from temporalio.worker import Worker
 
     from activities.deps import Deps
-    from activities.ical import CalendarEvent, build_calendar
-    from activities.mail_activities import MailActivities
-    from activities.mailer import Mailer, TemporarySendError
-    from activities.render import make_renderer
-    from models.ledger import OutboundMessage, SendStatus
-    from models.messages import OutboundEmail, SendEmailResult
-    from raadsbode.sink import SinkHandler
+    from raadsbode.mail.ical import CalendarEvent, build_calendar
+    from activities.send_email import MailActivities
+    from raadsbode.mail.mailer import Mailer, TemporarySendError
+    from raadsbode.mail.render import make_renderer
+    from models.tables.ledger import OutboundMessage, SendStatus
+    from models.messages.mail import OutboundEmail, SendEmailResult
+    from raadsbode.dev.sink import SinkHandler
     from tests.conftest import free_port
 
 

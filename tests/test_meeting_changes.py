@@ -14,14 +14,14 @@ import httpx
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from models.meeting_messages import AgendaItemInput, CancelMeeting, StatusQuery, SubmitAgenda
+from models.messages.meeting import AgendaItemInput, CancelMeeting, StatusQuery, SubmitAgenda
 from raadsbode.db import make_engine, session_factory, session_scope
 from raadsbode.search_attributes import ASSOCIATION
-from raadsbode.meetings import create_meeting, meeting_handle, start_meeting_workflow
+from raadsbode.services.meeting.actions import create_meeting, meeting_handle, start_meeting_workflow
 from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, text_of, wait_for_mail
 from web.app import create_app
 from worker import build_worker
-from workflows.meeting import MeetingWorkflow
+from workflows.meeting.workflow import MeetingWorkflow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 SOON = {"agenda_request_before": "1h", "convocation_before": "1h", "signoff_reminder_after": "1h",

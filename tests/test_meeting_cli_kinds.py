@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from models.meeting_messages import CancelMeeting, StatusQuery
-from models.meetings import Meeting
-from models.types import utcnow
-from raadsbode.alv import alv_handle
+from models.messages.meeting import CancelMeeting, StatusQuery
+from models.tables.meetings import Meeting
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle
 from raadsbode.db import session_scope
-from raadsbode.network import network_handle
+from raadsbode.services.network import network_handle
 from tests.alv_support import make_association
 from worker import build_worker
-from workflows.alv import AlvWorkflow
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.alv.workflow import AlvWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 
 def _local(delta: timedelta) -> str:

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from models.meeting_messages import MeetingStatusView, Reschedule, StatusQuery
-from raadsbode.agenda import draft_items, nl_long_date
+from models.messages.meeting import MeetingStatusView, Reschedule, StatusQuery
+from raadsbode.services.meeting.agenda import draft_items, nl_long_date
 from raadsbode.db import make_engine, session_factory, session_scope
-from raadsbode.meetings import meeting_handle, start_meeting_workflow
+from raadsbode.services.meeting.actions import meeting_handle, start_meeting_workflow
 from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, text_of, wait_for_mail
 from web.app import create_app
 from worker import build_worker
-from workflows.meeting import MeetingWorkflow
+from workflows.meeting.workflow import MeetingWorkflow
 
 HISTORY = Path(__file__).parent / "histories" / "meeting_full_flow_v3.json"
 FAST = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy_may_sign_after": "1h",

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models import Meeting, Motion
-from models.meetings import MeetingStatus
-from raadsbode.meetings import meeting_handle
+from models.tables import Meeting, Motion
+from models.tables.meetings import MeetingStatus
+from raadsbode.services.meeting.actions import meeting_handle
 from tests.e2e_support import board_tenant, meeting_day, meetings_of, venue_ids
 from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, signed_in_session
 from web.app import create_app
-from workflows.policy import parse_duration
+from raadsbode.domain.policy import parse_duration
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BASE = "/werkruimte/vergaderingen"

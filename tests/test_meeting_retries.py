@@ -11,14 +11,14 @@ from sqlmodel import func, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.deps import Deps
-from activities.meeting_activities import MeetingActivities
-from activities.network_activities import NetworkActivities
-from models.meeting_activity_messages import CancelRequest, RescheduleRequest, StoreAgenda, StoreMinutes
-from models.meeting_messages import AgendaItemInput, CancelMeeting, Reschedule, SubmitAgenda, SubmitMinutes
-from models.meetings import AgendaVersion, Meeting, MeetingKind
-from models.minutes import Minutes
-from models.network_messages import NetworkCancelRecord, NetworkSignupInput, NetworkSignupRecord
-from models.types import utcnow
+from activities.meeting.activities import MeetingActivities
+from activities.network.activities import NetworkActivities
+from models.messages.meeting_activity import CancelRequest, RescheduleRequest, StoreAgenda, StoreMinutes
+from models.messages.meeting import AgendaItemInput, CancelMeeting, Reschedule, SubmitAgenda, SubmitMinutes
+from models.tables.meetings import AgendaVersion, Meeting, MeetingKind
+from models.tables.minutes import Minutes
+from models.messages.network import NetworkCancelRecord, NetworkSignupInput, NetworkSignupRecord
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
 from tests.alv_support import add_public_meeting, make_association
 from tests.links_support import make_board

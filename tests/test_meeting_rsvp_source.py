@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from activities import meeting_store as store
+from activities.meeting import store
 from activities.deps import Deps
-from activities.meeting_mail import MeetingMail
-from activities.meeting_notices import attendance_overview
-from models.meeting_messages import RsvpInput
-from models.meetings import Attendance
+from activities.meeting.mail import MeetingMail
+from activities.meeting.notices import attendance_overview
+from models.messages.meeting import RsvpInput
+from models.tables.meetings import Attendance
 from raadsbode.db import session_scope
 from tests.links_support import make_board
 

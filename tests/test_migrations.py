@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-import models  # noqa: F401  (registers every table)
+import models.tables  # noqa: F401  (registers every table)
 from raadsbode.db import alembic_config, make_engine
 
 

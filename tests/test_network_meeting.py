@@ -13,18 +13,18 @@ from sqlmodel import select
 from temporalio.worker import Replayer
 from typer.testing import CliRunner
 
-from models.meeting_messages import CancelMeeting, StatusQuery
-from models.meetings import Meeting
-from models.types import utcnow
+from models.messages.meeting import CancelMeeting, StatusQuery
+from models.tables.meetings import Meeting
+from models.tables.types import utcnow
 from raadsbode.cli import app as cli_app
 from raadsbode.db import session_scope
-from raadsbode.network import network_handle
+from raadsbode.services.network import network_handle
 from raadsbode.settings import get_settings
 from tests.alv_support import calendars_in, make_association, text_of
 from tests.links_support import client_for, csrf_of
 from web.app import create_app
 from worker import build_worker
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 CANCEL_LINK = re.compile(r"http://raadsbode\.test(/netwerk/afmelden/[A-Za-z0-9_\-]+)")
 PEOPLE = [("Anna de Vries", "anna@dronten.test"), ("Bram Visser", "bram@urk.test"), ("Cor Smit", "cor@almere.test")]
@@ -109,7 +109,7 @@ async def _cancel(web, sink, client, meeting_id: int) -> None:  # noqa: ANN001
     confirmation = await _mail(sink, "anna@dronten.test", "Aangemeld")
     [path] = CANCEL_LINK.findall(text_of(confirmation))
     page = await web.get(path)
-    assert "Ik meld mij af" in page.text and (await web.head(path)).status_code == 200
+    assert "Ik meld mij af" in page.text and (await web.common.head(path)).status_code == 200
     view = await network_handle(client, meeting_id).query(NetworkMeetingWorkflow.status, StatusQuery())
     assert (view.registered, view.waiting) == (2, 1)
     done = await web.post(path, data={"csrf": csrf_of(page.text)})

@@ -15,17 +15,17 @@ import pytest
 from sqlmodel import select
 
 from activities.deps import Deps
-from activities.newsletter_mail import issue_email
-from activities.newsletter_mime import IssueTemplate, Recipient
-from activities.render import make_renderer
-from models.meetings import Meeting, MeetingKind
-from models.newsletter import NewsletterIssue
-from models.newsletter_messages import ComposeRequest
-from models.org import Body, BodyKind, Venue
-from models.types import utcnow
-from raadsbode import newsletter as issues
+from activities.newsletter.mail import issue_email
+from activities.newsletter.mime import IssueTemplate, Recipient
+from raadsbode.mail.render import make_renderer
+from models.tables.meetings import Meeting, MeetingKind
+from models.tables.newsletter import NewsletterIssue
+from models.messages.newsletter import ComposeRequest
+from models.tables.org import Body, BodyKind, Venue
+from models.tables.types import utcnow
+from raadsbode.services.newsletter import issues
 from raadsbode.db import session_scope
-from raadsbode.newsletter_content import add_post
+from raadsbode.services.newsletter.content import add_post
 from tests.newsletter_support import make_tenant
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,16 +8,16 @@ import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from models.newsletter import BlogPost, Subscriber, SubscriberStatus
-from models.newsletter_messages import Decision
-from raadsbode import newsletter_control as control
+from models.tables.newsletter import BlogPost, Subscriber, SubscriberStatus
+from models.messages.newsletter import Decision
+from raadsbode.services.newsletter import control
 from raadsbode.cli import app
 from raadsbode.db import session_scope
 from raadsbode.settings import get_settings
-from raadsbode.subscribers import suppress
+from raadsbode.services.newsletter.subscribers import suppress
 from tests.newsletter_support import make_tenant, wait_for_state
 from worker import build_worker
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 GOOD = ("sep=;\r\nVoornaam;Achternaam;E-mailadres\r\nSjoerd;Fûgelsang;S.Fugelsang@Urk.test\r\n"
         "Anna;Jansen;anna@almere.test\r\n;;nieuw@dronten.test\r\nOud;Lezer;lezer00001@{slug}.test\r\n"

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from raadsbode.db import session_scope
-from raadsbode.newsletter_content import add_post, posts_for
+from raadsbode.services.newsletter.content import add_post, posts_for
 from tests.newsletter_support import make_tenant
 
 AMS = ZoneInfo("Europe/Amsterdam")

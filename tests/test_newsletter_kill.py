@@ -9,10 +9,10 @@ from collections import Counter
 
 import pytest
 
-from models.newsletter_messages import Decision
-from raadsbode import newsletter_control as control
+from models.messages.newsletter import Decision
+from raadsbode.services.newsletter import control
 from tests.newsletter_support import FAST, make_tenant, spawn_worker, wait_for_state
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 N = 300
 POLICY = dataclasses.replace(FAST, rate_per_second=150, heartbeat_timeout=2, batch_size=100, parallel_batches=2,

@@ -13,10 +13,10 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from activities.compose import HeaderInjectionError, build_message
-from activities.mailer import Mailer
-from activities.newsletter_mime import NAME_MARK, NO_NAME, UNSUB_MARK, EncodedBody, IssueTemplate, Recipient
-from models.messages import OutboundEmail
+from raadsbode.mail.compose import HeaderInjectionError, build_message
+from raadsbode.mail.mailer import Mailer
+from activities.newsletter.mime import NAME_MARK, NO_NAME, UNSUB_MARK, EncodedBody, IssueTemplate, Recipient
+from models.messages.mail import OutboundEmail
 from raadsbode.settings import Settings
 
 SETTINGS = Settings(mail_from="secretariaat@vng-flevoland.test", public_base_url="https://raadsbode.test")

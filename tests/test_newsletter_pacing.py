@@ -4,8 +4,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from activities.newsletter_ledger import Marks, NewsletterLedger
-from activities.newsletter_pacing import GroupCommitter
+from activities.newsletter.ledger import Marks, NewsletterLedger
+from activities.newsletter.pacing import GroupCommitter
 
 
 class CountingLedger(NewsletterLedger):

@@ -5,11 +5,11 @@ import asyncio
 import dataclasses
 from collections import Counter
 
-from models.newsletter_messages import Decision
-from raadsbode import newsletter_control as control
+from models.messages.newsletter import Decision
+from raadsbode.services.newsletter import control
 from tests.newsletter_support import FAST, make_tenant, wait_for_state
 from worker import build_worker
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 
 async def test_pause_and_resume(temporal_env, settings, session_factory_, sink):

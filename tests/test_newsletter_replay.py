@@ -17,11 +17,11 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from models.newsletter_messages import Command, Decision, Revision
-from raadsbode import newsletter_control as control
+from models.messages.newsletter import Command, Decision, Revision
+from raadsbode.services.newsletter import control
 from tests.newsletter_support import FAST, make_tenant, wait_for_state
 from worker import build_worker
-from workflows.newsletter import NewsletterKickoffWorkflow, NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterKickoffWorkflow, NewsletterWorkflow
 
 HISTORY = Path(__file__).parent / "histories" / "newsletter_full.json"
 RECORD = os.environ.get("RAADSBODE_RECORD_HISTORY") == "1"

@@ -6,11 +6,11 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from models.newsletter_messages import KickoffResult, NewsletterInput
-from raadsbode import newsletter_control as control
+from models.messages.newsletter import KickoffResult, NewsletterInput
+from raadsbode.services.newsletter import control
 from tests.newsletter_support import FAST, make_tenant, wait_for_state
 from worker import build_worker
-from workflows.newsletter import SCHEDULED_START
+from workflows.newsletter.workflow import SCHEDULED_START
 
 
 async def _action(schedule, number: int, timeout: float = 30):  # noqa: ANN001, ANN202

@@ -10,23 +10,23 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlmodel import select
 
-from activities.mailer import Mailer
-from activities.newsletter_ledger import NewsletterLedger
-from activities.newsletter_mime import IssueTemplate
-from activities.newsletter_pacing import Watermark
-from activities.newsletter_send import BatchSender
-from models.ledger import OutboundMessage, SendStatus
-from models.messages import OutboundEmail
-from models.newsletter import Subscriber, SubscriberStatus, Suppression
-from models.newsletter_messages import BatchResult, Decision
-from raadsbode import newsletter_control as control
+from raadsbode.mail.mailer import Mailer
+from activities.newsletter.ledger import NewsletterLedger
+from activities.newsletter.mime import IssueTemplate
+from activities.newsletter.pacing import Watermark
+from activities.newsletter.send import BatchSender
+from models.tables.ledger import OutboundMessage, SendStatus
+from models.messages.mail import OutboundEmail
+from models.tables.newsletter import Subscriber, SubscriberStatus, Suppression
+from models.messages.newsletter import BatchResult, Decision
+from raadsbode.services.newsletter import control
 from raadsbode.db import session_scope
-from raadsbode.sink import SinkHandler
-from raadsbode.subscribers import suppress
+from raadsbode.dev.sink import SinkHandler
+from raadsbode.services.newsletter.subscribers import suppress
 from tests.conftest import free_port
 from tests.newsletter_support import FAST, make_tenant, wait_for_mail, wait_for_state
 from worker import build_worker
-from workflows.newsletter import NewsletterWorkflow
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 
 def _received(sink) -> Counter:

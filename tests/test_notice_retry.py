@@ -21,22 +21,23 @@ from temporalio.common import RetryPolicy
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.deps import Deps
-from models.meeting_messages import CancelMeeting, MeetingInput, Reschedule
-from models.meeting_state import NoticeKind
-from models.network_messages import NetworkInput, NetworkSignupInput
-from models.types import utcnow
+from models.messages.meeting import CancelMeeting, MeetingInput, Reschedule
+from models.messages.meeting_state import NoticeKind
+from models.messages.network import NetworkInput, NetworkSignupInput
+from models.tables.types import utcnow
 from raadsbode import registry
 from raadsbode.db import make_engine, session_factory, session_scope
-from raadsbode.meetings import meeting_handle
-from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from raadsbode.services.meeting.actions import meeting_handle
+from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import make_association
 from tests.continue_as_new_support import (current_input, eager_env,  # noqa: F401 - eager_env: fixture
                                            replay_runs, runs_of)
 from tests.meeting_support import calendar_of, click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
 from web.app import create_app
-from workflows import activity_calls, step_loop
-from workflows.meeting import MeetingWorkflow
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.common import activity_calls
+from workflows.common import step_loop
+from workflows.meeting.workflow import MeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 # The attendance overview and reminder stay ahead (the meeting starts in 10 minutes), so only the notice sends.

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from raadsbode.settings import Settings
-from raadsbode.sink import start_sink
+from raadsbode.dev.sink import start_sink
 from tests.conftest import free_port
 from web.app import create_app
 
@@ -136,7 +136,7 @@ def test_unexpected_error_renders_dutch_500_and_logs(tmp_path, caplog):
     def broken() -> None:
         raise RuntimeError("geheime details")
 
-    with caplog.at_level(logging.ERROR, logger="web.pages"), TestClient(app, raise_server_exceptions=False) as client:
+    with caplog.at_level(logging.ERROR, logger="web.common.pages"), TestClient(app, raise_server_exceptions=False) as client:
         page = client.get("/kapot")
     assert page.status_code == 500
     assert "Er ging iets mis" in page.text

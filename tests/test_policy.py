@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from models.meeting_info import MeetingInfo
-from models.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
-from workflows.meeting_schedule import due_step, next_moment, phase
-from workflows.policy import MeetingPolicy, format_duration, normalise_overrides, parse_duration
+from models.messages.meeting_info import MeetingInfo
+from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
+from workflows.meeting.schedule import due_step, next_moment, phase
+from raadsbode.domain.policy import MeetingPolicy, format_duration, normalise_overrides, parse_duration
 
 START = datetime(2026, 12, 15, 13, 0, tzinfo=timezone.utc)
 

@@ -21,7 +21,7 @@ from raadsbode.start_guard import MIN_SECRET_BITS, UnsafeStart, secret_bits
 from tests.conftest import TEST_SECRET_KEY
 from tests.workspace_support import make_tenant, signed_in_session, signin_link
 from web.app import create_app
-from web.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE
+from web.common.auth import SECURE_SESSION_COOKIE, SESSION_COOKIE
 
 WEAK = ["a" * 32, "ab" * 16, "abcdefghijklmnopqrstuvwxyz012345", "0123456789" * 4, "s" * 40]
 

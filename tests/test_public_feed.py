@@ -8,9 +8,9 @@ import httpx
 import pytest
 from icalendar import Calendar
 
-from models import AgendaItem, AgendaVersion, Meeting, MeetingKind, MeetingStatus
-from models.alv import AlvDecision, DecisionOutcome
-from models.types import utcnow
+from models.tables import AgendaItem, AgendaVersion, Meeting, MeetingKind, MeetingStatus
+from models.tables.alv import AlvDecision, DecisionOutcome
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
 from tests.alv_support import add_public_meeting, make_association
 from web.app import create_app

@@ -9,15 +9,15 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from models import OutboundMessage
-from raadsbode.associations import create_association
+from models.tables import OutboundMessage
+from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
 from tests.conftest import unique_slug
 from tests.links_support import CSRF_FIELD
 from tests.workspace_support import add_meeting, make_tenant
 from web.app import create_app
-from web.public_csrf import COOKIE
-from web.rate_limit import PublicFormLimits, SlidingWindow
+from web.common.public_csrf import COOKIE
+from web.common.rate_limit import PublicFormLimits, SlidingWindow
 
 GOOD = "203.0.113.7"
 

@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import col, select
 
 from activities.deps import Deps
-from activities.render import make_renderer
-from models import ActionToken, OutboundMessage
-from models.ledger import SendStatus
+from raadsbode.mail.render import make_renderer
+from models.tables import ActionToken, OutboundMessage
+from models.tables.ledger import SendStatus
 from raadsbode.db import session_scope
-from raadsbode.resend import RESEND_QUIET, ResendRequest, ResendTooSoon, resend_kind, resend_signoff_link
+from raadsbode.services.meeting.resend import RESEND_QUIET, ResendRequest, ResendTooSoon, resend_kind, resend_signoff_link
 from tests.links_support import add_agenda_version, make_board
 
 

@@ -93,7 +93,7 @@ async def test_every_route_not_public_by_design_needs_staff(app, session_factory
         else:
             answer = await client.request(method, fill(path, values), data={})
     advice = (f"{method} {path} answers {answer.status_code} without a session. Put it behind StaffDep / require_role "
-              f"(web/auth.py), or, if it is public by design, add its prefix to PUBLIC_PREFIXES with the reason.")
+              f"(web/common/auth.py), or, if it is public by design, add its prefix to PUBLIC_PREFIXES with the reason.")
     if method == "GET":
         signin = answer.status_code == 303 and answer.headers["location"].startswith("/inloggen?next=")
         assert signin or answer.status_code == 404, advice

@@ -3,8 +3,8 @@
 Temporal takes at most 2,000 updates per run (10 in flight), and each adds ~7 history events. Before, every RSVP
 POST was an update of its own (random id) and an RSVP never woke the run loop to continue as new: a few thousand
 POSTs of one link left the run refusing every update, the chair's sign-off included. Now a POST goes through
-web/link_changes.py's gate (the same answer again: no update; one update id per change; a per-link limit,
-web/rate_limit.py) and the rsvp update wakes the loop to continue as new once the server suggests it.
+web/links/changes.py's gate (the same answer again: no update; one update id per change; a per-link limit,
+web/common/rate_limit.py) and the rsvp update wakes the loop to continue as new once the server suggests it.
 """
 from __future__ import annotations
 
@@ -17,15 +17,15 @@ from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowUpdateFailedError
 
-from models import Attendance
-from models.meeting_messages import MeetingInput, RsvpInput, StatusQuery, SubmitAgenda
-from models.network_messages import NetworkSignupInput
-from models.types import utcnow
-from raadsbode.alv import alv_handle, create_alv, start_alv_workflow
+from models.tables import Attendance
+from models.messages.meeting import MeetingInput, RsvpInput, StatusQuery, SubmitAgenda
+from models.messages.network import NetworkSignupInput
+from models.tables.types import utcnow
+from raadsbode.services.alv.actions import alv_handle, create_alv, start_alv_workflow
 from raadsbode.db import session_scope
-from raadsbode.agenda import draft_items
-from raadsbode.meetings import meeting_handle
-from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from raadsbode.services.meeting.agenda import draft_items
+from raadsbode.services.meeting.actions import meeting_handle
+from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import links_in, make_association, text_of
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
 from tests.links_flow import (LINK, approve, email_of, start_flow, submit_standing_agenda, to_signoff,
@@ -35,12 +35,12 @@ from tests.links_support import make_board as make_links_board
 from tests.meeting_support import wait_for_mail
 from tests.test_network_meeting import CANCEL_LINK
 from web.app import create_app
-from web.link_changes import Standing, gate
-from web.rate_limit import LinkChangeLimits
+from web.links.changes import Standing, gate
+from web.common.rate_limit import LinkChangeLimits
 from worker import build_worker
-from workflows.alv import AlvWorkflow
-from workflows.meeting import MeetingWorkflow
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.alv.workflow import AlvWorkflow
+from workflows.meeting.workflow import MeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the database plays no part here
 POSTS, AT_ONCE, BLOCK = 3000, 10, 50  # AT_ONCE: Temporal's updates in flight, so the old code's were all taken

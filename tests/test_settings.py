@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from raadsbode.cli import app as cli_app
-from raadsbode.devstack import DevStackError, check_ports_free, dev_settings
+from raadsbode.dev.stack import DevStackError, check_ports_free, dev_settings
 from raadsbode.settings import DEFAULT_SECRET, Settings
 
 ROOT = Path(__file__).resolve().parent.parent

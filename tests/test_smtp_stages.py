@@ -1,4 +1,4 @@
-"""SMTP refusals are judged by the stage that gave them (activities/smtp_refusal.py), on every send path:
+"""SMTP refusals are judged by the stage that gave them (raadsbode/mail/smtp_refusal.py), on every send path:
 the single Mailer.deliver (and its Temporal activity), the pooled deliver_many and the newsletter's
 BatchSender. A real aiosmtpd relay answers by stage; the ledger is a real database.
 
@@ -24,19 +24,19 @@ with workflow.unsafe.imports_passed_through():
     from temporalio.exceptions import ApplicationError
     from temporalio.worker import Worker
 
-    from activities.mailer import Mailer, RelayRefusedError, TemporarySendError
-    from activities.meeting_io import deliver_all
-    from activities.newsletter_ledger import NewsletterLedger
-    from activities.newsletter_mime import IssueTemplate
-    from activities.newsletter_pacing import Watermark
-    from activities.newsletter_send import BatchSender
-    from models.ledger import AuditEvent, OutboundMessage, SendStatus
-    from models.meeting_activity_messages import SendSummary
-    from models.messages import OutboundEmail
-    from models.newsletter import Subscriber, Suppression
-    from models.newsletter_messages import BatchResult
+    from raadsbode.mail.mailer import Mailer, RelayRefusedError, TemporarySendError
+    from activities.meeting.shared import deliver_all
+    from activities.newsletter.ledger import NewsletterLedger
+    from activities.newsletter.mime import IssueTemplate
+    from activities.newsletter.pacing import Watermark
+    from activities.newsletter.send import BatchSender
+    from models.tables.ledger import AuditEvent, OutboundMessage, SendStatus
+    from models.messages.meeting_activity import SendSummary
+    from models.messages.mail import OutboundEmail
+    from models.tables.newsletter import Subscriber, Suppression
+    from models.messages.newsletter import BatchResult
     from raadsbode.db import session_scope
-    from raadsbode.sink import SinkHandler
+    from raadsbode.dev.sink import SinkHandler
     from tests.conftest import free_port
     from tests.newsletter_support import make_tenant
     from tests.test_mail_ledger import ledger_row, make_out, run_send_workflow
@@ -247,12 +247,12 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
         temporal_env, settings, session_factory_):
     import dataclasses
 
-    from models.newsletter_messages import Decision
-    from raadsbode import newsletter as issues
-    from raadsbode import newsletter_control as control
+    from models.messages.newsletter import Decision
+    from raadsbode.services.newsletter import issues
+    from raadsbode.services.newsletter import control
     from tests.newsletter_support import FAST, wait_for_mail, wait_for_state
     from worker import build_worker
-    from workflows.newsletter import NewsletterWorkflow
+    from workflows.newsletter.workflow import NewsletterWorkflow
 
     handler, port = BulkRefusingRelay(), free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port, decode_data=False)

@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from models.newsletter import Subscriber, SubscriberStatus
-from raadsbode.associations import create_association
+from models.tables.newsletter import Subscriber, SubscriberStatus
+from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
-from raadsbode.subscriber_import import export_subscribers
-from raadsbode.subscribers import subscribe, confirm, unsubscribe_key
+from raadsbode.services.newsletter.subscriber_import import export_subscribers
+from raadsbode.services.newsletter.subscribers import subscribe, confirm, unsubscribe_key
 from tests.conftest import free_port, unique_slug
 from web.app import create_app
 

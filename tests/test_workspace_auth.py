@@ -6,15 +6,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models import ActionToken, AuditEvent, OutboundMessage
-from models.types import utcnow
+from models.tables import ActionToken, AuditEvent, OutboundMessage
+from models.tables.types import utcnow
 from raadsbode.settings import Settings
-from raadsbode.staff import remove_staff
+from raadsbode.store.staff import remove_staff
 from raadsbode.db import session_scope
-from raadsbode.tokens import issue_token
+from raadsbode.store.tokens import issue_token
 from tests.workspace_support import (client_for, csrf_of, make_tenant, session_cookie, session_count, signin_link)
 from web.app import create_app
-from web.auth import SESSION_COOKIE
+from web.common.auth import SESSION_COOKIE
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_staff_cli_adds_lists_and_removes(db_url, session_factory_, monkeypatch)
 
     from raadsbode.cli import app as cli_app
     from raadsbode.settings import get_settings
-    from raadsbode.staff import roles_of
+    from raadsbode.store.staff import roles_of
     from tests.workspace_support import make_tenant as tenant_of
 
     monkeypatch.setenv("RAADSBODE_DATABASE_URL", db_url)
@@ -230,8 +230,8 @@ def test_staff_cli_adds_lists_and_removes(db_url, session_factory_, monkeypatch)
 
 
 def test_demo_has_a_secretary_admin_and_an_editor(session_factory_):
-    from raadsbode.demo import seed_demo
-    from raadsbode.staff import staff_by_email, roles_of
+    from raadsbode.dev.demo import seed_demo
+    from raadsbode.store.staff import staff_by_email, roles_of
 
     association_id = seed_demo(session_factory_)
     with session_factory_() as s:
@@ -245,12 +245,12 @@ def test_demo_has_a_secretary_admin_and_an_editor(session_factory_):
 async def test_dashboard_shows_what_a_running_meeting_workflow_says(app, session_factory_, settings, temporal_env, sink):
     import asyncio
 
-    from models.meeting_messages import CancelMeeting, StatusQuery
-    from raadsbode.meetings import create_meeting, meeting_handle, start_meeting_workflow
-    from raadsbode.staff import add_staff, start_session
+    from models.messages.meeting import CancelMeeting, StatusQuery
+    from raadsbode.services.meeting.actions import create_meeting, meeting_handle, start_meeting_workflow
+    from raadsbode.store.staff import add_staff, start_session
     from tests.links_support import make_board
     from worker import build_worker
-    from workflows.meeting import MeetingWorkflow
+    from workflows.meeting.workflow import MeetingWorkflow
 
     board = make_board(session_factory_, with_meeting=False)
     starts = utcnow().replace(microsecond=0) + timedelta(days=30)

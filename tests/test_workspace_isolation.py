@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel
 
-from models import (AgendaItem, AgendaVersion, Attendance, Body, BodyKind, Meeting, MeetingKind, Membership,
+from models.tables import (AgendaItem, AgendaVersion, Attendance, Body, BodyKind, Meeting, MeetingKind, Membership,
                     MemberRole, Minutes, Motion, PlanningEntry)
-from models.newsletter import BlogPost, NewsletterIssue, Subscriber, Suppression
-from models.types import utcnow
+from models.tables.newsletter import BlogPost, NewsletterIssue, Subscriber, Suppression
+from models.tables.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.settings import Settings
 from tests.workspace_support import Tenant, add_meeting, client_for, make_tenant, signed_in_session

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import AuditEvent, Body, BodyKind, Meeting, Membership, MemberRole, Person
-from raadsbode.associations import BOARD_NAME
+from models.tables import AuditEvent, Body, BodyKind, Meeting, Membership, MemberRole, Person
+from raadsbode.store.associations import BOARD_NAME
 from raadsbode.db import session_scope
 from tests.workspace_support import add_meeting, client_for, csrf_of, make_tenant, session_cookie, signed_in_session
 from web.app import create_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models.staff import StaffRole
+from models.tables.staff import StaffRole
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 
@@ -81,7 +81,7 @@ async def test_admin_cannot_take_away_own_admin_role(app, session_factory_):
 
 
 def association_row(sessions, tenant):
-    from models.org import Association, Body
+    from models.tables.org import Association, Body
 
     with sessions() as s:
         association = s.get(Association, tenant.association_id)
@@ -131,7 +131,7 @@ async def test_venues_list_add_and_edit(app, session_factory_):
 
 
 def add_body(sessions, tenant, kind: str, name: str) -> int:
-    from models.org import Body
+    from models.tables.org import Body
 
     with sessions() as s:
         body = Body(association_id=tenant.association_id, kind=kind, name=name)
@@ -191,7 +191,7 @@ async def test_a_venue_is_deleted_only_when_confirmed_and_unused(app, session_fa
 
 
 def _venue_id(sessions, tenant, name: str) -> int | None:
-    from models.org import Venue
+    from models.tables.org import Venue
 
     with sessions() as s:
         return s.exec(select(Venue.id).where(Venue.association_id == tenant.association_id, Venue.name == name)).first()
@@ -202,9 +202,9 @@ def test_the_network_bodys_durations_reach_its_meetings_under_their_own(session_
     under what the meeting itself overrides."""
     from datetime import timedelta
 
-    from activities.network_store import load_network_info
-    from models.types import utcnow
-    from raadsbode.network import create_network_meeting, network_body
+    from activities.network.store import load_network_info
+    from models.tables.types import utcnow
+    from raadsbode.services.network import create_network_meeting, network_body
 
     tenant = make_tenant(session_factory_)
     starts = utcnow().replace(microsecond=0) + timedelta(days=40)

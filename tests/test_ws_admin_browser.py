@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import Meeting
-from raadsbode.demo import DEMO_COMMITTEE, seed_demo
+from models.tables import Meeting
+from raadsbode.dev.demo import DEMO_COMMITTEE, seed_demo
 from tests.e2e_support import meeting_day
 from tests.test_e2e_browser import shoot, sign_in
 from tests.test_links_browser import CHROMIUM, browser, served  # noqa: F401 - fixtures

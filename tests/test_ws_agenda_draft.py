@@ -6,15 +6,15 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from models import AgendaDraft, AgendaVersion
-from models.types import utcnow
+from models.tables import AgendaDraft, AgendaVersion
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
 from tests.e2e_support import board_tenant
 from tests.links_support import form_fields
 from tests.test_ws_meetings import BASE, app, plan, running, signed_in  # noqa: F401 - fixtures
 from tests.workspace_support import add_meeting
-from web.forms import MAX_FORM_ROWS
-from web.ws_agenda_draft import discard_draft
+from web.common.forms import MAX_FORM_ROWS
+from web.workspace.meetings.agenda_draft import discard_draft
 
 
 def drafts_of(sessions, meeting_id: int) -> list[tuple]:  # noqa: ANN001
@@ -65,7 +65,7 @@ async def test_a_get_writes_nothing(app, session_factory_):
         saved = await web.post(url, data=form_fields(opened.text) | {"action": "save"})
         before = drafts_of(session_factory_, meeting_id)
         # with a draft there to change: reopening, the page after a discard, HEAD
-        again = [await web.get(url), await web.get(f"{url}?melding=weggegooid"), await web.head(url)]
+        again = [await web.get(url), await web.get(f"{url}?melding=weggegooid"), await web.common.head(url)]
     assert saved.status_code == 200 and len(before) == 1
     assert [answer.status_code for answer in again] == [200, 200, 200]
     assert drafts_of(session_factory_, meeting_id) == before

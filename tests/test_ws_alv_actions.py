@@ -11,13 +11,13 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from models.meeting_messages import SubmitAgenda
-from models.meetings import Meeting
-from models.types import utcnow
-from raadsbode.agenda import standing_items
-from raadsbode.alv import alv_handle, start_alv_workflow
+from models.messages.meeting import SubmitAgenda
+from models.tables.meetings import Meeting
+from models.tables.types import utcnow
+from raadsbode.services.meeting.agenda import standing_items
+from raadsbode.services.alv.actions import alv_handle, start_alv_workflow
 from raadsbode.db import session_scope
-from raadsbode.staff import add_staff, start_session
+from raadsbode.store.staff import add_staff, start_session
 from tests.alv_support import Assoc, add_public_meeting, make_association
 from tests.e2e_support import link_of, page_with, wait_for_mail, wait_until
 from tests.links_support import csrf_of as link_csrf_of
@@ -25,7 +25,7 @@ from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 from worker import build_worker
-from workflows.alv import AlvWorkflow
+from workflows.alv.workflow import AlvWorkflow
 
 BASE = "/werkruimte/vergaderingen"
 START_IN = 30  # seconds: the agenda is signed before, the decision list after the meeting begins

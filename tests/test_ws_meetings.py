@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from models import Body, BodyKind, Membership, MemberRole
+from models.tables import Body, BodyKind, Membership, MemberRole
 from raadsbode.db import session_scope
 from tests.e2e_support import board_tenant, link_of, meeting_day, meetings_of, page_with, sent_kinds, venue_ids, \
     wait_for_mail, wait_until

@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlmodel import col, select
 
-from models import Motion
-from models.ledger import AuditEvent
+from models.tables import Motion
+from models.tables.ledger import AuditEvent
 from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app

@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from models.alv import MeetingDetails
-from models.ledger import AuditEvent
-from models.meetings import Meeting
-from models.network_messages import NetworkSignupInput
-from models.types import utcnow
+from models.tables.alv import MeetingDetails
+from models.tables.ledger import AuditEvent
+from models.tables.meetings import Meeting
+from models.messages.network import NetworkSignupInput
+from models.tables.types import utcnow
 from raadsbode.db import session_scope
-from raadsbode.network import create_network_meeting, network_handle, start_network_workflow
+from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import make_association
 from tests.e2e_support import wait_for_mail
 from tests.test_workspace_isolation import make_objects
@@ -25,7 +25,7 @@ from tests.test_ws_alv_actions import secretary_client
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app
 from worker import build_worker
-from workflows.network_meeting import NetworkMeetingWorkflow
+from workflows.network.workflow import NetworkMeetingWorkflow
 
 BASE = "/werkruimte/vergaderingen"
 ROUTES = ("/netwerk/wijzigen", "/netwerk/annuleren")

@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from temporalio.client import WorkflowExecutionStatus
 
-from models.alv import MeetingDetails
-from raadsbode.meetings import meeting_workflow_id
+from models.tables.alv import MeetingDetails
+from raadsbode.services.meeting.actions import meeting_workflow_id
 from tests.e2e_support import meeting_day, meetings_of
 from tests.workspace_support import client_for, make_tenant, signed_in_session
 from web.app import create_app

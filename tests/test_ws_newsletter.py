@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
-from models.newsletter import BlogPost, Subscriber, SubscriberStatus, Suppression
-from models.types import utcnow
-from raadsbode import newsletter_control
+from models.tables.newsletter import BlogPost, Subscriber, SubscriberStatus, Suppression
+from models.tables.types import utcnow
+from raadsbode.services.newsletter import control as newsletter_control
 from raadsbode.db import session_scope
 from tests.e2e_support import wait_for_mail
 from tests.links_support import form_fields

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from models import PlanningEntry
-from raadsbode.meetings import meeting_workflow_id
+from models.tables import PlanningEntry
+from raadsbode.services.meeting.actions import meeting_workflow_id
 from tests.e2e_support import board_tenant, meetings_of, venue_ids
 from tests.links_support import form_fields
 from tests.workspace_support import add_meeting, client_for, signed_in_session

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 import httpx
 from sqlmodel import select
 
-from models import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue
-from models.staff import StaffSession
-from raadsbode.associations import create_association
+from models.tables import Association, Body, BodyKind, Membership, MemberRole, Municipality, Person, Venue
+from models.tables.staff import StaffSession
+from raadsbode.store.associations import create_association
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.staff import add_staff, start_session
+from raadsbode.store.staff import add_staff, start_session
 from tests.conftest import unique_slug
-from web.auth import SESSION_COOKIE
+from web.common.auth import SESSION_COOKIE
 
 CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 LINK = re.compile(r"(https?://\S+/inloggen/[A-Za-z0-9_\-]+(?:\?next=\S+)?)")
@@ -124,8 +124,8 @@ def add_meeting(sessions: SessionFactory, tenant: Tenant, title: str, days_ahead
     import uuid
     from datetime import timedelta
 
-    from models import Meeting, MeetingKind
-    from models.types import utcnow
+    from models.tables import Meeting, MeetingKind
+    from models.tables.types import utcnow
 
     starts = utcnow().replace(microsecond=0) + timedelta(days=days_ahead)
     with session_scope(sessions) as s:

@@ -6,35 +6,35 @@ import asyncio
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from activities.render import make_renderer
+from raadsbode.mail.render import make_renderer
 from raadsbode.db import make_engine, session_factory
 from raadsbode.log_masking import install_token_masking
 from raadsbode.settings import Settings, get_settings
 from raadsbode.start_guard import refuse_unsafe_start
-from web.links import router as links_router
-from web.newsletter_pages import router as newsletter_router
-from web.secretariat_redirects import router as secretariat_redirects_router
-from web.head import HeadFromGet
-from web.hsts import StrictTransportSecurity, wants_hsts
-from web.pages import install_error_handlers
-from web.public_pages import router as public_router
-from web.rate_limit import LinkChangeLimits, PublicFormLimits
-from web.motion_pages import router as motion_router
-from web.network_pages import router as network_router
-from web.registration_pages import router as registration_router
-from web.signin_pages import router as signin_router
-from web.workspace_home import router as workspace_home_router
-from web.member_pages import router as member_pages_router
-from web.ws_meetings import router as ws_meetings_router
-from web.ws_meeting_actions import router as ws_meeting_actions_router
-from web.ws_alv_actions import router as ws_alv_actions_router
-from web.ws_network_actions import router as ws_network_actions_router
-from web.ws_agenda import router as ws_agenda_router
-from web.ws_planning import router as ws_planning_router
-from web.ws_newsletter import router as ws_newsletter_router
-from web.ws_motions import router as ws_motions_router
-from web.ws_admin import router as ws_admin_router
-from web.ws_new_meetings import router as ws_new_meetings_router
+from web.links.routes import router as links_router
+from web.public.newsletter import router as newsletter_router
+from web.workspace.secretariat_redirects import router as secretariat_redirects_router
+from web.common.head import HeadFromGet
+from web.common.hsts import StrictTransportSecurity, wants_hsts
+from web.common.pages import install_error_handlers
+from web.public.pages import router as public_router
+from web.common.rate_limit import LinkChangeLimits, PublicFormLimits
+from web.links.motions import router as motion_router
+from web.public.network import router as network_router
+from web.links.registration import router as registration_router
+from web.signin.pages import router as signin_router
+from web.workspace.home import router as workspace_home_router
+from web.workspace.members.pages import router as member_pages_router
+from web.workspace.meetings.pages import router as ws_meetings_router
+from web.workspace.meetings.actions import router as ws_meeting_actions_router
+from web.workspace.meetings.alv_actions import router as ws_alv_actions_router
+from web.workspace.meetings.network_actions import router as ws_network_actions_router
+from web.workspace.meetings.agenda import router as ws_agenda_router
+from web.workspace.planning.pages import router as ws_planning_router
+from web.workspace.newsletter.pages import router as ws_newsletter_router
+from web.workspace.meetings.motions import router as ws_motions_router
+from web.workspace.admin.routes import router as ws_admin_router
+from web.workspace.meetings.new_kinds import router as ws_new_meetings_router
 
 
 def create_app(settings: Settings | None = None, temporal: Client | None = None) -> FastAPI:
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, temporal: Client | None = None)
     app.include_router(ws_newsletter_router)
     app.include_router(ws_admin_router)
     if settings.is_dev:
-        from web.dev_outbox import router as dev_outbox_router
+        from web.dev.outbox import router as dev_outbox_router
 
         app.include_router(dev_outbox_router)
     return app

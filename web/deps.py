@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 from temporalio.client import Client
 
-from activities.render import Renderer
+from raadsbode.mail.render import Renderer
 from raadsbode.db import SessionFactory
 from raadsbode.settings import Settings
 from raadsbode.temporal_client import connect

@@ -9,8 +9,8 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.inbox_activities import InboxActivities
-    from models.inbox_messages import InboxInput, InboxPoll, InboxReport, InboxTotalsQuery
+    from activities.inbox.activities import InboxActivities
+    from models.messages.inbox import InboxInput, InboxPoll, InboxReport, InboxTotalsQuery
 
 INBOX_WORKFLOW_ID = "inbox"
 POLL_RETRY = RetryPolicy(initial_interval=timedelta(seconds=5), maximum_interval=timedelta(minutes=2), maximum_attempts=5)

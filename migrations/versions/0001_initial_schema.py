@@ -7,7 +7,7 @@ Create Date: 2026-11-22 14:53:26.247177
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = '0001'
@@ -32,7 +32,7 @@ def upgrade() -> None:
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('association_id', sa.Integer(), nullable=True),
-    sa.Column('at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('subject_ref', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
@@ -81,8 +81,8 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('smtp_code', sa.Integer(), nullable=True),
     sa.Column('smtp_reply', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', models.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', models.tables.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('business_key')
@@ -131,9 +131,9 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('single_use', sa.Boolean(), nullable=False),
-    sa.Column('expires_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('used_at', models.types.UTCDateTime(), nullable=True),
+    sa.Column('expires_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('used_at', models.tables.types.UTCDateTime(), nullable=True),
     sa.Column('used_decision', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('revoked', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
@@ -151,8 +151,8 @@ def upgrade() -> None:
     sa.Column('body_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('board', 'alv', 'extra_alv', 'network', 'committee', name='meetingkind'), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('starts_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('venue_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('planned', 'convened', 'cancelled', 'held', 'closed', name='meetingstatus'), nullable=False),
     sa.Column('is_public', sa.Boolean(), nullable=False),
@@ -189,7 +189,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('submitted_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['person.id'], ),
@@ -206,7 +206,7 @@ def upgrade() -> None:
     sa.Column('response', sa.Enum('none', 'attending', 'not_attending', 'represented', name='response'), nullable=False),
     sa.Column('represented_by_id', sa.Integer(), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('updated_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['represented_by_id'], ['person.id'], ),

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 15:10:00
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = '0002'
@@ -24,8 +24,8 @@ def upgrade() -> None:
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('decisions_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('submitted_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('approved_at', models.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('approved_at', models.tables.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.ForeignKeyConstraint(['submitted_by'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -6,7 +6,7 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = "0003"
@@ -23,9 +23,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('status', sa.Enum('pending', 'confirmed', 'unsubscribed', name='subscriberstatus'), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('confirmed_at', models.types.UTCDateTime(), nullable=True),
-    sa.Column('unsubscribed_at', models.types.UTCDateTime(), nullable=True),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', models.tables.types.UTCDateTime(), nullable=True),
+    sa.Column('unsubscribed_at', models.tables.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('association_id', 'email')
@@ -38,7 +38,7 @@ def upgrade() -> None:
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('smtp_code', sa.Integer(), nullable=True),
     sa.Column('smtp_reply', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('association_id', 'email')
@@ -52,7 +52,7 @@ def upgrade() -> None:
     sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('published_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('published_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -72,9 +72,9 @@ def upgrade() -> None:
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('approved_by', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
-    sa.Column('approved_at', models.types.UTCDateTime(), nullable=True),
+    sa.Column('approved_at', models.tables.types.UTCDateTime(), nullable=True),
     sa.Column('recipients_frozen', sa.Integer(), nullable=True),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('association_id', 'period'),

@@ -7,7 +7,7 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = "0004"
@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('sender', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-    sa.Column('received_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('received_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('message_key')
@@ -73,7 +73,7 @@ def upgrade() -> None:
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('text', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('status', sa.Enum('submitted', 'admitted', 'not_admitted', 'withdrawn', name='motionstatus'), nullable=False),
-    sa.Column('submitted_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.ForeignKeyConstraint(['municipality_id'], ['municipality.id'], ),
@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('organisation', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('status', sa.Enum('registered', 'waiting', 'cancelled', name='signupstatus'), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('meeting_id', 'email')
@@ -104,8 +104,8 @@ def upgrade() -> None:
     sa.Column('association_id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('starts_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('starts_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('venue_id', sa.Integer(), nullable=True),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),

@@ -6,7 +6,7 @@ Revises: 0001
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = "0005"
@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('association_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('secretary', 'editor', 'admin', name='staffrolename'), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -37,9 +37,9 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('association_id', sa.Integer(), nullable=False),
     sa.Column('csrf_token', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('expires_at', models.types.UTCDateTime(), nullable=False),
-    sa.Column('last_seen_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('created_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', models.tables.types.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['association_id'], ['association.id'], ),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 15:49:53.613538
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = '0006'

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 18:01:19.434279
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import models.types
+import models.tables.types
 
 
 revision = '0007'
@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('rows_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('updated_at', models.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.tables.types.UTCDateTime(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.ForeignKeyConstraint(['updated_by_id'], ['person.id'], ),

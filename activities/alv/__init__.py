@@ -1,0 +1,1 @@
+"""Activities of the ALV workflow and its yearly cycle."""

@@ -1,0 +1,1 @@
+"""Activities of the inbox workflow: read calendar replies and apply them."""

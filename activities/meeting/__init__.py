@@ -1,0 +1,1 @@
+"""Activities of the board meeting workflow (and what the ALV and network ones share)."""

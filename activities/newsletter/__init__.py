@@ -1,0 +1,1 @@
+"""Activities of the newsletter workflow: compose, freeze, send batches."""

@@ -1,0 +1,1 @@
+"""Plain dataclasses that workflows and activities exchange (never ORM rows, no SQLAlchemy)."""

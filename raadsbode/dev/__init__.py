@@ -1,0 +1,1 @@
+"""The embedded dev stack: Temporal dev server, SMTP sink, demo data."""

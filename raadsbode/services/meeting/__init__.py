@@ -1,0 +1,1 @@
+"""Board and committee meetings: start, steer, agenda, resend."""

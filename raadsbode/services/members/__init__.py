@@ -1,0 +1,1 @@
+"""Member import from a secretary's spreadsheet."""

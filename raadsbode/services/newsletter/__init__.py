@@ -1,0 +1,1 @@
+"""The newsletter: issues, content, steering the workflow, subscribers, feeds."""

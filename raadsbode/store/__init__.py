@@ -1,0 +1,1 @@
+"""Database reads and writes shared by services, activities and web."""

@@ -1,0 +1,1 @@
+"""What every router shares: page rendering, forms, security headers, rate limits, staff auth."""

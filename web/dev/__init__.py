@@ -1,0 +1,1 @@
+"""Dev-only pages (the outbox)."""

@@ -1,0 +1,1 @@
+"""An association's public pages and forms (no login, no link token)."""

@@ -1,0 +1,1 @@
+"""The staff workspace (/werkruimte), one sub-package per area."""

@@ -1,0 +1,1 @@
+"""Admin pages: staff, association settings, venues, durations."""

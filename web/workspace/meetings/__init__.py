@@ -1,0 +1,1 @@
+"""Meetings in the workspace: list, plan, steer, agenda editor, motions."""

@@ -1,0 +1,1 @@
+"""Members, board and committees in the workspace."""

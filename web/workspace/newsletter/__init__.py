@@ -1,0 +1,1 @@
+"""The newsletter in the workspace: issues, posts, subscribers."""

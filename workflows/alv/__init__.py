@@ -1,0 +1,1 @@
+"""The general meeting (ALV) workflow and its yearly cycle."""
