@@ -19,7 +19,8 @@ from models.tables.meetings import AgendaVersion
 from models.messages.mail import OutboundEmail
 from models.tables.org import Association, Body, MemberRole, Person, Venue
 from raadsbode.store import tokens
-from raadsbode.services.meeting.agenda import KIND_LABELS, agenda_items
+from raadsbode.domain.agenda import KIND_LABELS
+from raadsbode.services.meeting.agenda import agenda_items
 from raadsbode.domain.policy import MeetingPolicy
 
 REQUEST_KINDS = ("meeting-convocation", "meeting-update")  # emails that put the meeting in a calendar
