@@ -24,14 +24,11 @@ from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
 from raadsbode.settings import Settings
 from workflows.meeting.workflow import MeetingWorkflow
 from raadsbode.domain.policy import normalise_overrides
+from raadsbode.domain.workflow_ids import meeting_workflow_id
 
 
 class MeetingError(ValueError):
     """A problem the secretary can fix; the Dutch message is meant to be shown as it is."""
-
-
-def meeting_workflow_id(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}"
 
 
 def create_meeting(
