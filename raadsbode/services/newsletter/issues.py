@@ -14,7 +14,7 @@ from models.messages.newsletter import KIND, ComposeRequest, ComposeResult
 from models.tables.org import Association, Person, normalise_email
 from models.tables.types import utcnow
 from raadsbode.services.newsletter.content import check_period, render_issue
-from raadsbode.services.members.importer import upsert_person
+from raadsbode.store.people import upsert_person
 from raadsbode.store.tokens import issue_token, revoke
 
 APPROVE_PURPOSE = "newsletter-approve"
