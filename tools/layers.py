@@ -152,6 +152,21 @@ ALLOWED: tuple[Allowed, ...] = (
         why="month_name formats a period with babel, beside the content use cases",
         plan="month_name and check_period into raadsbode/mail/render (formatting) and raadsbode/domain (the period rule)",
     ),
+    Allowed(
+        "workflows.common.meeting_base", "workflows.meeting.checks",
+        why="package cycle workflows.common ⇄ workflows.meeting: the shared meeting base validates with the board's checks",
+        plan="H4 (workflow composition) reshapes workflows/common; the checks both share move into workflows/common",
+    ),
+    Allowed(
+        "workflows.common.signoff", "workflows.meeting.checks",
+        why="package cycle workflows.common ⇄ workflows.meeting: the sign-off rounds validate with the board's checks",
+        plan="as above (H4)",
+    ),
+    Allowed(
+        "web.common.audit_labels", "web.workspace.members.forms",
+        why="package cycle web.common ⇄ web.workspace.members: the audit labels use the board seats' ROLE_LABELS",
+        plan="H5: MemberRole's Dutch labels into the vocabulary in raadsbode/domain; both import them there",
+    ),
 )
 
 
