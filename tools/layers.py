@@ -133,11 +133,6 @@ ALLOWED: tuple[Allowed, ...] = (
         plan="H5: with the issue's writes into raadsbode/store",
     ),
     Allowed(
-        "activities.newsletter.activities", "raadsbode.services.newsletter.subscribers",
-        why="unsubscribe_key, a pure HMAC, lives with the subscriber use cases",
-        plan="move unsubscribe_key and subscriber_id_of_key into raadsbode/domain",
-    ),
-    Allowed(
         "activities.newsletter.ledger", "raadsbode.services.newsletter.subscribers",
         why="a hard bounce calls suppress, a write that lives with the subscriber use cases",
         plan="H5: suppress into raadsbode/store",
