@@ -143,11 +143,6 @@ ALLOWED: tuple[Allowed, ...] = (
         plan="H5: with the other email kinds into the vocabulary in raadsbode/domain",
     ),
     Allowed(
-        "activities.newsletter.mail", "raadsbode.services.newsletter.content",
-        why="month_name formats a period with babel, beside the content use cases",
-        plan="month_name and check_period into raadsbode/mail/render (formatting) and raadsbode/domain (the period rule)",
-    ),
-    Allowed(
         "workflows.common.meeting_base", "workflows.meeting.checks",
         why="package cycle workflows.common ⇄ workflows.meeting: the shared meeting base validates with the board's checks",
         plan="H4 (workflow composition) reshapes workflows/common; the checks both share move into workflows/common",
