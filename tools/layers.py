@@ -92,16 +92,6 @@ ALLOWED: tuple[Allowed, ...] = (
              "tests import them there, once the tests' move (H1) has landed",
     ),
     Allowed(
-        "activities.alv.cycle", "raadsbode.services.alv.planning",
-        why="the cycle's activity runs the planning use case (plan_next_alv creates the meeting through create_meeting)",
-        plan="give AlvCycleActivities the planner as an injected dependency from the worker wiring (raadsbode.registry)",
-    ),
-    Allowed(
-        "activities.alv.cycle", "raadsbode.services.meeting.actions",
-        why="catches MeetingError, which plan_next_alv raises",
-        plan="goes with the planner's injection above; MeetingError itself can move to raadsbode/domain",
-    ),
-    Allowed(
         "activities.alv.mail", "raadsbode.services.alv.motions",
         why="the convocation reads closing_at and motion_views, queries that live with the motion use cases",
         plan="H5: move the motion reads into raadsbode/store",
