@@ -32,7 +32,7 @@ def activity_objects(deps: Deps) -> list[object]:
     from activities.newsletter.activities import NewsletterActivities
     from activities.send_email import MailActivities
     from raadsbode.services.alv.planning import plan_next_alv
-    from raadsbode.services.meeting.actions import MeetingError
+    from raadsbode.services.meeting.actions import MeetingError, forward_rsvp
 
     return [
         MailActivities(deps),
@@ -40,7 +40,7 @@ def activity_objects(deps: Deps) -> list[object]:
         AlvActivities(deps), AlvCycleActivities(deps, plan_next_alv, MeetingError),
         NetworkActivities(deps),
         NewsletterActivities(deps),
-        InboxActivities(deps),
+        InboxActivities(deps, forward_rsvp),
     ]
 
 

@@ -97,16 +97,6 @@ ALLOWED: tuple[Allowed, ...] = (
         plan="H5: move the motion reads into raadsbode/store",
     ),
     Allowed(
-        "activities.inbox.activities", "raadsbode.services.meeting.actions",
-        why="the inbox activity forwards a calendar reply to the meeting workflow through meeting_handle",
-        plan="inject a forwarder (a service callable) into InboxActivities from the worker wiring",
-    ),
-    Allowed(
-        "activities.inbox.activities", "workflows.meeting.workflow",
-        why="the forwarded reply is the update MeetingWorkflow.rsvp, named by method reference",
-        plan="goes with the injected forwarder above: the service names the update, the activity does not",
-    ),
-    Allowed(
         "activities.meeting.mail", "raadsbode.services.meeting.agenda",
         why="the convocation reads the agenda's items with agenda_items, a query written three times",
         plan="H5: one agenda query in raadsbode/store",
