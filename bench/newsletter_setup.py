@@ -20,7 +20,7 @@ from raadsbode.store.associations import create_association
 from raadsbode.db import make_engine, migrate, session_factory, session_scope
 from raadsbode.services.newsletter.content import add_post
 from raadsbode.settings import Settings
-from raadsbode.services.newsletter.subscribers import unsubscribe_key
+from raadsbode.domain.unsubscribe_keys import unsubscribe_key
 from workflows.newsletter.workflow import NewsletterWorkflow
 
 CHUNK = 5000

@@ -31,14 +31,16 @@ def activity_objects(deps: Deps) -> list[object]:
     from activities.network.activities import NetworkActivities
     from activities.newsletter.activities import NewsletterActivities
     from activities.send_email import MailActivities
+    from raadsbode.services.alv.planning import plan_next_alv
+    from raadsbode.services.meeting.actions import MeetingError, forward_rsvp
 
     return [
         MailActivities(deps),
         MeetingActivities(deps),
-        AlvActivities(deps), AlvCycleActivities(deps),
+        AlvActivities(deps), AlvCycleActivities(deps, plan_next_alv, MeetingError),
         NetworkActivities(deps),
         NewsletterActivities(deps),
-        InboxActivities(deps),
+        InboxActivities(deps, forward_rsvp),
     ]
 
 

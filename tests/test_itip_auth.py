@@ -25,6 +25,7 @@ from models.messages.inbox import InboxPoll
 from models.tables.meetings import Attendance
 from raadsbode.mail.auth_results import DEV_AUTHSERV_ID, check_sender, header_fields, parse_auth_results
 from raadsbode.dev.sink import stamped_for_delivery
+from raadsbode.services.meeting.actions import forward_rsvp
 from tests.itip_samples import gmail_reply, outlook_reply
 from tests.meeting_support import click, link_in, make_board, meeting_row, new_meeting, wait_for_mail
 from tests.workspace_support import client_for
@@ -143,7 +144,7 @@ async def convened_board(client, settings, sessions, sink, web):  # noqa: ANN001
 
 async def read_inbox(client, settings, sessions, keys: set[str]) -> dict[str, tuple[str, str]]:  # noqa: ANN001
     """Run the inbox activity (as the inbox workflow does) until it has remembered `keys`: key -> (outcome, detail)."""
-    activities = InboxActivities(Deps(settings=settings, sessions=sessions, renderer=None))  # type: ignore[arg-type]
+    activities = InboxActivities(Deps(settings=settings, sessions=sessions, renderer=None), forward_rsvp)  # type: ignore[arg-type]
     for _ in range(20):
         await ActivityEnvironment(client=client).run(activities.process_inbox, InboxPoll(batch_size=50))
         with sessions() as s:

@@ -15,7 +15,7 @@ from models.tables.alv import AlvDecision, MeetingDetails
 from models.tables.ledger import AuditEvent
 from models.messages.mail import OutboundEmail
 from models.tables.org import MemberRole, Person
-from raadsbode.services.alv.decisions import OUTCOME_LABELS
+from raadsbode.domain.decisions import OUTCOME_LABELS
 from raadsbode.services.alv.motions import closing_at, motion_views
 from raadsbode.store.attendance import presence_groups
 

@@ -19,7 +19,7 @@ from models.tables.meetings import Attendance, Meeting, MeetingStatus, Response
 from models.tables.minutes import Minutes
 from models.tables.org import Body, BodyKind, Membership, MemberRole, Person
 from models.tables.types import utcnow
-from raadsbode.services.alv.decisions import OUTCOME_LABELS
+from raadsbode.domain.decisions import OUTCOME_LABELS
 
 AUDIENCE_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 

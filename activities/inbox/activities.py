@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from temporalio import activity
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from activities.deps import Deps
@@ -27,17 +28,19 @@ from models.messages.meeting import RsvpInput
 from models.tables.org import Association
 from raadsbode.mail.auth_results import check_sender
 from raadsbode.db import session_scope
-from raadsbode.services.meeting.actions import meeting_handle
-from workflows.meeting.workflow import MeetingWorkflow
 
 log = logging.getLogger(__name__)
+# (client, meeting id, the reply as an RSVP, update id): sends the meeting workflow its `rsvp` update.
+RsvpForwarder = Callable[[Client, int, RsvpInput, str], Awaitable[object]]
 
 
 class InboxActivities:
     ACTIVITY_NAMES: tuple[str, ...] = ("process_inbox",)
 
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, deps: Deps, forward_rsvp: RsvpForwarder) -> None:
+        """`forward_rsvp` is raadsbode.services.meeting.actions.forward_rsvp, handed in by the worker wiring:
+        activities sit below the services and never import a workflow."""
+        self.deps, self.forward_rsvp = deps, forward_rsvp
 
     @activity.defn
     async def process_inbox(self, poll: InboxPoll) -> InboxReport:
@@ -88,8 +91,7 @@ class InboxActivities:
         update_id = "itip-" + hashlib.sha256(raw.key.encode()).hexdigest()[:32]
         rsvp = RsvpInput(person_id=match.person_id, response=match.response, source=f"itip {raw.key}"[:200])
         try:
-            await meeting_handle(activity.client(), match.meeting_id).execute_update(
-                MeetingWorkflow.rsvp, rsvp, id=update_id)
+            await self.forward_rsvp(activity.client(), match.meeting_id, rsvp, update_id)
         except WorkflowUpdateFailedError as err:
             log.info("calendar reply %s refused by meeting %s: %s", raw.key, match.meeting_id, err.cause)
             return InboundOutcome.refused, str(getattr(err.cause, "message", err.cause))[:1000]

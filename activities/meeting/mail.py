@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from activities.deps import Deps
 from raadsbode.mail.ical import CalendarEvent, build_calendar
+from raadsbode.mail.itip import REQUEST_KINDS
 from activities.meeting.store import board, get_meeting, subject_ref
 from models.tables.ledger import OutboundMessage, SendStatus
 from models.messages.meeting import AgendaItemInput
@@ -19,10 +20,10 @@ from models.tables.meetings import AgendaVersion
 from models.messages.mail import OutboundEmail
 from models.tables.org import Association, Body, MemberRole, Person, Venue
 from raadsbode.store import tokens
-from raadsbode.services.meeting.agenda import KIND_LABELS, agenda_items
+from raadsbode.domain.agenda import KIND_LABELS
+from raadsbode.services.meeting.agenda import agenda_items
 from raadsbode.domain.policy import MeetingPolicy
 
-REQUEST_KINDS = ("meeting-convocation", "meeting-update")  # emails that put the meeting in a calendar
 
 
 class MeetingMail:

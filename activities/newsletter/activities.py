@@ -24,7 +24,7 @@ from models.messages.newsletter import (
 )
 from raadsbode.services.newsletter import issues
 from raadsbode.db import session_scope
-from raadsbode.services.newsletter.subscribers import unsubscribe_key
+from raadsbode.domain.unsubscribe_keys import unsubscribe_key
 
 log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 1.0

@@ -13,7 +13,7 @@ from models.messages.newsletter import KIND, ProofRequest, RelayAlert, ReportReq
 from models.tables.org import Association
 from raadsbode.services.newsletter import issues
 from raadsbode.db import session_scope
-from raadsbode.services.newsletter.content import month_name
+from raadsbode.mail.render import month_name
 from raadsbode.services.newsletter.subscribers import CONFIRM_KIND
 
 BODY_TAG = re.compile(r"<body\b[^>]*>", re.IGNORECASE)

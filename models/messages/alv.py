@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.messages.meeting_info import MeetingInfo
+from raadsbode.domain.decisions import DecisionEntry  # defined beside its parser; a payload field here
 from models.messages.meeting_state import PendingDecision, PendingNotice, SignoffRound
 
 # --- the ALV workflow ------------------------------------------------------------------------
@@ -107,15 +108,6 @@ class AlvRegistrationResult:
     recorded: bool
     response: str
     message: str  # Dutch, for the person
-
-
-@dataclass
-class DecisionEntry:
-    subject: str  # item / motion
-    ref: str  # agenda item number or motion id
-    title: str
-    outcome: str  # adopted / rejected / withdrawn / deferred
-    note: str = ""
 
 
 @dataclass

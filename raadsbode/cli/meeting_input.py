@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from models.messages.meeting import AgendaItemInput
 from models.tables.org import Body, Venue
-from raadsbode.services.meeting.agenda import items_from_dicts, validate_agenda
+from raadsbode.domain.agenda import validate_agenda
+from raadsbode.services.meeting.agenda import items_from_dicts
 from raadsbode.services.meeting.actions import MeetingError
 
 DECISIONS_HEADING = re.compile(r"^#+\s*besluit(en|enlijst)?\s*$", re.IGNORECASE)

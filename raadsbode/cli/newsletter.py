@@ -21,7 +21,8 @@ from raadsbode.cli.newsletter_schedule import schedule_app
 from raadsbode.db import session_scope
 from raadsbode.services.newsletter.feed_reader import MAX_FEED_BYTES, FeedError, TOO_BIG, fetch_feed, read_feed
 from raadsbode.services.newsletter.issues import workflow_id
-from raadsbode.services.newsletter.content import ContentError, add_post, check_period, import_feed
+from raadsbode.domain.newsletter_period import ContentError, check_period
+from raadsbode.services.newsletter.content import add_post, import_feed
 from raadsbode.settings import get_settings
 
 newsletter_app = typer.Typer(help="The monthly newsletter: schedule, content, sending.", no_args_is_help=True)

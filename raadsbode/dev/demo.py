@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from models.tables.org import Association, Body, BodyKind, Membership, MemberRole, Person, Venue, normalise_email
 from raadsbode.store.associations import body_of_kind, create_association
 from raadsbode.db import SessionFactory, session_scope
-from raadsbode.services.members.importer import ensure_municipality, upsert_person
+from raadsbode.services.members.importer import ensure_municipality
+from raadsbode.store.people import upsert_person
 from raadsbode.store.staff import add_staff
 
 log = logging.getLogger(__name__)

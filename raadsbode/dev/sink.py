@@ -92,16 +92,3 @@ def start_sink(host: str, port: int, maildir: Path | None = None) -> tuple[Contr
     controller.start()
     log.info("SMTP sink listening on %s:%s (maildir %s)", host, port, maildir)
     return controller, handler
-
-
-def read_maildir(maildir: Path) -> list[tuple[str, EmailMessage]]:
-    """Messages in the Maildir, newest first, as (key, parsed message)."""
-    if not maildir.exists():
-        return []
-    box = mailbox.Maildir(str(maildir), factory=None, create=False)
-    items = []
-    for key in box.keys():
-        path = Path(box._path) / box._toc[key]  # noqa: SLF001  (mailbox has no public path accessor)
-        items.append((path.stat().st_mtime, key, message_from_bytes(path.read_bytes(), policy=policy.default)))
-    items.sort(key=lambda t: t[0], reverse=True)
-    return [(key, msg) for _, key, msg in items]

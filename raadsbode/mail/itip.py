@@ -19,12 +19,12 @@ from email.utils import getaddresses, parseaddr
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
-from activities.meeting.mail import REQUEST_KINDS
 from models.tables.ledger import OutboundMessage, SendStatus
 from models.tables.meetings import Meeting
 from models.tables.org import Person
 
 log = logging.getLogger(__name__)
+REQUEST_KINDS = ("meeting-convocation", "meeting-update")  # a board meeting's emails that put it in a calendar
 # Every email kind that put a meeting into someone's calendar with a REQUEST (board and ALV cycle).
 INVITATION_KINDS = (*REQUEST_KINDS, "alv-save-the-date", "alv-convocation", "network-announcement")
 PARTSTAT_RESPONSES = {"ACCEPTED": "attending", "DECLINED": "not_attending"}  # TENTATIVE: no answer yet

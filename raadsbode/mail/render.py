@@ -9,12 +9,19 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from raadsbode.domain.newsletter_period import check_period
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 LOCALE = "nl_NL"
 
 
 def _local(value: datetime, tz: str) -> datetime:
     return value.astimezone(ZoneInfo(tz))
+
+
+def month_name(period: str) -> str:
+    """"november 2026" for 2026-11 (a newsletter issue's period)."""
+    return format_date(check_period(period), "MMMM y", locale=LOCALE)
 
 
 def _filters(tz: str) -> dict:

@@ -18,7 +18,7 @@ from models.tables.alv import AlvDecision, MeetingDetails
 from models.tables.meetings import AgendaItem, AgendaVersion, Meeting, MeetingKind, MeetingStatus
 from models.tables.org import Association, Venue
 from models.tables.types import utcnow
-from raadsbode.services.alv.decisions import OUTCOME_LABELS
+from raadsbode.domain.decisions import OUTCOME_LABELS
 
 KIND_LABELS = {"alv": "Algemene Ledenvergadering", "extra_alv": "Extra Algemene Ledenvergadering",
                "network": "Netwerkbijeenkomst"}

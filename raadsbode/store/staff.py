@@ -16,7 +16,7 @@ from models.tables.org import Association, Person, normalise_email
 from models.tables.staff import StaffRole, StaffRoleName, StaffSession
 from models.tables.types import utcnow
 from raadsbode.store.associations import AssociationError, email_problem
-from raadsbode.services.members.importer import upsert_person
+from raadsbode.store.people import upsert_person
 from raadsbode.store.tokens import hash_token
 
 SESSION_LIFETIME = timedelta(hours=12)  # signed in for a working day at most

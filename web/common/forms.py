@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from models.messages.meeting import AgendaItemInput
-from raadsbode.services.meeting.agenda import validate_agenda
+from raadsbode.domain.agenda import validate_agenda
 from raadsbode.domain.header_text import header_text_problem
 DECISIONS = ("approve", "request_changes")
 RSVP_RESPONSES = ("attending", "not_attending")

@@ -10,9 +10,9 @@ from email.message import EmailMessage
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
-from raadsbode.dev.sink import read_maildir
 from web.deps import RendererDep, SettingsDep
-from web.dev.outbox_mail import describe_parts, find_part, links_in, load_message, message_date, part_text, summarize
+from web.dev.outbox_mail import (describe_parts, find_part, links_in, load_message, message_date, part_text, read_maildir,
+                                 summarize)
 from web.common.pages import PAGE_HEADERS, render_page
 
 router = APIRouter(prefix="/dev/outbox", tags=["dev"])

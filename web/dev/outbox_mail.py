@@ -1,4 +1,4 @@
-"""What the dev outbox shows of a message: summary, MIME parts, links. Pure functions, no web."""
+"""What the dev outbox shows: the sink's Maildir read back, and per message its summary, MIME parts, links. No web."""
 from __future__ import annotations
 
 import html
@@ -14,6 +14,19 @@ from pathlib import Path
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._,:=\\-]{1,200}$")
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 _READABLE = {"text/plain", "text/calendar", "application/ics", "text/csv"}
+
+
+def read_maildir(maildir: Path) -> list[tuple[str, EmailMessage]]:
+    """Messages in the Maildir, newest first, as (key, parsed message)."""
+    if not maildir.exists():
+        return []
+    box = mailbox.Maildir(str(maildir), factory=None, create=False)
+    items = []
+    for key in box.keys():
+        path = Path(box._path) / box._toc[key]  # noqa: SLF001  (mailbox has no public path accessor)
+        items.append((path.stat().st_mtime, key, message_from_bytes(path.read_bytes(), policy=policy.default)))
+    items.sort(key=lambda t: t[0], reverse=True)
+    return [(key, msg) for _, key, msg in items]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from raadsbode.services.newsletter.content import month_name
+from raadsbode.mail.render import month_name
 from raadsbode.mail.render import Renderer
 from models.tables.newsletter import NewsletterIssue
 from models.messages.newsletter import Ack, Decision, Progress

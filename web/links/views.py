@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from raadsbode.services.meeting.agenda import KIND_LABELS, draft_items
+from raadsbode.domain.agenda import KIND_LABELS
+from raadsbode.services.meeting.agenda import draft_items
 from raadsbode.store.tokens import TokenGrant
 from web.links import data
 from web.common.forms import AgendaRow, MinutesForm, rows_from_items

@@ -15,6 +15,7 @@ from raadsbode.mail.mailer import Mailer, TemporarySendError
 from activities.newsletter.mail import confirmation_mail
 from models.tables.newsletter import Subscriber
 from models.tables.org import Association, normalise_email
+from raadsbode.domain.unsubscribe_keys import subscriber_id_of_key
 from raadsbode.services.newsletter import subscribers as subs
 from raadsbode.store.associations import UnknownAssociation, get_association_by_slug
 from raadsbode.store.tokens import TokenRefused, csrf_for, hash_token, look_up
@@ -152,7 +153,7 @@ def _used_page(renderer, association: Association) -> HTMLResponse:  # noqa: ANN
 
 
 def _subscriber_of_key(session, settings, key: str) -> Subscriber | None:  # noqa: ANN001
-    sub_id = subs.subscriber_id_of_key(settings.secret_key, key)
+    sub_id = subscriber_id_of_key(settings.secret_key, key)
     return session.get(Subscriber, sub_id) if sub_id is not None else None
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from models.messages.alv import AlvRegistration, AlvState, SubmitDecisions
 from models.messages.meeting_info import MeetingInfo
-from raadsbode.services.alv.decisions import check_decisions as check_entries
+from raadsbode.domain.decisions import check_decisions as check_entries
 from raadsbode.domain.alv_policy import AlvPolicy
 from workflows.meeting.checks import require_editor
 from workflows.meeting.schedule import parse_time

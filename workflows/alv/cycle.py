@@ -14,7 +14,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 with workflow.unsafe.imports_passed_through():
     from activities.alv.cycle import AlvCycleActivities
     from models.messages.alv import AlvCycleInput, AlvCycleResult, AlvInput, PlanAlv
-    from raadsbode.services.meeting.actions import meeting_workflow_id
+    from raadsbode.domain.workflow_ids import meeting_workflow_id
     from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
     from workflows.alv.workflow import AlvWorkflow
 

@@ -17,7 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from models.messages.meeting_activity import MeetingRef, RescheduleOutcome
     from models.messages.meeting import RsvpInput, RsvpResult, StatusQuery, SubmitAgendaResult, SubmitMinutes
     from models.messages.meeting_state import SignoffRound
-    from raadsbode.services.alv.decisions import entries_from_lines
+    from raadsbode.domain.decisions import entries_from_lines
     from raadsbode.domain.alv_policy import AlvPolicy
     from workflows.alv import checks as alv_checks
     from workflows.alv import schedule

@@ -7,7 +7,7 @@ from datetime import datetime
 from models.messages.meeting_info import MeetingInfo
 from models.messages.meeting import Reschedule, RsvpInput, SignoffDecision, SubmitAgenda, SubmitMinutes
 from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
-from raadsbode.services.meeting.agenda import validate_agenda
+from raadsbode.domain.agenda import validate_agenda
 from workflows.meeting.schedule import parse_time
 
 MAX_COMMENT = 4000

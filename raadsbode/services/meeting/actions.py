@@ -16,7 +16,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from models.messages.meeting import MeetingInput, MeetingResult
+from models.messages.meeting import MeetingInput, MeetingResult, RsvpInput, RsvpResult
 from models.tables.meetings import Meeting, MeetingKind, MeetingStatus
 from models.tables.org import Association, Body, Venue
 from raadsbode.domain.header_text import header_text_problem
@@ -24,14 +24,11 @@ from raadsbode.search_attributes import ASSOCIATION, MEETING_ID
 from raadsbode.settings import Settings
 from workflows.meeting.workflow import MeetingWorkflow
 from raadsbode.domain.policy import normalise_overrides
+from raadsbode.domain.workflow_ids import meeting_workflow_id
 
 
 class MeetingError(ValueError):
     """A problem the secretary can fix; the Dutch message is meant to be shown as it is."""
-
-
-def meeting_workflow_id(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}"
 
 
 def create_meeting(
@@ -133,3 +130,8 @@ async def start_workflow_once(client: Client, settings: Settings, run: Callable[
 
 def meeting_handle(client: Client, meeting_id: int) -> WorkflowHandle[MeetingWorkflow, MeetingResult]:
     return client.get_workflow_handle_for(MeetingWorkflow.run, meeting_workflow_id(meeting_id))
+
+
+async def forward_rsvp(client: Client, meeting_id: int, rsvp: RsvpInput, update_id: str) -> RsvpResult:
+    """A calendar reply to the meeting, as the same `rsvp` update the registration link sends (the inbox activity)."""
+    return await meeting_handle(client, meeting_id).execute_update(MeetingWorkflow.rsvp, rsvp, id=update_id)

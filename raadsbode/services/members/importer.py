@@ -9,13 +9,13 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session, select
 
 from models.tables.org import Association, Body, BodyKind, Membership, Municipality, Person, normalise_email
 from raadsbode.store.associations import AssociationError, email_problem
+from raadsbode.store.people import Outcome, upsert_person
 from raadsbode.db import SessionFactory, session_scope
 from raadsbode.domain.gemeenten import resolve_municipality
 from raadsbode.domain.header_text import header_text_problem
@@ -28,12 +28,6 @@ TOO_LARGE = ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_
 MAX_LENGTHS = {"name": 200, "email": 254, "function": 100}
 COLUMN_ORDER = ("municipality", "name", "email", "function")
 HEADER_COLUMNS = ("municipality", "name", "function")
-
-
-class Outcome(StrEnum):
-    created = "created"
-    updated = "updated"
-    unchanged = "unchanged"
 
 
 @dataclass
@@ -178,26 +172,3 @@ def ensure_membership(session: Session, body_id: int, person_id: int) -> None:
     if exists is None:
         session.add(Membership(body_id=body_id, person_id=person_id))
         session.flush()
-
-
-def upsert_person(
-    session: Session, association_id: int, municipality_id: int | None, name: str, email: str, function: str | None
-) -> tuple[Person, Outcome]:
-    """Create or update the person with this (normalised) email in the association; function None: keep it."""
-    person = session.exec(select(Person).where(Person.association_id == association_id, Person.email == email)).first()
-    if person is None:
-        person = Person(association_id=association_id, municipality_id=municipality_id, name=name, email=email,
-                        function=function or "")
-        session.add(person)
-        session.flush()
-        return person, Outcome.created
-    wanted = {"municipality_id": municipality_id, "name": name}
-    if function is not None:
-        wanted["function"] = function
-    if all(getattr(person, key) == value for key, value in wanted.items()):
-        return person, Outcome.unchanged
-    for key, value in wanted.items():
-        setattr(person, key, value)
-    session.add(person)
-    session.flush()
-    return person, Outcome.updated

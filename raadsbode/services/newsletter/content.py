@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import css_inline
-from babel.dates import format_date
 from sqlmodel import Session, select
 
 from activities.newsletter.mime import NAME_MARK, UNSUB_MARK
-from raadsbode.mail.render import Renderer
+from raadsbode.domain.newsletter_period import ContentError, check_period
+from raadsbode.mail.render import Renderer, month_name
 from models.tables.meetings import Meeting, MeetingStatus
 from models.tables.newsletter import BlogPost
 from models.messages.newsletter import AMSTERDAM
@@ -20,15 +20,10 @@ from models.tables.org import Association, Venue
 from models.tables.types import utcnow
 from raadsbode.services.newsletter.feed_reader import FeedPost
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_POSTS = 10
 MAX_MEETINGS = 6
 MEETINGS_AHEAD = timedelta(days=120)
 _INLINER = css_inline.CSSInliner(keep_style_tags=True)  # keep the @media rules for phones
-
-
-class ContentError(ValueError):
-    """Dutch, shown to the user as it is."""
 
 
 @dataclass(frozen=True)
@@ -36,18 +31,6 @@ class RenderedIssue:
     subject: str
     html: str
     text: str
-
-
-def month_name(period: str) -> str:
-    """"november 2026" for 2026-11."""
-    return format_date(check_period(period), "MMMM y", locale="nl_NL")
-
-
-def check_period(period: str) -> date:
-    match = PERIOD.match(period or "")
-    if not match:
-        raise ContentError(f"Ongeldige maand '{period}': gebruik jjjj-mm, bijv. 2026-11.")
-    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def add_post(session: Session, association_id: int, title: str, summary: str = "", url: str = "",

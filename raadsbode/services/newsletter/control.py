@@ -13,7 +13,7 @@ from temporalio.common import TypedSearchAttributes, SearchAttributePair
 from raadsbode.mail.compose import HeaderInjectionError, checked_address
 from models.messages.newsletter import Ack, Command, KickoffInput, NewsletterInput, NewsletterPolicy, Progress
 from raadsbode.services.newsletter.issues import workflow_id
-from raadsbode.services.newsletter.content import check_period
+from raadsbode.domain.newsletter_period import check_period
 from raadsbode.search_attributes import ASSOCIATION
 from workflows.newsletter.workflow import NewsletterKickoffWorkflow, NewsletterWorkflow
 

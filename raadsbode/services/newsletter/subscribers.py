@@ -1,12 +1,10 @@
-"""Newsletter subscribers: double opt-in, unsubscribe, suppression, and the long-lived unsubscribe key.
+"""Newsletter subscribers: double opt-in, unsubscribe, suppression.
 
-The unsubscribe key is an HMAC of the subscriber id with the secret key: nothing to store, it keeps
-working for every old issue, and it cannot be guessed for another subscriber.
+The long-lived unsubscribe key is made in raadsbode/domain/unsubscribe_keys.py (the send activity makes one per
+recipient); it is imported here too because the tests reach it through this module.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +18,7 @@ from models.tables.org import normalise_email
 from models.tables.types import utcnow
 from raadsbode.store.associations import email_problem
 from raadsbode.domain.header_text import header_text_problem
+from raadsbode.domain.unsubscribe_keys import unsubscribe_key  # noqa: F401  (the tests import it from here)
 from raadsbode.store.tokens import TokenGrant, issue_token, mark_used, revoke
 
 CONFIRM_PURPOSE = "subscribe-confirm"
@@ -160,19 +159,6 @@ def unsubscribe(session: Session, sub: Subscriber) -> bool:
     # A confirmation mail still lying in the inbox must not undo this (only a new sign-up may).
     _void_confirm_links(session, sub.id)
     return True
-
-
-def unsubscribe_key(secret_key: str, subscriber_id: int) -> str:
-    mac = hmac.new(secret_key.encode(), f"newsletter-unsubscribe|{subscriber_id}".encode(), hashlib.sha256)
-    return f"{subscriber_id}.{mac.hexdigest()[:32]}"
-
-
-def subscriber_id_of_key(secret_key: str, key: str) -> int | None:
-    """The subscriber id a key was made for, or None for a forged or mangled key."""
-    sub_id, _, _mac = (key or "").partition(".")
-    if not sub_id.isdigit() or len(key) > 80:
-        return None
-    return int(sub_id) if hmac.compare_digest(unsubscribe_key(secret_key, int(sub_id)), key) else None
 
 
 def suppress(session: Session, association_id: int, email: str, reason: str,

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from models.tables.alv import PlanningEntry
+from models.tables.meetings import Meeting
 from models.tables.org import Municipality, Venue
 from web.common.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
 from web.deps import RendererDep, SessionDep
@@ -16,7 +19,6 @@ from web.common.forms import check_header_fields, field_text
 from web.common.listing import page_number, paginate, search, search_text
 from web.workspace.members.data import actor_of, municipalities
 from web.workspace.members.forms import FormState, audit
-from web.workspace.meetings.data import venue_use
 
 BASE = "/werkruimte/beheer/vereniging/zalen"
 router = APIRouter(prefix=BASE)
@@ -143,3 +145,10 @@ async def delete_venue(venue_id: int, request: Request, staff: CsrfDep, session:
     session.delete(venue)
     session.commit()
     return RedirectResponse(f"{BASE}?verwijderd=1", status_code=303)
+
+
+def venue_use(session: Session, venue_id: int) -> tuple[int, int]:
+    """How many meetings (any status) and year-planning rows name the venue."""
+    meetings = session.exec(select(func.count()).select_from(Meeting).where(Meeting.venue_id == venue_id)).one()
+    planned = session.exec(select(func.count()).select_from(PlanningEntry).where(PlanningEntry.venue_id == venue_id)).one()
+    return int(meetings), int(planned)

@@ -20,7 +20,8 @@ from sqlmodel import Session
 from models.messages.meeting import AgendaItemInput, SubmitAgenda
 from models.tables.meetings import Meeting, MeetingKind
 from models.tables.types import utcnow
-from raadsbode.services.meeting.agenda import KIND_LABELS, draft_items, latest_agenda
+from raadsbode.domain.agenda import KIND_LABELS
+from raadsbode.services.meeting.agenda import draft_items, latest_agenda
 from raadsbode.services.alv.actions import alv_handle
 from raadsbode.services.meeting.actions import meeting_handle
 from web.common.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, require_role, workspace_page

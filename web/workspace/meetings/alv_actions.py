@@ -16,7 +16,7 @@ from models.messages.alv import DecisionEntry, SubmitDecisions
 from models.tables.meetings import Meeting, MeetingStatus
 from models.tables.types import utcnow
 from raadsbode.services.alv.actions import alv_handle
-from raadsbode.services.alv.decisions import check_decisions, entries_from_lines
+from raadsbode.domain.decisions import check_decisions, entries_from_lines
 from raadsbode.services.meeting.resend import ResendRequest
 from web.common.auth import CsrfDep, StaffContext, owned_or_404, require_role
 from web.deps import RendererDep, SessionDep, get_temporal

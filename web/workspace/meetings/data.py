@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from activities.meeting.store import board, recipients, subject_ref
-from models.tables.alv import PlanningEntry
 from models.tables.ledger import AuditEvent, OutboundMessage, SendStatus
 from models.tables.meetings import AgendaVersion, Attendance, Meeting, MeetingKind
 from models.tables.minutes import Minutes
@@ -141,10 +140,3 @@ def plannable_bodies(session: Session, association_id: int) -> list[Body]:
     rows = session.exec(select(Body).where(Body.association_id == association_id,
                                            col(Body.kind).in_(PLANNABLE_BODIES))).all()
     return sorted(rows, key=lambda body: (body.kind != BodyKind.board, body.name.lower(), body.id))
-
-
-def venue_use(session: Session, venue_id: int) -> tuple[int, int]:
-    """How many meetings (any status) and year-planning rows name the venue."""
-    meetings = session.exec(select(func.count()).select_from(Meeting).where(Meeting.venue_id == venue_id)).one()
-    planned = session.exec(select(func.count()).select_from(PlanningEntry).where(PlanningEntry.venue_id == venue_id)).one()
-    return int(meetings), int(planned)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from models.tables.newsletter import NewsletterIssue, Subscriber, Suppression
 from models.tables.org import Person
 from raadsbode.services.newsletter import control as newsletter_control
-from raadsbode.services.newsletter.content import ContentError, check_period
+from raadsbode.domain.newsletter_period import ContentError, check_period
 from raadsbode.services.newsletter.subscribers import counts
 from web.common.auth import CsrfDep, StaffContext, StaffDep, require_role, workspace_page
 from web.deps import RendererDep, SessionDep, SettingsDep, get_temporal

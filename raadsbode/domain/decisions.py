@@ -1,12 +1,13 @@
 """The decision list (besluitenlijst) as typed: one line per agenda item or motion, ending in its outcome.
 
 "3. Jaarrekening 2026: aangenomen" or "Motie: Lokale energie: verworpen". Pure code (workflows use it).
+DecisionEntry is defined here, not in models.messages.alv (which re-exports it), because the parser
+below builds entries and domain code may not import models.
 """
-from __future__ import annotations
-
 import re
-
-from models.messages.alv import DecisionEntry, SubmitDecisions
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 OUTCOME_LABELS = {"adopted": "aangenomen", "rejected": "verworpen", "withdrawn": "ingetrokken", "deferred": "aangehouden"}
 WORDS = {**{label: outcome for outcome, label in OUTCOME_LABELS.items()}, **{o: o for o in OUTCOME_LABELS}}  # as typed
@@ -14,6 +15,22 @@ LINE = re.compile(r"^(?P<label>.+?)\s*[:\-–]\s*(?P<outcome>[A-Za-z]+)\s*\.?$")
 NUMBERED = re.compile(r"^(?P<ref>\d+[a-z]?)[.)]?\s+(?P<title>.+)$")
 MOTION = re.compile(r"^(motie|agendavoorstel)\s*:?\s*(?P<title>.+)$", re.IGNORECASE)
 MAX_ENTRIES = 200
+
+
+@dataclass
+class DecisionEntry:
+    subject: str  # item / motion
+    ref: str  # agenda item number or motion id
+    title: str
+    outcome: str  # adopted / rejected / withdrawn / deferred
+    note: str = ""
+
+
+class DecisionSubmission(Protocol):
+    """What check_decisions reads of a models.messages.alv.SubmitDecisions."""
+
+    @property
+    def entries(self) -> Sequence[DecisionEntry]: ...
 
 
 def entry_from_line(line: str) -> DecisionEntry | str:
@@ -39,7 +56,7 @@ def entries_from_lines(lines: list[str]) -> tuple[list[DecisionEntry], list[str]
     return entries, errors
 
 
-def check_decisions(submit: SubmitDecisions) -> list[str]:
+def check_decisions(submit: DecisionSubmission) -> list[str]:
     if not submit.entries:
         return ["De besluitenlijst is leeg."]
     if len(submit.entries) > MAX_ENTRIES:
