@@ -28,7 +28,7 @@ class AlvStep(StrEnum):
     DECISIONS_RELEASE = "decisions_release"
 
 
-STEP_LABELS = {
+STEP_LABELS: dict[str, str] = {
     AlvStep.FILE_DECISION: "Ondertekening vastleggen en bevestigen",
     AlvStep.SAVE_THE_DATE: "Save the date en oproep voor moties naar alle leden",
     AlvStep.MOTIONS_CLOSED: "Termijn moties sluit; overzicht naar de secretaris",

@@ -172,6 +172,9 @@ class AlvWorkflow:
 
     @workflow.update
     async def submit_decisions(self, inp: SubmitDecisions) -> SubmitAgendaResult:
+        return await self._submit_decisions(inp)
+
+    async def _submit_decisions(self, inp: SubmitDecisions) -> SubmitAgendaResult:
         return await self.rounds.store_draft(AlvActivities.store_decisions, StoreDecisions(self.inp.meeting_id, inp),
                                              self._decisions_stored)
 
@@ -186,7 +189,7 @@ class AlvWorkflow:
     async def submit_minutes(self, inp: SubmitMinutes) -> SubmitAgendaResult:
         """The minutes-draft link page's form: one decision per line."""
         entries, _ = entries_from_lines(inp.decisions)
-        return await self.submit_decisions(SubmitDecisions(inp.submitted_by_person_id, entries, inp.minutes_text))
+        return await self._submit_decisions(SubmitDecisions(inp.submitted_by_person_id, entries, inp.minutes_text))
 
     @submit_minutes.validator
     def _validate_minutes(self, inp: SubmitMinutes) -> None:
@@ -215,6 +218,9 @@ class AlvWorkflow:
 
     @workflow.update
     async def register(self, reg: AlvRegistration) -> AlvRegistrationResult:
+        return await self._register(reg)
+
+    async def _register(self, reg: AlvRegistration) -> AlvRegistrationResult:
         result = await self.calls.db(AlvActivities.record_registration, AlvRegistrationRecord(self.inp.meeting_id, reg))
         if result.recorded:
             self.s.rsvp[str(reg.person_id)] = reg.response
@@ -228,7 +234,7 @@ class AlvWorkflow:
     @workflow.update
     async def rsvp(self, inp: RsvpInput) -> RsvpResult:
         """The board's registration update (link page, calendar replies): attending / not attending."""
-        result = await self.register(AlvRegistration(inp.person_id, inp.response, None, inp.token_id, inp.source))
+        result = await self._register(AlvRegistration(inp.person_id, inp.response, None, inp.token_id, inp.source))
         return RsvpResult(recorded=result.recorded, response=result.response)
 
     @rsvp.validator

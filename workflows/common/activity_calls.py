@@ -15,8 +15,10 @@ DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=t
 SEND_TIMEOUT = timedelta(minutes=5)
 SEND_RETRY = RetryPolicy(initial_interval=timedelta(seconds=2), maximum_interval=timedelta(minutes=5), maximum_attempts=12)
 
-# An activity method as the SDK takes it: unbound (self, one dataclass in) -> one dataclass out.
-ActivityMethod = Callable[[Any, Any], Awaitable[T]]
+# Activity methods as the SDK takes them, unbound: (self, one dataclass in) -> one dataclass out. The database's
+# are synchronous (they run in the worker's thread pool), the senders are coroutines.
+DbActivity = Callable[[Any, Any], T]
+SendActivity = Callable[[Any, Any], Awaitable[T]]
 
 
 class ActivityCalls:
@@ -25,10 +27,10 @@ class ActivityCalls:
     def __init__(self, meeting_id: int) -> None:
         self.meeting_id = meeting_id
 
-    async def db(self, fn: ActivityMethod[T], arg: Any) -> T:
+    async def db(self, fn: DbActivity[T], arg: Any) -> T:
         # The module's policies are read at each call, so a test can shorten them (tests/test_notice_retry.py).
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
 
-    async def send(self, fn: ActivityMethod[T], arg: Any) -> T:
+    async def send(self, fn: SendActivity[T], arg: Any) -> T:
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT,
                                                       retry_policy=SEND_RETRY)

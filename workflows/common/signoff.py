@@ -35,7 +35,7 @@ with workflow.unsafe.imports_passed_through():
     from models.messages.meeting_info import MeetingInfo
     from models.messages.meeting import SignoffDecision, SignoffDecisionResult, SubmitAgendaResult, signoff_thanks
     from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, PendingDecision, SignoffRound
-    from workflows.common.activity_calls import ActivityCalls, ActivityMethod
+    from workflows.common.activity_calls import ActivityCalls, DbActivity
     from workflows.common.step_loop import StepLoop
     from workflows.meeting import checks
 
@@ -130,7 +130,7 @@ class SignoffRounds:
 
     # --- drafts ------------------------------------------------------------------------------------
 
-    async def store_draft(self, fn: ActivityMethod[VersionStored], arg: Any,
+    async def store_draft(self, fn: DbActivity[VersionStored], arg: Any,
                           raise_version: Callable[[int], None]) -> SubmitAgendaResult:
         """Store a new version of a draft (agenda, minutes, decision list); `raise_version` raises the state's
         version of it. It revokes the old version's links: decisions still in their quiet period are filed
@@ -141,7 +141,7 @@ class SignoffRounds:
                 return await self._store_version(fn, arg, raise_version)
         return await self._store_version(fn, arg, raise_version)
 
-    async def _store_version(self, fn: ActivityMethod[VersionStored], arg: Any,
+    async def _store_version(self, fn: DbActivity[VersionStored], arg: Any,
                              raise_version: Callable[[int], None]) -> SubmitAgendaResult:
         stored = await self.calls.db(fn, arg)
         raise_version(stored.version)

@@ -36,7 +36,7 @@ class MeetingStep(StrEnum):
     MINUTES_RELEASE = "minutes_release"
 
 
-STEP_LABELS = {
+STEP_LABELS: dict[str, str] = {
     MeetingStep.FILE_DECISION: "Ondertekening vastleggen en bevestigen",
     MeetingStep.AGENDA_REQUEST: "Verzoek om de agenda op te stellen naar de secretaris",
     MeetingStep.AGENDA_ROUND: "Agenda ter ondertekening versturen",

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.common.step_loop import REGISTRATION_WAKE_PATCH, StepLoop, StepTable
     from workflows.meeting import checks
     from workflows.meeting import schedule
-    from workflows.meeting.schedule import MeetingStep
+    from workflows.meeting.schedule import STEP_LABELS, MeetingStep
     from raadsbode.domain.policy import MeetingPolicy
 
 
@@ -237,9 +237,11 @@ class MeetingWorkflow:
         r = s.minutes_round if held else s.agenda_round
         upcoming = schedule.next_moment(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
         due = schedule.due_step(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
+        upcoming_step = upcoming[1] if upcoming else None
         # Only the meeting itself ahead: the flow waits on a person, so say whom rather than "the meeting starts".
-        human = not due and (upcoming is None or upcoming[1] == MeetingStep.HELD)
-        step = schedule.waiting_for(s) if human else schedule.STEP_LABELS.get(due or upcoming[1], schedule.waiting_for(s))
+        human = not due and upcoming_step in (None, MeetingStep.HELD)
+        waiting = schedule.waiting_for(s)
+        step = waiting if human else STEP_LABELS.get(due or upcoming_step or "", waiting)
         return MeetingStatusView(
             meeting_id=self.inp.meeting_id, phase=schedule.phase(s), agenda_version=s.agenda_version,
             signers=self._signers(r) if info else [], next_deadline_iso=upcoming[0].isoformat() if upcoming else None,

@@ -89,7 +89,8 @@ class NetworkMeetingWorkflow:
     # --- the scheduled steps -----------------------------------------------------------------------
 
     def _step_table(self) -> StepTable:
-        return {NetworkStep.ANNOUNCE: self._announce, NetworkStep.REMINDER: self._reminder, NetworkStep.HELD: self.loop.held}
+        return {NetworkStep.ANNOUNCE: self._announce, NetworkStep.REMINDER: self._reminder,
+                NetworkStep.HELD: self.loop.held}
 
     async def _batched(self, kind: str, version: int = 0) -> int:
         after, sent = 0, 0
