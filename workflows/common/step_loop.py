@@ -3,7 +3,7 @@
 The loop executes whichever scheduled step is due and otherwise sleeps until the next moment or until
 an update changes the state (`changed`). A step whose activity finally fails (its retries spent) is
 tried again later instead of failing the workflow; a long history continues as new with the state.
-Steps are dispatched from the workflow's step table (step name -> its coroutine), never looked up by name.
+Steps are dispatched from the workflow's step table (its step enum -> a coroutine), not from method names.
 
 The cancel and reschedule updates' work is here too, since both revolve around the loop: each records the
 change and answers; its mails are the loop's `notice` step, retried like every other step until they are
@@ -34,9 +34,8 @@ REGISTRATION_WAKE_PATCH = "registrations-wake-for-continue-as-new"
 # a relay down for longer failed the update after the change was stored, and the notices were never sent.
 NOTICE_STEP_PATCH = "notices-as-steps"
 
-# The steps every meeting has; each workflow's step enum carries the same values for its timeline.
+# The loop's own step, and the one a cancelled meeting still runs (its workflow's step enum has the same value).
 NOTICE_STEP = "notice"
-HELD_STEP = "held"
 FILE_DECISION_STEP = "file_decision"
 
 Step = Callable[[], Awaitable[None]]
