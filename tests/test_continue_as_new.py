@@ -134,7 +134,8 @@ async def test_cancel_reaches_a_continued_run_and_a_pending_decision_is_still_fi
         page = (await web.get(f"/werkruimte/vergaderingen/{meeting_id}")).text
     assert result.final_phase == "cancelled" and "geannuleerd" in page
     # The decision was carried, unfiled, into the run that took the cancellation: it was filed before the
-    # cancellation revoked its link (workflows/common/meeting_base.py, _before_cancel), once: audit event and confirmation.
+    # cancellation revoked its link (workflows/common/signoff.py, SignoffRounds.file_before_cancel), once: audit
+    # event and confirmation.
     assert runs.activities["record_decision"] == 1 and runs.activities["cancel_meeting"] == 1
     assert audit_actions(sessions, board.association_id)["agenda-signoff:approve"] == 1
     assert mails(sink, board.chair.email, AGENDA_SIGNED) == 1

@@ -1,4 +1,4 @@
-"""A sign-off decision, shared by the board and the ALV workflows.
+"""Sign-off rounds and decisions, shared by the board and the ALV workflows: `SignoffRounds`, an object each holds.
 
 The `decide` update answers as soon as the decision is durable, and that is when the workflow task that
 ran it is in the history: the validator checked the version and the signer, the handler records the
@@ -24,20 +24,129 @@ SQLite (the writes queue behind the worker's email composition). The person need
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.meeting.activities import MeetingActivities
-    from models.messages.meeting_activity import DecisionRecord
+    from models.messages.meeting_activity import DecisionRecord, SignoffRequest, VersionStored
     from models.messages.meeting_info import MeetingInfo
-    from models.messages.meeting import SignoffDecision, SignoffDecisionResult, signoff_thanks
-    from models.messages.meeting_state import PendingDecision, SignoffRound
+    from models.messages.meeting import SignoffDecision, SignoffDecisionResult, SubmitAgendaResult, signoff_thanks
+    from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, PendingDecision, SignoffRound
+    from workflows.common.activity_calls import ActivityCalls, DbActivity
+    from workflows.common.step_loop import StepLoop
     from workflows.meeting import checks
 
 FILING_QUIET_PATCH = "decision-filing-quiet-period"
+# A cancellation or a new version of a draft revokes links: a decision answered just before (still in its quiet
+# period) is filed first, or its claim would find its link revoked (no audit event, no confirmation).
+FILE_BEFORE_CANCEL_PATCH = "file-decisions-before-cancel"
+FILE_BEFORE_NEW_VERSION_PATCH = "file-decisions-before-new-version"
+
+
+class SignoffState(Protocol):
+    pending_decisions: list[PendingDecision]
+
+
+class SignoffRounds:
+    """Who signs, the rounds' requests and reminders, the decisions recorded and filed, and the drafts whose new
+    version revokes the old one's links. `info` gives the meeting's facts as the workflow last loaded them."""
+
+    def __init__(self, calls: ActivityCalls, loop: StepLoop, state: SignoffState,
+                 info: Callable[[], MeetingInfo | None]) -> None:
+        self.calls, self.loop, self.s, self._info = calls, loop, state, info
+
+    def info(self) -> MeetingInfo:
+        info = self._info()
+        assert info is not None  # loaded by the run before any step; validators require it
+        return info
+
+    # --- who signs ---------------------------------------------------------------------------------
+
+    def person(self, slot: str) -> int | None:
+        return self.info().chair_id if slot == CHAIR_SLOT else self.info().secretary_id
+
+    def officer_slots(self) -> list[str]:
+        """Chair and secretary, as far as the meeting has them."""
+        return [slot for slot in (CHAIR_SLOT, SECRETARY_SLOT) if self.person(slot)]
+
+    def _unsigned(self, r: SignoffRound) -> list[int]:
+        people = [self.person(slot) for slot in r.slots if slot not in r.signed_by]
+        if r.deputy_invited and CHAIR_SLOT not in r.signed_by:
+            people.append(self.info().deputy_id)
+        return [p for p in people if p]
+
+    # --- the rounds' requests ----------------------------------------------------------------------
+
+    async def open(self, purpose: str, version: int, slots: list[str]) -> SignoffRound:
+        """A new round for this version: the sign-off requests go out to whoever holds the slots."""
+        r = SignoffRound(purpose, version, workflow.now().isoformat(), slots)
+        people = [self.person(slot) for slot in slots]
+        await self.calls.send(MeetingActivities.send_signoff_requests,
+                              SignoffRequest(self.calls.meeting_id, purpose, version, [p for p in people if p]))
+        return r
+
+    async def remind(self, r: SignoffRound) -> None:
+        await self.calls.send(MeetingActivities.send_signoff_requests,
+                              SignoffRequest(self.calls.meeting_id, r.purpose, r.version, self._unsigned(r),
+                                             reminder=True))
+        r.reminder_sent = True
+
+    async def invite_deputy(self, r: SignoffRound) -> None:
+        deputy = self.info().deputy_id
+        assert deputy is not None  # the timeline names this step only for a meeting with a deputy
+        await self.calls.send(MeetingActivities.send_signoff_requests,
+                              SignoffRequest(self.calls.meeting_id, r.purpose, r.version, [deputy],
+                                             in_place_of_chair=True))
+        r.deputy_invited = True
+
+    # --- decisions: recorded by the update, filed by the loop ------------------------------------------
+
+    def decide(self, r: SignoffRound, d: SignoffDecision) -> SignoffDecisionResult:
+        result = record_decision(self.info(), r, self.s.pending_decisions, d)
+        self.loop.changed()  # the run loop files it: token, audit event, emails
+        return result
+
+    def unfiled(self) -> bool:
+        """A decision answered in its quiet period is still filed when the meeting ends, or before its link is
+        revoked (one from before the quiet period never waited, so its workflow ends as it did then)."""
+        return any(d.recorded_at_iso for d in self.s.pending_decisions)
+
+    async def file_next(self) -> None:
+        """The loop's `file_decision` step."""
+        if self.s.pending_decisions:  # an update may have filed them while this step waited for the lock
+            await file_decision(self.calls.send, self.calls.meeting_id, self.s.pending_decisions)
+
+    async def _file_pending(self) -> None:
+        while self.s.pending_decisions:
+            await file_decision(self.calls.send, self.calls.meeting_id, self.s.pending_decisions)
+
+    async def file_before_cancel(self) -> None:
+        """The cancel update's `before` (StepLoop.cancel), under its lock."""
+        if self.unfiled() and workflow.patched(FILE_BEFORE_CANCEL_PATCH):
+            await self._file_pending()
+
+    # --- drafts ------------------------------------------------------------------------------------
+
+    async def store_draft(self, fn: DbActivity[VersionStored], arg: Any,
+                          raise_version: Callable[[int], None]) -> SubmitAgendaResult:
+        """Store a new version of a draft (agenda, minutes, decision list); `raise_version` raises the state's
+        version of it. It revokes the old version's links: decisions still in their quiet period are filed
+        first, under the lock the steps run under."""
+        if self.unfiled() and workflow.patched(FILE_BEFORE_NEW_VERSION_PATCH):
+            async with self.loop.lock:
+                await self._file_pending()
+                return await self._store_version(fn, arg, raise_version)
+        return await self._store_version(fn, arg, raise_version)
+
+    async def _store_version(self, fn: DbActivity[VersionStored], arg: Any,
+                             raise_version: Callable[[int], None]) -> SubmitAgendaResult:
+        stored = await self.calls.db(fn, arg)
+        raise_version(stored.version)
+        self.loop.changed()
+        return SubmitAgendaResult(version=stored.version)
 
 
 def record_decision(info: MeetingInfo, r: SignoffRound, pending: list[PendingDecision],

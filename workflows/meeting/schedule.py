@@ -7,6 +7,7 @@ earliest future moment or until an update changes the state.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 
 from models.messages.meeting_info import MeetingInfo
 from models.messages.meeting_state import CHAIR_SLOT, MeetingState, PendingDecision, SignoffRound
@@ -14,22 +15,43 @@ from raadsbode.domain.policy import MeetingPolicy
 
 AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
 
-STEP_LABELS = {
-    "file_decision": "Ondertekening vastleggen en bevestigen",
-    "agenda_request": "Verzoek om de agenda op te stellen naar de secretaris",
-    "agenda_round": "Agenda ter ondertekening versturen",
-    "agenda_reminder": "Herinnering om de agenda te ondertekenen",
-    "agenda_deputy": "Loco-voorzitter uitnodigen om te ondertekenen",
-    "convocation": "Uitnodiging met agenda naar de leden",
-    "amended_agenda": "Gewijzigde agenda naar de leden",
-    "overview": "Aanwezigheidsoverzicht naar de secretaris",
-    "reminder": "Herinnering aan wie aanwezig is",
-    "held": "Aanvang van de vergadering",
-    "minutes_request": "Verzoek om het verslag naar de secretaris",
-    "minutes_round": "Verslag ter ondertekening versturen",
-    "minutes_reminder": "Herinnering om het verslag te ondertekenen",
-    "minutes_deputy": "Loco-voorzitter uitnodigen om het verslag te ondertekenen",
-    "minutes_release": "Vastgesteld verslag naar het bestuur",
+
+class MeetingStep(StrEnum):
+    """The board workflow's steps: the keys of its step table (MeetingWorkflow._step_table)."""
+
+    FILE_DECISION = "file_decision"
+    AGENDA_REQUEST = "agenda_request"
+    AGENDA_ROUND = "agenda_round"
+    AGENDA_REMINDER = "agenda_reminder"
+    AGENDA_DEPUTY = "agenda_deputy"
+    CONVOCATION = "convocation"
+    AMENDED_AGENDA = "amended_agenda"
+    OVERVIEW = "overview"
+    REMINDER = "reminder"
+    HELD = "held"
+    MINUTES_REQUEST = "minutes_request"
+    MINUTES_ROUND = "minutes_round"
+    MINUTES_REMINDER = "minutes_reminder"
+    MINUTES_DEPUTY = "minutes_deputy"
+    MINUTES_RELEASE = "minutes_release"
+
+
+STEP_LABELS: dict[str, str] = {
+    MeetingStep.FILE_DECISION: "Ondertekening vastleggen en bevestigen",
+    MeetingStep.AGENDA_REQUEST: "Verzoek om de agenda op te stellen naar de secretaris",
+    MeetingStep.AGENDA_ROUND: "Agenda ter ondertekening versturen",
+    MeetingStep.AGENDA_REMINDER: "Herinnering om de agenda te ondertekenen",
+    MeetingStep.AGENDA_DEPUTY: "Loco-voorzitter uitnodigen om te ondertekenen",
+    MeetingStep.CONVOCATION: "Uitnodiging met agenda naar de leden",
+    MeetingStep.AMENDED_AGENDA: "Gewijzigde agenda naar de leden",
+    MeetingStep.OVERVIEW: "Aanwezigheidsoverzicht naar de secretaris",
+    MeetingStep.REMINDER: "Herinnering aan wie aanwezig is",
+    MeetingStep.HELD: "Aanvang van de vergadering",
+    MeetingStep.MINUTES_REQUEST: "Verzoek om het verslag naar de secretaris",
+    MeetingStep.MINUTES_ROUND: "Verslag ter ondertekening versturen",
+    MeetingStep.MINUTES_REMINDER: "Herinnering om het verslag te ondertekenen",
+    MeetingStep.MINUTES_DEPUTY: "Loco-voorzitter uitnodigen om het verslag te ondertekenen",
+    MeetingStep.MINUTES_RELEASE: "Vastgesteld verslag naar het bestuur",
 }
 
 
@@ -46,7 +68,7 @@ def with_filing(pending: list[PendingDecision], quiet: timedelta,
         return steps
     recorded = pending[0].recorded_at_iso
     due = min([parse_time(recorded) + quiet] + [at for at, _ in steps]) if recorded else AT_ONCE
-    return [(due, "file_decision")] + steps
+    return [(due, MeetingStep.FILE_DECISION)] + steps
 
 
 def timeline(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tuple[datetime, str]]:
@@ -58,46 +80,47 @@ def _by_phase(s: MeetingState, p: MeetingPolicy, info: MeetingInfo) -> list[tupl
     steps: list[tuple[datetime, str]] = []
     if not s.held:
         steps += _before_meeting(s, p, info, starts)
-        steps.append((starts, "held"))
+        steps.append((starts, MeetingStep.HELD))
         return steps
     if not s.minutes_request_sent:
-        steps.append((ends + p.minutes_request_after, "minutes_request"))
+        steps.append((ends + p.minutes_request_after, MeetingStep.MINUTES_REQUEST))
     if s.minutes_version > s.minutes_round.version:
-        steps.append((AT_ONCE, "minutes_round"))
-    steps += _round_steps(s.minutes_round, p, info, "minutes")
+        steps.append((AT_ONCE, MeetingStep.MINUTES_ROUND))
+    steps += _round_steps(s.minutes_round, p, info, MeetingStep.MINUTES_REMINDER, MeetingStep.MINUTES_DEPUTY)
     if s.minutes_round.complete:
-        steps.append((AT_ONCE, "minutes_release"))
+        steps.append((AT_ONCE, MeetingStep.MINUTES_RELEASE))
     return steps
 
 
 def _before_meeting(s: MeetingState, p: MeetingPolicy, info: MeetingInfo, starts: datetime) -> list[tuple[datetime, str]]:
     steps: list[tuple[datetime, str]] = []
     if not s.agenda_request_sent:
-        steps.append((starts - p.agenda_request_before, "agenda_request"))
+        steps.append((starts - p.agenda_request_before, MeetingStep.AGENDA_REQUEST))
     if s.agenda_version > s.agenda_round.version:
-        steps.append((AT_ONCE, "agenda_round"))
-    steps += _round_steps(s.agenda_round, p, info, "agenda")
+        steps.append((AT_ONCE, MeetingStep.AGENDA_ROUND))
+    steps += _round_steps(s.agenda_round, p, info, MeetingStep.AGENDA_REMINDER, MeetingStep.AGENDA_DEPUTY)
     if s.agenda_round.complete and s.agenda_round.version > s.convened_version:
         if s.convened_version:
-            steps.append((AT_ONCE, "amended_agenda"))
+            steps.append((AT_ONCE, MeetingStep.AMENDED_AGENDA))
         else:
-            steps.append((starts - p.convocation_before, "convocation"))
+            steps.append((starts - p.convocation_before, MeetingStep.CONVOCATION))
     if s.convened_version and not s.overview_sent:
-        steps.append((starts - p.attendance_overview_before, "overview"))
+        steps.append((starts - p.attendance_overview_before, MeetingStep.OVERVIEW))
     if s.convened_version and not s.reminder_sent:
-        steps.append((starts - p.reminder_before, "reminder"))
+        steps.append((starts - p.reminder_before, MeetingStep.REMINDER))
     return steps
 
 
-def _round_steps(r: SignoffRound, p: MeetingPolicy, info: MeetingInfo, prefix: str) -> list[tuple[datetime, str]]:
+def _round_steps(r: SignoffRound, p: MeetingPolicy, info: MeetingInfo, reminder: MeetingStep,
+                 deputy: MeetingStep) -> list[tuple[datetime, str]]:
     if not r.open:
         return []
     started = parse_time(r.started_at_iso)
-    steps = []
+    steps: list[tuple[datetime, str]] = []
     if not r.reminder_sent:
-        steps.append((started + p.signoff_reminder_after, f"{prefix}_reminder"))
+        steps.append((started + p.signoff_reminder_after, reminder))
     if not r.deputy_invited and info.deputy_id and CHAIR_SLOT in r.slots and CHAIR_SLOT not in r.signed_by:
-        steps.append((started + p.deputy_may_sign_after, f"{prefix}_deputy"))
+        steps.append((started + p.deputy_may_sign_after, deputy))
     return steps
 
 

@@ -26,7 +26,6 @@ from web.workspace.meetings.shared_actions import approve_as_self, cancel_form, 
 from web.workspace.meetings.status import ALV_KINDS, board_status
 from workflows.alv.workflow import AlvWorkflow
 from workflows.meeting.workflow import MeetingWorkflow
-from workflows.common.meeting_base import ScheduledMeeting
 
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
 
@@ -62,9 +61,9 @@ async def reschedule(meeting_id: int, request: Request, staff: CsrfDep, session:
     if change is None:
         return await render_meeting(request, session, renderer, staff, meeting_id, forms={"reschedule": mf}, status_code=422)
     handle = meeting_handle(await get_temporal(request), meeting_id)
-    # The form's own id: a double submit moves the meeting once.
+    # The form's own id: a double submit moves the meeting once. The ALV's workflow has the same update.
     result, problem = await run_update(handle.execute_update(
-        ScheduledMeeting.reschedule, change, id=f"reschedule-{meeting_id}-{submission_id_of(form)}"))
+        MeetingWorkflow.reschedule, change, id=f"reschedule-{meeting_id}-{submission_id_of(form)}"))
     return await _done(request, session, renderer, staff, meeting_id, result, problem, {"reschedule": mf})
 
 

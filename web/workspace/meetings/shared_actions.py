@@ -22,7 +22,7 @@ from web.links.actions import run_update
 from web.links.data import off_loop
 from web.workspace.meetings.forms import MeetingForm, meeting_form_from
 from web.workspace.meetings.pages import render_meeting
-from workflows.common.meeting_base import ScheduledMeeting
+from workflows.meeting.workflow import MeetingWorkflow
 
 MAX_REASON = 1000
 
@@ -73,7 +73,7 @@ async def approve_as_self(request: Request, session: Session, renderer, staff: S
         return await render_meeting(request, session, renderer, staff, meeting_id, status_code=409,
                                     error="Uw ondertekenlink is nog niet aangemaakt. Probeer het over enkele seconden opnieuw.")
     handle = meeting_handle(await get_temporal(request), meeting_id)
-    result, problem = await run_update(handle.execute_update(ScheduledMeeting.decide, SignoffDecision(
+    result, problem = await run_update(handle.execute_update(MeetingWorkflow.decide, SignoffDecision(
         token_id=token_id, person_id=staff.person_id, purpose=purpose, version=version, decision="approve",
         source="werkruimte"), id=f"token-{token_id}"))
     if problem or not result.accepted:
