@@ -123,11 +123,6 @@ ALLOWED: tuple[Allowed, ...] = (
         plan="H5: with the other email kinds into the vocabulary in raadsbode/domain",
     ),
     Allowed(
-        "workflows.common.meeting_base", "workflows.meeting.checks",
-        why="package cycle workflows.common ⇄ workflows.meeting: the shared meeting base validates with the board's checks",
-        plan="H4 (workflow composition) reshapes workflows/common; the checks both share move into workflows/common",
-    ),
-    Allowed(
         "workflows.common.signoff", "workflows.meeting.checks",
         why="package cycle workflows.common ⇄ workflows.meeting: the sign-off rounds validate with the board's checks",
         plan="as above (H4)",
