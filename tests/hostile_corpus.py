@@ -205,7 +205,7 @@ def _built_problems(h: Hostile) -> list[str]:
                          calendar=True)
 
 
-def mail_problems(msg, to: str, name: str, shown: str, calendar: bool = False,  # noqa: ANN001
+def mail_problems(msg, to: str, name: str, shown: str, calendar: bool = False,
                   summary: str | None = None, location: str | None = None) -> list[str]:
     """What is wrong with a sent message: its header names, its one From and one To, the MIME tree, the HTML
     escaping of `shown`, and the calendar's SUMMARY/LOCATION (when given) as the input was."""

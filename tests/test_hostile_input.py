@@ -188,7 +188,7 @@ async def test_network_signup_refuses_or_escapes_every_value(settings, session_f
     assert problems == [], "\n".join(problems)
 
 
-async def _mail_to(sink, address: str, timeout: float = 30.0):  # noqa: ANN001, ANN202
+async def _mail_to(sink, address: str, timeout: float = 30.0):
     for _ in range(int(timeout / 0.1)):
         found = [m for m in sink.to(address) if str(m["Subject"]).startswith("Aangemeld")]
         if found:
@@ -199,7 +199,7 @@ async def _mail_to(sink, address: str, timeout: float = 30.0):  # noqa: ANN001, 
 
 # --- the workspace forms ----------------------------------------------------------------------------------------
 
-def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str], str]]:  # noqa: ANN001
+def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str], str]]:
     """(what, path, form data, field) for every workspace form a hostile name or title can be typed into."""
     unique = f"{h.id}-{uuid.uuid4().hex[:6]}"
     day = (utcnow() + timedelta(days=40)).date().isoformat()
@@ -225,13 +225,13 @@ def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str],
     ]
 
 
-def _spread(index: int, forms: list) -> list:  # noqa: ANN001
+def _spread(index: int, forms: list) -> list:
     """The person form and two more for the index-th value, so each form sees a share of the corpus (they all
     check through web/common/forms.py: check_header_fields) and the test stays fast."""
     return [forms[0]] + [forms[1 + (index + k) % (len(forms) - 1)] for k in (0, 3)]
 
 
-def _workspace_snapshot(sessions, tenant) -> tuple:  # noqa: ANN001
+def _workspace_snapshot(sessions, tenant) -> tuple:
     with sessions() as s:
         aid = tenant.association_id
         return (sorted(p.name for p in s.exec(select(Person).where(Person.association_id == aid))),

@@ -152,7 +152,7 @@ def progress(slug: str = SLUG, period: str = PERIOD,
     """Follow a send with a progress bar (sent, failed, suppressed, remaining, rate, ETA) until it ends."""
     what_issue, console = _issue(slug, period), Console()
 
-    async def go():  # noqa: ANN202
+    async def go():
         temporal = await client()
         if once:
             return await control.progress(temporal, slug, period)

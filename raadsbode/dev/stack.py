@@ -63,7 +63,7 @@ def dev_settings(settings: Settings, **overrides: object) -> Settings:
 
 
 def _web_url(settings: Settings) -> str:
-    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host  # noqa: S104
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
     return f"http://{host}:{settings.web_port}"
 
 

@@ -46,7 +46,7 @@ class Durations:
         return [f.name for f in fields(cls)]  # type: ignore[arg-type]
 
     @classmethod
-    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True, strict_all: bool = False):  # noqa: ANN206
+    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True, strict_all: bool = False):
         """Defaults, then each layer on top. An unknown key is an error in a strict layer (typed input) and
         skipped in the others (a body's policy may hold keys of other flows)."""
         values: dict[str, timedelta] = {}

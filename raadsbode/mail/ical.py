@@ -119,7 +119,7 @@ def amsterdam_timezone() -> Timezone:
     return vtimezone
 
 
-def _rule(kind: type, dtstart: datetime, month: int, offsets: tuple[int, int], name: str):  # noqa: ANN202
+def _rule(kind: type, dtstart: datetime, month: int, offsets: tuple[int, int], name: str):
     rule = kind()
     rule.add("dtstart", dtstart)
     rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})

@@ -126,7 +126,7 @@ class NewsletterWorkflow:
         self.state = status
         await self._act(NewsletterActivities.set_issue_status, IssueStatusChange(self.issue_id, status, approved_by, comment))
 
-    async def _act(self, method, arg):  # noqa: ANN001, ANN202
+    async def _act(self, method, arg):
         return await workflow.execute_activity_method(method, arg, **SHORT)
 
     # --- the editor's and the CLI's commands ------------------------------------------------
