@@ -1,5 +1,6 @@
 """The whole ALV against the real dev server, SMTP sink and database, compressed into seconds:
-the association's yearly Schedule fires -> the planned ALV is created and its workflow started -> save the date -> motion before and after the closing date -> agenda sign-off through the link pages ->
+the association's yearly Schedule fires -> the planned ALV is created and its workflow started -> save the date ->
+motion before and after the closing date -> agenda sign-off through the link pages ->
 convocation -> registrations by link and by iTIP REPLY email -> reminder only to non-responders ->
 attendance list -> decision list signed off, sent and published; then the history is replayed."""
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import aiosmtplib
 import pytest
-from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Replayer
 
 from models.messages.alv import DecisionEntry, SubmitDecisions

@@ -3,7 +3,7 @@ or sooner when another step comes due; a meeting never ends with a decision unfi
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlmodel import select
 
@@ -20,7 +20,7 @@ from tests.test_links import app, running  # noqa: F401 - fixtures
 from workflows.meeting.workflow import MeetingWorkflow
 from workflows.meeting.schedule import AT_ONCE, with_filing
 
-T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 QUIET = timedelta(seconds=2)
 
 

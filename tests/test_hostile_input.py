@@ -161,7 +161,7 @@ async def test_network_signup_refuses_or_escapes_every_value(settings, session_f
             for field in ("name", "organisation") if h.refused else ("name",):
                 values = {"name": "Anna", "email": f"{h.id}-{field}@example.test", "organisation": "Gemeente"}
                 page = await web.post(form, data={"csrf": csrf, **values, field: h.value})
-                if h.refused != (page.status_code == 400) or h.refused and str(escape(h.message)) not in page.text:
+                if h.refused != (page.status_code == 400) or (h.refused and str(escape(h.message)) not in page.text):
                     problems.append(f"{h.id} as {field}: {page.status_code}")
         for h in ADDRESSES:
             page = await web.post(form, data={"csrf": csrf, "name": "Anna", "email": h.value, "organisation": ""})
@@ -250,10 +250,10 @@ async def test_workspace_forms_refuse_every_hostile_value_and_write_nothing(sett
     problems = []
     async with client_for(create_app(settings), cookie) as client:
         for index, h in enumerate(REFUSED):
-            for what, path, data, field in _spread(index, _workspace_forms(tenant, h)):
+            for what, path, data, _field in _spread(index, _workspace_forms(tenant, h)):
                 page = await client.post(path, data={"csrf_token": csrf, **data})
                 too_long = len(h.value) > 100 and "hoogst" in page.text  # a function's own limit comes first
-                if page.status_code not in (400, 422) or str(escape(h.message)) not in page.text and not too_long:
+                if page.status_code not in (400, 422) or (str(escape(h.message)) not in page.text and not too_long):
                     problems.append(f"{h.id} as {what}: {page.status_code}")
                 elif h.message != "hoogst" and what == "person name" and str(escape(h.value)) not in page.text:
                     problems.append(f"{h.id} as {what}: the form lost what was typed")
@@ -268,8 +268,8 @@ async def test_workspace_forms_keep_legitimate_text_exactly(settings, session_fa
     problems, sent = [], []
     async with client_for(create_app(settings), cookie) as client:
         for index, h in enumerate(ACCEPTED):
-            for what, path, data, field in _spread(index, _workspace_forms(tenant, h)):
-                if what == "network meeting title" or what == "person function" and len(h.value) > 100:
+            for what, path, data, _field in _spread(index, _workspace_forms(tenant, h)):
+                if what == "network meeting title" or (what == "person function" and len(h.value) > 100):
                     continue  # the title would start a workflow (its check is the shared one); a function is short
                 page = await client.post(path, data={"csrf_token": csrf, **data})
                 sent.append((h, what))

@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -177,7 +177,7 @@ async def test_editor_link_acts_only_for_its_proof_version_and_as_its_editor(tem
                                                                             sink):
     association_id, slug, _ = newsletter_tenant(session_factory_, 2)
     anna, bert = (f"{name}-{uuid.uuid4().hex[:6]}@vng-flevoland.test" for name in ("anna", "bert"))
-    late = datetime.now(timezone.utc) - timedelta(days=3)  # approved after the slot: it waits for an explicit go
+    late = datetime.now(UTC) - timedelta(days=3)  # approved after the slot: it waits for an explicit go
     app = create_app(settings, temporal_env.client)
     async with build_worker(temporal_env.client, settings), client_for(app) as client:
         handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,

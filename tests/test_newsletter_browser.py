@@ -7,7 +7,7 @@ every request the page makes is routed: anything not data: or file: fails the te
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 

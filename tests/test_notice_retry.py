@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import httpx
 import pytest
@@ -138,7 +138,7 @@ async def test_a_move_outlasts_a_relay_outage(world, settings, sink):
     client, web, sessions = world
     board, meeting_id = await convened(client, web, settings, sink, sessions)
     handle = meeting_handle(client, meeting_id)
-    new_start = (datetime.now(timezone.utc) + timedelta(minutes=20)).replace(microsecond=0)
+    new_start = (datetime.now(UTC) + timedelta(minutes=20)).replace(microsecond=0)
     relay_down(sink, board)
     try:
         moved = await asyncio.wait_for(handle.execute_update(MeetingWorkflow.reschedule, Reschedule(

@@ -28,7 +28,7 @@ from raadsbode.services.meeting.actions import meeting_handle
 from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import links_in, make_association, text_of
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
-from tests.links_flow import (LINK, approve, email_of, start_flow, submit_standing_agenda, to_signoff,
+from tests.links_flow import (LINK, approve, email_of, start_flow, to_signoff,
                               wait_for_link)
 from tests.links_support import client_for, csrf_of, form_fields, issue
 from tests.links_support import make_board as make_links_board

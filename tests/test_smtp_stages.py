@@ -197,7 +197,7 @@ def _newsletter_rows(sessions, association_id: int, out: OutboundEmail) -> tuple
 async def test_newsletter_batch_stops_at_a_relay_refusal_and_suppresses_nobody(session_factory_, relay, stage, reply):
     handler, relay_settings = relay
     refuse(handler, stage, reply)
-    association_id, out, result, emails = await _newsletter_batch(session_factory_, relay_settings, 8)
+    association_id, out, result, _emails = await _newsletter_batch(session_factory_, relay_settings, 8)
     assert result.stopped and result.relay_refusal.startswith("MAIL FROM: " if stage == "mail" else "DATA: ")
     assert reply[:3] in result.relay_refusal
     assert (result.sent, result.failed_permanent, result.failed_temporary) == (0, 0, 0)

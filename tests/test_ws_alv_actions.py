@@ -19,7 +19,7 @@ from raadsbode.services.alv.actions import alv_handle, start_alv_workflow
 from raadsbode.db import session_scope
 from raadsbode.store.staff import add_staff, start_session
 from tests.alv_support import Assoc, add_public_meeting, make_association
-from tests.e2e_support import link_of, page_with, wait_for_mail, wait_until
+from tests.e2e_support import link_of, page_with, wait_for_mail
 from tests.links_support import csrf_of as link_csrf_of
 from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, make_tenant, signed_in_session

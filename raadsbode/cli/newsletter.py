@@ -5,7 +5,7 @@ schedule create|show|pause|resume|delete, start, post add, feed import, pause|re
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timezone
+from datetime import datetime, time, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -81,7 +81,7 @@ def _date(value: str) -> datetime | None:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ContentError(f"Ongeldige datum '{value}': gebruik jjjj-mm-dd, bijv. 2026-11-03.") from None
-    return datetime.combine(day, time(12), ZoneInfo("Europe/Amsterdam")).astimezone(timezone.utc)
+    return datetime.combine(day, time(12), ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
 
 
 def _read_capped(path: Path) -> bytes:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DEFAULTS = {name: field.default for name, field in Settings.model_fields.items()}
 
-__all__ = ["DevStackError", "DevStackInfo", "dev_settings", "check_ports_free", "run_dev_stack", "stack_info"]
+__all__ = ["DevStackError", "DevStackInfo", "check_ports_free", "dev_settings", "run_dev_stack", "stack_info"]
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ class MeetingPolicy(Durations):
     decision_filing_after: timedelta = FILING_QUIET_PERIOD
 
     @classmethod
-    def from_overrides(cls, *layers: dict[str, str]) -> "MeetingPolicy":
+    def from_overrides(cls, *layers: dict[str, str]) -> MeetingPolicy:
         """Defaults, then each layer on top (body, meeting, workflow input); an unknown key anywhere is an error."""
         return cls.from_layers(*layers, strict_all=True)
 

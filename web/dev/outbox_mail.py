@@ -5,7 +5,7 @@ import html
 import mailbox
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -48,7 +48,7 @@ def message_date(msg: EmailMessage) -> datetime | None:
 def _delivered_at(key: str) -> datetime | None:
     """A Maildir key starts with the delivery time (seconds since the epoch)."""
     head = key.split(".", 1)[0]
-    return datetime.fromtimestamp(int(head), tz=timezone.utc) if head.isdigit() else None
+    return datetime.fromtimestamp(int(head), tz=UTC) if head.isdigit() else None
 
 
 def load_message(maildir: Path, key: str) -> tuple[bytes, EmailMessage] | None:

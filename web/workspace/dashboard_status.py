@@ -116,7 +116,7 @@ async def _send_line(client: Client | None, slug: str, issue: NewsletterIssue) -
 async def _bounded(coro: Any, fallback: Any) -> Any:
     try:
         return await asyncio.wait_for(coro, QUERY_TIMEOUT)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         return fallback
 
 

@@ -6,13 +6,13 @@ earliest future moment or until an update changes the state.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from models.messages.meeting_info import MeetingInfo
 from models.messages.meeting_state import CHAIR_SLOT, MeetingState, PendingDecision, SignoffRound
 from raadsbode.domain.policy import MeetingPolicy
 
-AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
+AT_ONCE = datetime.min.replace(tzinfo=UTC)
 
 STEP_LABELS = {
     "file_decision": "Ondertekening vastleggen en bevestigen",

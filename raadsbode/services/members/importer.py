@@ -21,7 +21,7 @@ from raadsbode.domain.gemeenten import resolve_municipality
 from raadsbode.domain.header_text import header_text_problem
 from raadsbode.services.members.csv_reader import ImportError_, Sheet, SheetRow, read_sheet
 
-__all__ = ["ImportError_", "ImportReport", "Outcome", "import_members", "ensure_municipality", "upsert_person"]
+__all__ = ["ImportError_", "ImportReport", "Outcome", "ensure_municipality", "import_members", "upsert_person"]
 log = logging.getLogger(__name__)
 MAX_BYTES = 5_000_000
 TOO_LARGE = ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")
