@@ -19,8 +19,8 @@ class AlvSteps(ScheduledMeeting):
     policy: AlvPolicy
     LOG_NAME = "ALV"
 
-    @property
-    def info(self) -> MeetingInfo | None:
+    @property  # derived from `alv` here, where the board's workflow stores it
+    def info(self) -> MeetingInfo | None:  # type: ignore[override]
         return self.alv.meeting if self.alv else None
 
     async def _batched(self, kind: str, version: int) -> int:

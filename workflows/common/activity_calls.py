@@ -10,6 +10,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 T = TypeVar("T")
+A = TypeVar("A")
 DB_TIMEOUT = timedelta(seconds=30)
 DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30), maximum_attempts=8)
 SEND_TIMEOUT = timedelta(minutes=5)
@@ -25,10 +26,10 @@ class ActivityCalls:
 
     inp: _MeetingInput
 
-    async def _db(self, fn: Callable[[Any, Any], Awaitable[T]], arg: Any) -> T:
+    async def _db(self, fn: Callable[[Any, A], T], arg: A) -> T:
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY)
 
-    async def _send(self, fn: Callable[[Any, Any], Awaitable[T]], arg: Any) -> T:
+    async def _send(self, fn: Callable[[Any, A], Awaitable[T]], arg: A) -> T:
         return await workflow.execute_activity_method(fn, arg, start_to_close_timeout=SEND_TIMEOUT, retry_policy=SEND_RETRY)
 
     @property

@@ -6,8 +6,8 @@ workflow unchanged.
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from temporalio import workflow
 
@@ -26,18 +26,24 @@ with workflow.unsafe.imports_passed_through():
 
 # A cancellation or a new version of a draft revokes links: a decision answered just before (still in its quiet
 # period) is filed first, or its claim would find its link revoked (no audit event, no confirmation).
+if TYPE_CHECKING:  # the states are only named here: each workflow's sandbox loads its own
+    from models.messages.alv import AlvState
+    from models.messages.meeting_state import MeetingState
+
+A = TypeVar("A")  # an activity's input
+
 FILE_BEFORE_CANCEL_PATCH = "file-decisions-before-cancel"
 FILE_BEFORE_NEW_VERSION_PATCH = "file-decisions-before-new-version"
 
 
 class ScheduledMeeting(StepLoop):
-    s: Any  # MeetingState or AlvState: the fields used here are the same
+    s: MeetingState | AlvState  # the fields used here are the same
     info: MeetingInfo | None
 
     def _round(self, purpose: str) -> SignoffRound:
         raise NotImplementedError
 
-    async def _store_draft(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
+    async def _store_draft(self, fn: Callable[[Any, A], VersionStored], arg: A,
                            version_field: str) -> SubmitAgendaResult:
         """Store a new version of a draft (agenda, minutes, decision list) and raise the state's version of it.
         It revokes the old version's links: decisions still in their quiet period are filed first, under the
@@ -48,7 +54,7 @@ class ScheduledMeeting(StepLoop):
                 return await self._store_version(fn, arg, version_field)
         return await self._store_version(fn, arg, version_field)
 
-    async def _store_version(self, fn: Callable[[Any, Any], Awaitable[VersionStored]], arg: Any,
+    async def _store_version(self, fn: Callable[[Any, A], VersionStored], arg: A,
                              version_field: str) -> SubmitAgendaResult:
         stored = await self._db(fn, arg)
         setattr(self.s, version_field, max(getattr(self.s, version_field), stored.version))

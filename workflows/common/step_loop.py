@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -23,6 +23,11 @@ with workflow.unsafe.imports_passed_through():
     from models.messages.meeting_state import NoticeKind, PendingNotice
     from workflows.common.activity_calls import ActivityCalls
 
+if TYPE_CHECKING:  # the states are only named here: each workflow's sandbox loads its own
+    from models.messages.alv import AlvState
+    from models.messages.meeting_state import MeetingState
+    from models.messages.network import NetworkState
+
 STEP_RETRY_DELAY = timedelta(minutes=10)
 # The board's rsvp and the ALV's register update wake the loop for continue-as-new (StepLoop._wake_for_new_run).
 REGISTRATION_WAKE_PATCH = "registrations-wake-for-continue-as-new"
@@ -32,7 +37,7 @@ NOTICE_STEP_PATCH = "notices-as-steps"
 
 
 class StepLoop(ActivityCalls):
-    s: Any  # the workflow's state: plain data with at least `cancelled` and `held`
+    s: MeetingState | AlvState | NetworkState
     _lock: asyncio.Lock
     _retry_at: datetime | None
     _wake: bool
@@ -136,7 +141,7 @@ class StepLoop(ActivityCalls):
         self.s.held = True
 
     async def _step_notice(self) -> None:
-        notice = self.s.notice
+        notice = cast(PendingNotice, self.s.notice)  # the step is due only while a notice is pending
         if notice.kind == NoticeKind.CANCEL:
             sent = await self._send_cancellation(notice.sequence, notice.reason)
             workflow.logger.info("%s %s: cancellation sent to %s", self.LOG_NAME, self._mid, sent)

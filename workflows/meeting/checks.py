@@ -3,12 +3,16 @@ history. Pure functions of state and input; each raises ValueError with a Dutch 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from models.messages.meeting_info import MeetingInfo
 from models.messages.meeting import Reschedule, RsvpInput, SignoffDecision, SubmitAgenda, SubmitMinutes
 from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingState, SignoffRound
 from raadsbode.services.meeting.agenda import validate_agenda
 from workflows.meeting.schedule import parse_time
+
+if TYPE_CHECKING:  # the ALV's checks call these with its own state
+    from models.messages.alv import AlvState
 
 MAX_COMMENT = 4000
 MAX_NOTE = 2000
@@ -18,7 +22,7 @@ DECISIONS = ("approve", "request_changes")
 RESPONSES = ("attending", "not_attending")
 
 
-def require_ready(info: MeetingInfo | None, s: MeetingState) -> MeetingInfo:
+def require_ready(info: MeetingInfo | None, s: MeetingState | AlvState) -> MeetingInfo:
     if info is None:
         raise ValueError("De vergadering wordt nog klaargezet; probeer het over enkele seconden opnieuw.")
     if s.cancelled:
@@ -28,7 +32,7 @@ def require_ready(info: MeetingInfo | None, s: MeetingState) -> MeetingInfo:
     return info
 
 
-def require_before_start(s: MeetingState, now: datetime) -> None:
+def require_before_start(s: MeetingState | AlvState, now: datetime) -> None:
     if now >= parse_time(s.starts_at_iso):
         raise ValueError("De vergadering is al begonnen; dit kan niet meer.")
 
@@ -38,7 +42,7 @@ def require_editor(info: MeetingInfo, person_id: int) -> None:
         raise ValueError("Alleen de secretaris of de voorzitter kan dit indienen.")
 
 
-def check_agenda(info: MeetingInfo, s: MeetingState, now: datetime, inp: SubmitAgenda) -> None:
+def check_agenda(info: MeetingInfo, s: MeetingState | AlvState, now: datetime, inp: SubmitAgenda) -> None:
     require_before_start(s, now)
     require_editor(info, inp.submitted_by_person_id)
     if len(inp.note) > MAX_NOTE:
@@ -57,7 +61,7 @@ def slot_for(info: MeetingInfo, r: SignoffRound, person_id: int) -> str | None:
     return None
 
 
-def check_decision(info: MeetingInfo, s: MeetingState, now: datetime, d: SignoffDecision, r: SignoffRound) -> None:
+def check_decision(info: MeetingInfo, s: MeetingState | AlvState, now: datetime, d: SignoffDecision, r: SignoffRound) -> None:
     if d.decision not in DECISIONS:
         raise ValueError("Kies goedkeuren of wijzigingen vragen.")
     if d.decision == "request_changes" and not d.comment.strip():
@@ -90,7 +94,7 @@ def check_rsvp(info: MeetingInfo, s: MeetingState, now: datetime, inp: RsvpInput
         raise ValueError("U staat niet op de lijst van genodigden.")
 
 
-def check_reschedule(s: MeetingState, now: datetime, inp: Reschedule) -> None:
+def check_reschedule(s: MeetingState | AlvState, now: datetime, inp: Reschedule) -> None:
     require_before_start(s, now)
     try:
         starts, ends = datetime.fromisoformat(inp.starts_at_iso), datetime.fromisoformat(inp.ends_at_iso)

@@ -112,7 +112,8 @@ class MeetingWorkflow(MeetingSteps):
         due = schedule.due_step(s, self.policy, info, workflow.now()) if info and s.starts_at_iso else None
         # Only the meeting itself ahead: the flow waits on a person, so say whom rather than "the meeting starts".
         human = not due and (upcoming is None or upcoming[1] == "held")
-        step = schedule.waiting_for(s) if human else schedule.STEP_LABELS.get(due or upcoming[1], schedule.waiting_for(s))
+        # not `human`: a step is due or one is upcoming
+        step = schedule.waiting_for(s) if human else schedule.STEP_LABELS.get(due or upcoming[1], schedule.waiting_for(s))  # type: ignore[index]
         return MeetingStatusView(
             meeting_id=self._mid, phase=schedule.phase(s), agenda_version=s.agenda_version,
             signers=self._signers(r) if info else [], next_deadline_iso=upcoming[0].isoformat() if upcoming else None,

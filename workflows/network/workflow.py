@@ -28,6 +28,8 @@ WAKE_FOR_NEW_RUN_PATCH = "network-signups-wake-for-continue-as-new"
 
 @workflow.defn
 class NetworkMeetingWorkflow(StepLoop):
+    inp: NetworkInput
+    s: NetworkState
     LOG_NAME = "network meeting"
     NOUN = "bijeenkomst"
 
