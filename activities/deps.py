@@ -15,6 +15,6 @@ class Deps:
     renderer: Renderer
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Deps":
+    def from_settings(cls, settings: Settings) -> Deps:
         engine = make_engine(settings.database_url)
         return cls(settings=settings, sessions=session_factory(engine), renderer=make_renderer(settings.timezone))

@@ -17,10 +17,10 @@ COUNTED_DOMAIN = "@lezers.test"  # only the subscribers' copies count, not proof
 class DiscardHandler:
     """Accepts every message and forgets it; counts the subscribers' copies and their time window."""
 
-    def __init__(self, count, first, last) -> None:  # noqa: ANN001  (multiprocessing.Value)
+    def __init__(self, count, first, last) -> None:  # each a multiprocessing.Value
         self.count, self.first, self.last = count, first, last
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         if envelope.rcpt_tos and envelope.rcpt_tos[0].endswith(COUNTED_DOMAIN):
             now = time.monotonic()
             with self.count.get_lock():
@@ -31,7 +31,7 @@ class DiscardHandler:
         return "250 OK"
 
 
-def _serve(port: int, count, first, last, ready) -> None:  # noqa: ANN001
+def _serve(port: int, count, first, last, ready) -> None:
     from aiosmtpd.controller import Controller
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)

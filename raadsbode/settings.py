@@ -102,7 +102,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> "Settings":
+    def _refuse_unsafe_production(self) -> Settings:
         if (self.temporal_tls_cert is None) != (self.temporal_tls_key is None):  # one alone would silently mean no mTLS
             raise ValueError("RAADSBODE_TEMPORAL_TLS_CERT and RAADSBODE_TEMPORAL_TLS_KEY are set together or not at all")
         if self.environment == "production":

@@ -9,6 +9,7 @@ there is deliberately no environment variable that switches the guard off.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
@@ -44,7 +45,7 @@ def secret_bits(secret: str) -> float:
     unit = _shortest_period(secret)
     if len(unit) < 2:
         return 0.0
-    steps = [ord(b) - ord(a) for a, b in zip(unit, unit[1:])]
+    steps = [ord(b) - ord(a) for a, b in itertools.pairwise(unit)]
     per_char = min(_shannon_bits(list(unit)), _shannon_bits(steps), math.log2(len(set(unit))))
     return len(unit) * per_char
 

@@ -90,15 +90,15 @@ def add_public_meeting(sessions: SessionFactory, a: Assoc, starts_at: datetime, 
 LINK = re.compile(r"http://raadsbode\.test/(l|aanmelden|motie)/([A-Za-z0-9_\-]+)")
 
 
-def text_of(msg) -> str:  # noqa: ANN001
+def text_of(msg) -> str:
     part = msg.get_body(preferencelist=("plain",))
     return part.get_content() if part else ""
 
 
-def links_in(msg, kind: str) -> list[str]:  # noqa: ANN001
+def links_in(msg, kind: str) -> list[str]:
     """Paths like /l/<token> of one kind (l, aanmelden, motie) in an email's text part."""
     return [f"/{k}/{token}" for k, token in LINK.findall(text_of(msg)) if k == kind]
 
 
-def calendars_in(msg) -> list[bytes]:  # noqa: ANN001
+def calendars_in(msg) -> list[bytes]:
     return [p.get_payload(decode=True) for p in msg.walk() if p.get_content_type() == "text/calendar"]

@@ -118,7 +118,7 @@ class StatusWatch:
         return list(dict.fromkeys(view.phase for view in self.answers))
 
 
-def staff_client(app, sessions: SessionFactory, association_id: int, email: str) -> httpx.AsyncClient:  # noqa: ANN001
+def staff_client(app, sessions: SessionFactory, association_id: int, email: str) -> httpx.AsyncClient:
     """A web client signed in to the workspace as a secretary of the association (made one if need be)."""
     with session_scope(sessions) as s:
         role = add_staff(s, association_id, email, "secretary", name="Staf Secretariaat")
@@ -134,5 +134,5 @@ def audit_actions(sessions: SessionFactory, association_id: int) -> Counter:
         return Counter(s.exec(select(AuditEvent.action).where(AuditEvent.association_id == association_id)).all())
 
 
-def mails(sink, address: str, subject_part: str) -> int:  # noqa: ANN001
+def mails(sink, address: str, subject_part: str) -> int:
     return len([m for m in sink.to(address) if subject_part in str(m["Subject"])])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import date, timedelta
+from email.message import EmailMessage
 
 from sqlmodel import select
 
@@ -50,11 +51,11 @@ def sent_kinds(sessions: SessionFactory, meeting_id: int) -> list[str]:
                                                               OutboundMessage.status == "sent")).all())
 
 
-def texts(message) -> str:  # noqa: ANN001 - an EmailMessage
+def texts(message: EmailMessage) -> str:
     return "\n".join(part.get_content() for part in message.walk() if part.get_content_type() in ("text/plain", "text/html"))
 
 
-async def wait_for_mail(sink, address: str, subject_part: str, count: int = 1, timeout: float = 30) -> list:  # noqa: ANN001
+async def wait_for_mail(sink, address: str, subject_part: str, count: int = 1, timeout: float = 30) -> list:
     for _ in range(int(timeout * 10)):
         found = [m for m in sink.to(address) if subject_part in str(m["Subject"])]
         if len(found) >= count:
@@ -64,13 +65,13 @@ async def wait_for_mail(sink, address: str, subject_part: str, count: int = 1, t
                          f"{[str(m['Subject']) for m in sink.to(address)]}")
 
 
-def link_of(message) -> str:  # noqa: ANN001
+def link_of(message) -> str:
     found = LINK.findall(texts(message))
     assert found, texts(message)
     return found[-1]
 
 
-async def wait_until(predicate, timeout: float = 30, what: str = "condition") -> None:  # noqa: ANN001
+async def wait_until(predicate, timeout: float = 30, what: str = "condition") -> None:
     for _ in range(int(timeout * 10)):
         if predicate():
             return
@@ -83,7 +84,7 @@ def person_name(sessions: SessionFactory, person_id: int) -> str:
         return s.get(Person, person_id).name
 
 
-async def page_with(web, url: str, text: str, timeout: float = 20.0) -> str:  # noqa: ANN001
+async def page_with(web, url: str, text: str, timeout: float = 20.0) -> str:
     """The page once it shows `text` (the workflow and its filed decisions catch up within moments)."""
     for _ in range(int(timeout / 0.25)):
         page = (await web.get(url)).text

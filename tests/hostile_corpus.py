@@ -205,17 +205,17 @@ def _built_problems(h: Hostile) -> list[str]:
                          calendar=True)
 
 
-def mail_problems(msg, to: str, name: str, shown: str, calendar: bool = False,  # noqa: ANN001
+def mail_problems(msg, to: str, name: str, shown: str, calendar: bool = False,
                   summary: str | None = None, location: str | None = None) -> list[str]:
     """What is wrong with a sent message: its header names, its one From and one To, the MIME tree, the HTML
     escaping of `shown`, and the calendar's SUMMARY/LOCATION (when given) as the input was."""
     problems = []
     names = {key.lower() for key in msg.keys()}
     if not names <= INTENDED_HEADERS | {"list-unsubscribe", "list-unsubscribe-post", "list-id", "auto-submitted",
-                                        "reply-to", "precedence", "x-auto-response-suppress"} or "reply-to" in names \
-            and msg["Reply-To"].addresses[0].addr_spec.endswith("attacker.test"):
+                                        "reply-to", "precedence", "x-auto-response-suppress"} or ("reply-to" in names \
+            and msg["Reply-To"].addresses[0].addr_spec.endswith("attacker.test")):
         problems.append(f"unexpected headers {sorted(names - INTENDED_HEADERS)}")
-    if not INTENDED_HEADERS <= names:
+    if not names >= INTENDED_HEADERS:
         problems.append(f"missing headers {sorted(INTENDED_HEADERS - names)}")
     recipients = msg["To"].addresses if msg["To"] else ()
     if [a.addr_spec for a in recipients] != [to] or recipients[0].display_name != name:

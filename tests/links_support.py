@@ -137,7 +137,7 @@ class _FormFields(HTMLParser):
         self._textarea: str | None = None
         self._select: str | None = None
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.fields = {}
@@ -151,13 +151,13 @@ class _FormFields(HTMLParser):
         elif tag == "option" and self._select and ("selected" in a or self._select not in self.fields):
             self.fields[self._select] = a.get("value", "")
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
         elif tag == "select":
             self._select = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if self._textarea:
             self.fields[self._textarea] += data
 

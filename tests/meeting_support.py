@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
@@ -77,7 +77,7 @@ def make_board(sessions: SessionFactory) -> Board:
 
 async def new_meeting(client, settings, sessions: SessionFactory, board: Board, starts_in: timedelta,
                       policy: dict[str, str], length: timedelta = timedelta(seconds=2)) -> int:
-    starts_at = (datetime.now(timezone.utc) + starts_in).replace(microsecond=0)
+    starts_at = (datetime.now(UTC) + starts_in).replace(microsecond=0)
     with session_scope(sessions) as s:
         meeting = create_meeting(s, association_id=board.association_id, body_id=board.body_id, kind="board",
                                  title="Vergadering Dagelijks bestuur", starts_at=starts_at, ends_at=starts_at + length,

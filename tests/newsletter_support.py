@@ -47,7 +47,7 @@ async def wait_for_state(handle, states: set[str], timeout: float = 30) -> Progr
         await asyncio.sleep(0.2)
 
 
-def spawn_worker(settings, temporal_env, log_path):  # noqa: ANN001, ANN201
+def spawn_worker(settings, temporal_env, log_path):
     """A real worker process (`raadsbode worker`) on the test's Temporal server, database, sink and queue."""
     env = {**os.environ, "RAADSBODE_TEMPORAL_ADDRESS": temporal_env.client.service_client.config.target_host,
            "RAADSBODE_DATABASE_URL": settings.database_url, "RAADSBODE_SMTP_HOST": settings.smtp_host,
@@ -60,7 +60,7 @@ def spawn_worker(settings, temporal_env, log_path):  # noqa: ANN001, ANN201
                             stderr=subprocess.STDOUT, cwd=log_path.parent)
 
 
-async def wait_for_mail(sink, address: str, count: int = 1, timeout: float = 15) -> list:  # noqa: ANN001
+async def wait_for_mail(sink, address: str, count: int = 1, timeout: float = 15) -> list:
     """The workflow shows "proof" just before the proof's activity runs: wait for the mail itself."""
     deadline = asyncio.get_running_loop().time() + timeout
     while len(sink.to(address)) < count:

@@ -1,5 +1,6 @@
 """The whole ALV against the real dev server, SMTP sink and database, compressed into seconds:
-the association's yearly Schedule fires -> the planned ALV is created and its workflow started -> save the date -> motion before and after the closing date -> agenda sign-off through the link pages ->
+the association's yearly Schedule fires -> the planned ALV is created and its workflow started -> save the date ->
+motion before and after the closing date -> agenda sign-off through the link pages ->
 convocation -> registrations by link and by iTIP REPLY email -> reminder only to non-responders ->
 attendance list -> decision list signed off, sent and published; then the history is replayed."""
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import aiosmtplib
 import pytest
-from temporalio.client import WorkflowExecutionStatus
 from temporalio.worker import Replayer
 
 from models.messages.alv import DecisionEntry, SubmitDecisions
@@ -46,7 +46,7 @@ POLICY = {"save_the_date_before": "40s", "motions_close_before": "32s", "convoca
           "signoff_reminder_after": "1h", "decisions_request_after": "1s"}
 
 
-async def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):  # noqa: ANN001, ANN201
+async def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         found = predicate()
@@ -56,15 +56,15 @@ async def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):  
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def kinds_to(sink, address: str) -> list[str]:  # noqa: ANN001
+def kinds_to(sink, address: str) -> list[str]:
     return [str(m["Subject"]) for m in sink.to(address)]
 
 
-def first_mail(sink, address: str, subject_part: str):  # noqa: ANN001, ANN201
+def first_mail(sink, address: str, subject_part: str):
     return next((m for m in sink.to(address) if subject_part in str(m["Subject"])), None)
 
 
-def _staff_cookie(sessions, association_id: int, email: str) -> str:  # noqa: ANN001
+def _staff_cookie(sessions, association_id: int, email: str) -> str:
     """A signed-in workspace session of the person with `email` as secretary (the sign-in flow has its own tests)."""
     with session_scope(sessions) as s:
         role = add_staff(s, association_id, email, "secretary")
@@ -72,13 +72,13 @@ def _staff_cookie(sessions, association_id: int, email: str) -> str:  # noqa: AN
     return f"{SESSION_COOKIE}={raw}"
 
 
-async def post_form(client, path: str, **fields):  # noqa: ANN001, ANN201
+async def post_form(client, path: str, **fields):
     page = await client.get(path)
     data = {"csrf": csrf_of(page.text), **fields}
     return await client.post(path, data=data)
 
 
-async def sign(client, sink, address: str, subject_part: str) -> None:  # noqa: ANN001
+async def sign(client, sink, address: str, subject_part: str) -> None:
     mail = await wait_for(lambda: first_mail(sink, address, subject_part), what=f"{subject_part} to {address}")
     [path] = links_in(mail, "l")
     response = await post_form(client, path, decision="approve")
@@ -116,7 +116,7 @@ async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
         HISTORY.write_text(history.to_json())
 
 
-async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, contacts, chair, secretary, settings) -> None:  # noqa: ANN001
+async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, contacts, chair, secretary, settings) -> None:
     almere = contacts["Almere"]
     # 1. Save the date: every member contact and the board, with an iTIP REQUEST; not the secretary.
     save = await wait_for(lambda: first_mail(sink, almere[0], "Save the date"), what="save the date")
@@ -180,7 +180,7 @@ async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, con
     assert {"recorded", "ignored"} <= outcomes
 
 
-def _planned(sessions, entry_id: int) -> tuple[int, str] | None:  # noqa: ANN001
+def _planned(sessions, entry_id: int) -> tuple[int, str] | None:
     """(meeting id, UID) once the schedule's firing created the planned ALV."""
     with sessions() as s:
         entry = s.get(PlanningEntry, entry_id)
@@ -188,12 +188,12 @@ def _planned(sessions, entry_id: int) -> tuple[int, str] | None:  # noqa: ANN001
         return (meeting.id, meeting.ical_uid) if meeting else None
 
 
-def _answers(sessions, meeting_id: int) -> int:  # noqa: ANN001
+def _answers(sessions, meeting_id: int) -> int:
     with sessions() as s:
         return len(s.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all())
 
 
-async def _calendar_replies(sink, a, uid, contacts, settings) -> None:  # noqa: ANN001
+async def _calendar_replies(sink, a, uid, contacts, settings) -> None:
     organizer = a.mailbox
     replies = [outlook_reply(uid, contacts["Urk"][0], organizer, "ACCEPTED"),
                gmail_reply(uid, contacts["Lelystad"][0], organizer, "DECLINED"),
@@ -204,7 +204,7 @@ async def _calendar_replies(sink, a, uid, contacts, settings) -> None:  # noqa: 
                               port=settings.smtp_port)
 
 
-async def _after_meeting(web, client, sink, sessions, a, meeting_id, chair, secretary) -> None:  # noqa: ANN001
+async def _after_meeting(web, client, sink, sessions, a, meeting_id, chair, secretary) -> None:
     await wait_for(lambda: first_mail(sink, secretary, "Besluitenlijst opstellen"), what="decisions request", timeout=30)
     entries = [DecisionEntry("item", "1", "Opening en vaststelling agenda", "adopted"),
                DecisionEntry("motion", "", "Lokale energie", "deferred")]

@@ -89,7 +89,7 @@ async def test_the_schedule_fires_creates_the_alv_and_its_save_the_date_goes_out
     await _pause_show_delete(cli, a.slug)
 
 
-async def _pause_show_delete(cli, slug: str) -> None:  # noqa: ANN001
+async def _pause_show_delete(cli, slug: str) -> None:
     assert (await cli("pause", "-a", slug)).exit_code == 0
     shown = await cli("show", "-a", slug)
     assert "gepauzeerd" in shown.output and "voorjaar: 1 maart 09:00" in shown.output and "Gepland" in shown.output
@@ -102,7 +102,7 @@ async def _pause_show_delete(cli, slug: str) -> None:  # noqa: ANN001
     assert (await cli("delete", "-a", "bestaat-niet")).exit_code == 1
 
 
-async def _firing_result(client, slug: str, n: int) -> AlvCycleResult:  # noqa: ANN001
+async def _firing_result(client, slug: str, n: int) -> AlvCycleResult:
     """The n-th firing's AlvCycleWorkflow result (the schedule appends the fire time to its id)."""
     async def started() -> list[str]:
         actions = (await cycle_handle(client, slug).describe()).info.recent_actions
@@ -115,11 +115,11 @@ async def _firing_result(client, slug: str, n: int) -> AlvCycleResult:  # noqa: 
     raise AssertionError(f"the schedule did not fire {n} times")
 
 
-def _subjects(sink, address: str) -> list[str]:  # noqa: ANN001
+def _subjects(sink, address: str) -> list[str]:
     return [str(m["Subject"]) for m in sink.to(address)]
 
 
-async def _wait(predicate, what: str, timeout: float = 20.0) -> None:  # noqa: ANN001
+async def _wait(predicate, what: str, timeout: float = 20.0) -> None:
     for _ in range(int(timeout / 0.25)):
         if predicate():
             return

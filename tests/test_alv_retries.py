@@ -18,7 +18,7 @@ from raadsbode.db import session_scope
 from tests.alv_support import add_public_meeting, make_association
 
 
-def _tokens(sessions, meeting_id: int) -> list[str]:  # noqa: ANN001
+def _tokens(sessions, meeting_id: int) -> list[str]:
     with session_scope(sessions) as s:
         rows = s.exec(select(ActionToken).where(ActionToken.subject_ref == f"meeting-{meeting_id}")).all()
         return sorted(row.purpose for row in rows)

@@ -39,14 +39,14 @@ def sessions(session_factory_):
     return session_factory_
 
 
-async def sign_together(web, sink, people, subject: str) -> None:  # noqa: ANN001
+async def sign_together(web, sink, people, subject: str) -> None:
     """Both signers click at once: the second decision may reach a run that is continuing as new."""
     requests = [(await wait_for_mail(sink, p.email, subject))[0] for p in people]
     answers = await asyncio.gather(*(click(web, link_in(m), decision="approve") for m in requests))
     assert all("Dank u" in a.text for a in answers), [a.text[-600:] for a in answers]
 
 
-async def before_the_meeting(web, sink, board, handle, meeting_id: int) -> None:  # noqa: ANN001
+async def before_the_meeting(web, sink, board, handle, meeting_id: int) -> None:
     """Agenda drafted and signed, convocation, three registrations; the status and the page show them."""
     request, = await wait_for_mail(sink, board.secretary.email, "Agenda opstellen")
     assert "Versie 1" in (await click(web, link_in(request), action="submit")).text
@@ -62,7 +62,7 @@ async def before_the_meeting(web, sink, board, handle, meeting_id: int) -> None:
     assert "Uitnodiging verstuurd" in page and "2 komen, 1 komen niet, 6 nog geen antwoord" in page
 
 
-async def after_the_meeting(web, sink, board) -> None:  # noqa: ANN001
+async def after_the_meeting(web, sink, board) -> None:
     minutes_request, = await wait_for_mail(sink, board.secretary.email, "Verslag opstellen")
     saved = await click(web, link_in(minutes_request), minutes_text="Geopend.", decisions="Niets besloten.")
     assert saved.status_code == 200, saved.text

@@ -32,14 +32,14 @@ PHASES = ["preparing", "motions", "agenda_signoff", "convened", "held", "decisio
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
-async def sign_together(web, sink, addresses: list[str], subject: str) -> None:  # noqa: ANN001
+async def sign_together(web, sink, addresses: list[str], subject: str) -> None:
     """Chair and secretary click at once: the second decision may reach a run that is continuing as new."""
     requests = [await wait_for(lambda a=a: first_mail(sink, a, subject), what=f"{subject} to {a}") for a in addresses]
     answers = await asyncio.gather(*(post_form(web, links_in(m, "l")[0], decision="approve") for m in requests))
     assert all("Dank u" in a.text for a in answers), [a.text[-600:] for a in answers]
 
 
-async def before_the_meeting(web, sink, sessions, a, handle, meeting_id: int) -> None:  # noqa: ANN001
+async def before_the_meeting(web, sink, sessions, a, handle, meeting_id: int) -> None:
     """Agenda signed, convocation, two registrations (the status and the page show them), the attendance list."""
     almere, urk = (f"contact0@{town}.{a.slug}.test" for town in ("almere", "urk"))
     await wait_for(lambda: first_mail(sink, almere, "Save the date"), what="save the date")
@@ -58,7 +58,7 @@ async def before_the_meeting(web, sink, sessions, a, handle, meeting_id: int) ->
     await wait_for(lambda: first_mail(sink, f"secretary@{a.slug}.test", "Presentielijst"), what="attendance list")
 
 
-async def after_the_meeting(web, sink, a, handle) -> None:  # noqa: ANN001
+async def after_the_meeting(web, sink, a, handle) -> None:
     entries = [DecisionEntry("item", "1", "Opening en vaststelling agenda", "adopted")]
     await handle.execute_update(AlvWorkflow.submit_decisions, SubmitDecisions(a.board["secretary"], entries))
     await sign_together(web, sink, [f"chair@{a.slug}.test", f"secretary@{a.slug}.test"], "Verslag ter ondertekening")

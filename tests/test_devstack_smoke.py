@@ -42,7 +42,7 @@ class CliProcess:
     def output(self) -> str:
         return "".join(self.lines)
 
-    def wait_until(self, condition, what: str) -> None:  # noqa: ANN001
+    def wait_until(self, condition, what: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while not condition():
             if self.proc.poll() is not None:

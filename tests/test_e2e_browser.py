@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chrom
                                                                "(or `make browser`) to run the browser tests")
 
 
-async def shoot(page, name: str) -> None:  # noqa: ANN001
+async def shoot(page, name: str) -> None:
     """Desktop and phone screenshots of the page; on a phone nothing may scroll sideways."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.set_viewport_size(DESKTOP)
@@ -34,7 +34,7 @@ async def shoot(page, name: str) -> None:  # noqa: ANN001
     await page.set_viewport_size(DESKTOP)
 
 
-async def reload_until(page, text: str, timeout: float = 30) -> None:  # noqa: ANN001
+async def reload_until(page, text: str, timeout: float = 30) -> None:
     for _ in range(int(timeout * 2)):
         if text in await page.content():
             return
@@ -43,7 +43,7 @@ async def reload_until(page, text: str, timeout: float = 30) -> None:  # noqa: A
     raise AssertionError(f"'{text}' did not appear on {page.url}")
 
 
-async def sign_in(browser, base: str, sink, email: str):  # noqa: ANN001, ANN201
+async def sign_in(browser, base: str, sink, email: str):
     context = await browser.new_context(viewport=DESKTOP, locale="nl-NL")
     page = await context.new_page()
     await page.goto(f"{base}/inloggen")
@@ -57,7 +57,7 @@ async def sign_in(browser, base: str, sink, email: str):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_secretary_plans_drafts_and_convenes(served, browser, settings, session_factory_, temporal_env, sink):  # noqa: F811
+async def test_secretary_plans_drafts_and_convenes(served, browser, settings, session_factory_, temporal_env, sink):
     tenant = board_tenant(session_factory_)
     base = served.public_base_url
     async with build_worker(temporal_env.client, settings):
@@ -104,7 +104,7 @@ async def test_secretary_plans_drafts_and_convenes(served, browser, settings, se
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_editor_takes_an_issue_to_a_finished_send(served, browser, settings, session_factory_, temporal_env, sink):  # noqa: F811
+async def test_editor_takes_an_issue_to_a_finished_send(served, browser, settings, session_factory_, temporal_env, sink):
     tenant = make_tenant(session_factory_)
     readers = add_readers(session_factory_, tenant)
     base = served.public_base_url

@@ -3,7 +3,7 @@ or sooner when another step comes due; a meeting never ends with a decision unfi
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlmodel import select
 
@@ -20,7 +20,7 @@ from tests.test_links import app, running  # noqa: F401 - fixtures
 from workflows.meeting.workflow import MeetingWorkflow
 from workflows.meeting.schedule import AT_ONCE, with_filing
 
-T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 QUIET = timedelta(seconds=2)
 
 
@@ -43,7 +43,7 @@ def test_a_decision_recorded_before_the_quiet_period_is_filed_at_once():
     assert with_filing(_pending(""), QUIET, [(T0, "held")])[0] == (AT_ONCE, "file_decision")
 
 
-async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, session_factory_, settings, sink):  # noqa: F811
+async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, session_factory_, settings, sink):
     flow = await start_flow(session_factory_, settings, running)
     async with client_for(app) as web:
         await to_signoff(flow, web, sink, session_factory_)
@@ -56,7 +56,7 @@ async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, 
     assert time.monotonic() - answered_at >= QUIET.total_seconds() * 0.9
 
 
-async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, running, session_factory_, settings, sink):  # noqa: F811
+async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, running, session_factory_, settings, sink):
     """A new agenda version revokes the old version's links: the chair's approval of the old one, answered but not
     yet filed, is filed first (audit event, confirmation), not dropped with its revoked link."""
     flow = await start_flow(session_factory_, settings, running, policy=FAST_POLICY | {"decision_filing_after": "1h"})

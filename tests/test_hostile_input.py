@@ -161,7 +161,7 @@ async def test_network_signup_refuses_or_escapes_every_value(settings, session_f
             for field in ("name", "organisation") if h.refused else ("name",):
                 values = {"name": "Anna", "email": f"{h.id}-{field}@example.test", "organisation": "Gemeente"}
                 page = await web.post(form, data={"csrf": csrf, **values, field: h.value})
-                if h.refused != (page.status_code == 400) or h.refused and str(escape(h.message)) not in page.text:
+                if h.refused != (page.status_code == 400) or (h.refused and str(escape(h.message)) not in page.text):
                     problems.append(f"{h.id} as {field}: {page.status_code}")
         for h in ADDRESSES:
             page = await web.post(form, data={"csrf": csrf, "name": "Anna", "email": h.value, "organisation": ""})
@@ -188,7 +188,7 @@ async def test_network_signup_refuses_or_escapes_every_value(settings, session_f
     assert problems == [], "\n".join(problems)
 
 
-async def _mail_to(sink, address: str, timeout: float = 30.0):  # noqa: ANN001, ANN202
+async def _mail_to(sink, address: str, timeout: float = 30.0):
     for _ in range(int(timeout / 0.1)):
         found = [m for m in sink.to(address) if str(m["Subject"]).startswith("Aangemeld")]
         if found:
@@ -199,7 +199,7 @@ async def _mail_to(sink, address: str, timeout: float = 30.0):  # noqa: ANN001, 
 
 # --- the workspace forms ----------------------------------------------------------------------------------------
 
-def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str], str]]:  # noqa: ANN001
+def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str], str]]:
     """(what, path, form data, field) for every workspace form a hostile name or title can be typed into."""
     unique = f"{h.id}-{uuid.uuid4().hex[:6]}"
     day = (utcnow() + timedelta(days=40)).date().isoformat()
@@ -225,13 +225,13 @@ def _workspace_forms(tenant, h: Hostile) -> list[tuple[str, str, dict[str, str],
     ]
 
 
-def _spread(index: int, forms: list) -> list:  # noqa: ANN001
+def _spread(index: int, forms: list) -> list:
     """The person form and two more for the index-th value, so each form sees a share of the corpus (they all
     check through web/common/forms.py: check_header_fields) and the test stays fast."""
     return [forms[0]] + [forms[1 + (index + k) % (len(forms) - 1)] for k in (0, 3)]
 
 
-def _workspace_snapshot(sessions, tenant) -> tuple:  # noqa: ANN001
+def _workspace_snapshot(sessions, tenant) -> tuple:
     with sessions() as s:
         aid = tenant.association_id
         return (sorted(p.name for p in s.exec(select(Person).where(Person.association_id == aid))),
@@ -250,10 +250,10 @@ async def test_workspace_forms_refuse_every_hostile_value_and_write_nothing(sett
     problems = []
     async with client_for(create_app(settings), cookie) as client:
         for index, h in enumerate(REFUSED):
-            for what, path, data, field in _spread(index, _workspace_forms(tenant, h)):
+            for what, path, data, _field in _spread(index, _workspace_forms(tenant, h)):
                 page = await client.post(path, data={"csrf_token": csrf, **data})
                 too_long = len(h.value) > 100 and "hoogst" in page.text  # a function's own limit comes first
-                if page.status_code not in (400, 422) or str(escape(h.message)) not in page.text and not too_long:
+                if page.status_code not in (400, 422) or (str(escape(h.message)) not in page.text and not too_long):
                     problems.append(f"{h.id} as {what}: {page.status_code}")
                 elif h.message != "hoogst" and what == "person name" and str(escape(h.value)) not in page.text:
                     problems.append(f"{h.id} as {what}: the form lost what was typed")
@@ -268,8 +268,8 @@ async def test_workspace_forms_keep_legitimate_text_exactly(settings, session_fa
     problems, sent = [], []
     async with client_for(create_app(settings), cookie) as client:
         for index, h in enumerate(ACCEPTED):
-            for what, path, data, field in _spread(index, _workspace_forms(tenant, h)):
-                if what == "network meeting title" or what == "person function" and len(h.value) > 100:
+            for what, path, data, _field in _spread(index, _workspace_forms(tenant, h)):
+                if what == "network meeting title" or (what == "person function" and len(h.value) > 100):
                     continue  # the title would start a workflow (its check is the shared one); a function is short
                 page = await client.post(path, data={"csrf_token": csrf, **data})
                 sent.append((h, what))

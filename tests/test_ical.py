@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
@@ -60,7 +60,7 @@ def test_request_has_one_attendee_and_the_organizer():
     assert (str(vevent["UID"]), vevent["SEQUENCE"], str(vevent["STATUS"])) == (event.uid, 0, "CONFIRMED")
     assert str(vevent["URL"]) == event.url
     stamp = vevent.decoded("DTSTAMP")
-    assert stamp.utcoffset() == timedelta(0) and abs(datetime.now(timezone.utc) - stamp) < timedelta(minutes=1)
+    assert stamp.utcoffset() == timedelta(0) and abs(datetime.now(UTC) - stamp) < timedelta(minutes=1)
 
 
 def test_text_is_escaped_by_the_library_and_round_trips():
@@ -83,8 +83,8 @@ def test_vtimezone_is_the_compact_two_rule_form():
 
 
 @pytest.mark.parametrize(("local", "wire", "utc"), [
-    (datetime(2027, 1, 14, 14, 0), "20270114T140000", datetime(2027, 1, 14, 13, 0, tzinfo=timezone.utc)),
-    (datetime(2027, 7, 2, 14, 0), "20270702T140000", datetime(2027, 7, 2, 12, 0, tzinfo=timezone.utc)),
+    (datetime(2027, 1, 14, 14, 0), "20270114T140000", datetime(2027, 1, 14, 13, 0, tzinfo=UTC)),
+    (datetime(2027, 7, 2, 14, 0), "20270702T140000", datetime(2027, 7, 2, 12, 0, tzinfo=UTC)),
 ])
 def test_local_time_is_right_in_winter_and_summer(local, wire, utc):
     # The caller may pass any aware datetime; here UTC, to prove the conversion.
@@ -93,7 +93,7 @@ def test_local_time_is_right_in_winter_and_summer(local, wire, utc):
     assert f"DTSTART;TZID=Europe/Amsterdam:{wire}\r\n".encode() in raw
     _, vevent = parsed_event(raw)
     starts = vevent.decoded("DTSTART")
-    assert starts.replace(tzinfo=None) == local and starts.astimezone(timezone.utc) == utc
+    assert starts.replace(tzinfo=None) == local and starts.astimezone(UTC) == utc
 
 
 def test_cancel_is_cancelled_and_asks_no_reply():
@@ -178,8 +178,8 @@ async def test_invitation_update_cancel_series_through_the_sink(settings, sessio
     assert [str(c["METHOD"]) for c, _, _ in calendars] == ["REQUEST", "REQUEST", "CANCEL"]
     assert [str(v["STATUS"]) for _, v, _ in calendars] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]
     assert calendars[0][1]["ORGANIZER"].params["CN"] == "Gemeente Súdwest-Fryslân"
-    assert calendars[0][1].decoded("DTSTART").astimezone(timezone.utc).hour == 13
-    assert calendars[1][1].decoded("DTSTART").astimezone(timezone.utc).hour == 8
+    assert calendars[0][1].decoded("DTSTART").astimezone(UTC).hour == 13
+    assert calendars[1][1].decoded("DTSTART").astimezone(UTC).hour == 8
     assert b"\r\nDTSTART;TZID=Europe/Amsterdam:20270702T100000\r\n" in calendars[1][2]
     assert b"\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Amsterdam\r\n" + "\r\n".join(STANDARD + DAYLIGHT).encode() in calendars[2][2]
 

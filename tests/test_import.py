@@ -56,7 +56,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(session_factory_, asso
 
 
 def test_missing_header_column_is_reported_with_what_was_found(session_factory_, association_id):
-    data = "Gemeente;Naam;Telefoon\nAlmere;Sanne Verhoeven;036-1234567\n".encode()
+    data = b"Gemeente;Naam;Telefoon\nAlmere;Sanne Verhoeven;036-1234567\n"
 
     report = import_members(session_factory_, association_id, data)
 

@@ -128,7 +128,7 @@ def test_the_sink_id_is_trusted_only_by_a_dev_inbox_on_the_maildir(settings):
         assert not check_sender(stored, MEMBER, trusted_authserv_ids(other)).verified
 
 
-async def convened_board(client, settings, sessions, sink, web):  # noqa: ANN001, ANN201
+async def convened_board(client, settings, sessions, sink, web):
     """A board meeting whose convocation (with its invitation) reached all nine invitees."""
     board = make_board(sessions)
     meeting_id = await new_meeting(client, settings, sessions, board, timedelta(hours=1), POLICY)
@@ -142,7 +142,7 @@ async def convened_board(client, settings, sessions, sink, web):  # noqa: ANN001
     return board, meeting_id
 
 
-async def read_inbox(client, settings, sessions, keys: set[str]) -> dict[str, tuple[str, str]]:  # noqa: ANN001
+async def read_inbox(client, settings, sessions, keys: set[str]) -> dict[str, tuple[str, str]]:
     """Run the inbox activity (as the inbox workflow does) until it has remembered `keys`: key -> (outcome, detail)."""
     activities = InboxActivities(Deps(settings=settings, sessions=sessions, renderer=None), forward_rsvp)  # type: ignore[arg-type]
     for _ in range(20):
@@ -168,7 +168,7 @@ async def test_only_vouched_replies_reach_the_meeting(temporal_env, settings, se
         domain = f"{board.slug}.example"
         m = board.members
 
-        def answer(person, *fields: str) -> bytes:  # noqa: ANN001
+        def answer(person, *fields: str) -> bytes:
             return with_fields(outlook_reply(uid, person.email, mailbox_address, "ACCEPTED", sequence=0), *fields)
 
         # The provider's server delivered these into the association's Maildir, its field on top.

@@ -42,7 +42,7 @@ def apple_reply(uid: str, attendee: str, organizer: str) -> bytes:
     return msg.as_bytes()
 
 
-def check(sessions, raw: bytes):  # noqa: ANN001, ANN201
+def check(sessions, raw: bytes):
     reply = parse_reply(raw)
     assert reply is not None
     with sessions() as s:

@@ -8,7 +8,7 @@ import re
 import time
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -111,7 +111,7 @@ def test_unsubscribing_voids_a_confirmation_link_not_yet_used(app_client, associ
 class SlowRelay(SinkHandler):
     """A relay that takes SLOW seconds to accept a message (a busy smarthost)."""
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(SLOW)
         return await super().handle_DATA(server, session, envelope)
 
@@ -120,11 +120,11 @@ class Stopwatch:
     """ASGI wrapper noting when the response's last byte was handed to the server. The test client returns
     only once the app (background tasks included) is done, so this is the moment a browser would see."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self.app, self.answered = app, 0.0
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
-        async def timed(message) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
+        async def timed(message) -> None:
             await send(message)
             if message["type"] == "http.response.body" and not message.get("more_body"):
                 self.answered = time.monotonic()
@@ -163,11 +163,11 @@ async def test_signin_answers_alike_and_before_the_mail_for_staff_and_others(set
 EDITOR_LINK = re.compile(r"http://raadsbode\.test(/nieuwsbrief/redactie/\S+)")
 
 
-def _editor_link(message) -> str:  # noqa: ANN001
+def _editor_link(message) -> str:
     return EDITOR_LINK.search(message.get_body(("plain",)).get_content()).group(1)
 
 
-async def _act(client, settings, link: str, action: str, **extra):  # noqa: ANN001, ANN202
+async def _act(client, settings, link: str, action: str, **extra):
     """The editor's POST with the form field the link's page carries (the holder of an old mail has it too)."""
     csrf = csrf_for(settings.secret_key, hash_token(link.rsplit("/", 1)[1]))
     return await client.post(link, data={"csrf": csrf, "action": action, **extra})
@@ -177,7 +177,7 @@ async def test_editor_link_acts_only_for_its_proof_version_and_as_its_editor(tem
                                                                             sink):
     association_id, slug, _ = newsletter_tenant(session_factory_, 2)
     anna, bert = (f"{name}-{uuid.uuid4().hex[:6]}@vng-flevoland.test" for name in ("anna", "bert"))
-    late = datetime.now(timezone.utc) - timedelta(days=3)  # approved after the slot: it waits for an explicit go
+    late = datetime.now(UTC) - timedelta(days=3)  # approved after the slot: it waits for an explicit go
     app = create_app(settings, temporal_env.client)
     async with build_worker(temporal_env.client, settings), client_for(app) as client:
         handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,

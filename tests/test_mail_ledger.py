@@ -169,12 +169,12 @@ class DroppingSink(SinkHandler):
         self.drop = drop
         self.connections = 0
 
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: ANN001, N802
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connections += 1
         session.host_name = hostname
         return responses
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.drop:
             self.drop.discard(address.lower())
             server.transport.close()

@@ -6,7 +6,7 @@ the store-level tests of the other helpers, and doubling this test would double 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -86,7 +86,7 @@ async def test_board_meeting_from_agenda_to_minutes(temporal_env, settings, sink
         assert meeting_row(sessions, meeting_id).status == "convened"
 
         # 5. Rescheduled (earlier, to keep the test short): same UID, SEQUENCE 1, to all nine.
-        new_start = (datetime.now(timezone.utc) + timedelta(seconds=16)).replace(microsecond=0)
+        new_start = (datetime.now(UTC) + timedelta(seconds=16)).replace(microsecond=0)
         moved = await handle.execute_update(MeetingWorkflow.reschedule, Reschedule(
             starts_at_iso=new_start.isoformat(), ends_at_iso=(new_start + timedelta(seconds=2)).isoformat(),
             venue_id=board.venues["Stadhuis Almere"], reason="Zaal niet beschikbaar"))

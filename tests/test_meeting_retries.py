@@ -24,11 +24,11 @@ from tests.alv_support import add_public_meeting, make_association
 from tests.links_support import make_board
 
 
-def _deps(settings, sessions) -> Deps:  # noqa: ANN001
+def _deps(settings, sessions) -> Deps:
     return Deps(settings=settings, sessions=sessions, renderer=Deps.from_settings(settings).renderer)
 
 
-def _count(sessions, model, meeting_id: int) -> int:  # noqa: ANN001
+def _count(sessions, model, meeting_id: int) -> int:
     with session_scope(sessions) as s:
         return s.exec(select(func.count()).select_from(model).where(model.meeting_id == meeting_id)).one()
 
@@ -56,7 +56,7 @@ def test_a_retried_sign_up_or_cancellation_answers_as_the_first_attempt(session_
                                     title="Netwerkbijeenkomst", capacity=1)
     activities, env = NetworkActivities(_deps(settings, session_factory_)), ActivityEnvironment()
 
-    def attempt(activity_id: str, fn, arg):  # noqa: ANN001, ANN202
+    def attempt(activity_id: str, fn, arg):
         env.info = dataclasses.replace(env.info, activity_id=activity_id)
         return env.run(fn, arg)
 

@@ -41,7 +41,7 @@ def cli(db_url, settings, temporal_env, monkeypatch):
     get_settings.cache_clear()
 
 
-async def _mail(sink, address: str, subject_part: str, timeout: float = 20.0):  # noqa: ANN001, ANN202
+async def _mail(sink, address: str, subject_part: str, timeout: float = 20.0):
     for _ in range(int(timeout / 0.25)):
         found = [m for m in sink.to(address) if subject_part in str(m["Subject"])]
         if found:
@@ -96,7 +96,7 @@ async def test_capacity_waiting_list_and_moving_up(cli, temporal_env, settings, 
     await Replayer(workflows=[NetworkMeetingWorkflow]).replay_workflow(history)
 
 
-async def _register(web, form: str, name: str, email: str, status: int = 200) -> str:  # noqa: ANN001
+async def _register(web, form: str, name: str, email: str, status: int = 200) -> str:
     page = await web.get(form)
     response = await web.post(form, data={"csrf": csrf_of(page.text), "name": name, "email": email,
                                           "organisation": "Gemeente"})
@@ -104,7 +104,7 @@ async def _register(web, form: str, name: str, email: str, status: int = 200) ->
     return response.text
 
 
-async def _cancel(web, sink, client, meeting_id: int) -> None:  # noqa: ANN001
+async def _cancel(web, sink, client, meeting_id: int) -> None:
     """Anna cancels through the link in her confirmation; opening the link alone changes nothing."""
     confirmation = await _mail(sink, "anna@dronten.test", "Aangemeld")
     [path] = CANCEL_LINK.findall(text_of(confirmation))

@@ -7,7 +7,7 @@ every request the page makes is routed: anything not data: or file: fails the te
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -56,7 +56,7 @@ def _content(sessions, association_id: int) -> None:
                       is_public=True, ical_uid=f"{uuid.uuid4()}@raadsbode.test"))
 
 
-def _subscriber_copy(settings, sessions, association_id: int) -> str:  # noqa: ANN001
+def _subscriber_copy(settings, sessions, association_id: int) -> str:
     """The HTML part exactly as a subscriber's mail client gets it."""
     deps = Deps(settings=settings, sessions=sessions, renderer=make_renderer(settings.timezone))
     with session_scope(sessions) as s:
@@ -113,12 +113,12 @@ async def test_the_guard_sees_a_tracking_pixel(browser):
     await context.close()
 
 
-async def _guarded_context(browser, viewport: dict):  # noqa: ANN001, ANN202
+async def _guarded_context(browser, viewport: dict):
     """A context that lets only data: and file: URLs load and lists every other request."""
     remote: list[str] = []
     context = await browser.new_context(viewport=viewport, locale="nl-NL", java_script_enabled=False)
 
-    async def route(r) -> None:  # noqa: ANN001
+    async def route(r) -> None:
         local = r.request.url.startswith(("data:", "file:"))
         if not local:
             remote.append(r.request.url)

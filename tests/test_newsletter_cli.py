@@ -101,7 +101,7 @@ def test_post_add_and_feed_import(cli, session_factory_, tmp_path):
 
 
 def test_schedule_create_show_pause_delete(cli, on_temporal, session_factory_):
-    association_id, slug, _ = make_tenant(session_factory_, 0)
+    _, slug, _ = make_tenant(session_factory_, 0)
     created = cli.invoke(app, ["newsletter", "schedule", "create", slug, "--weekday", "di", "--week", "1", "--time", "10:00",
                                "-e", "redactie@vng-flevoland.test"])
     assert created.exit_code == 0 and "eerste dinsdag om 10:00" in created.output, created.output
@@ -122,7 +122,7 @@ def test_schedule_create_show_pause_delete(cli, on_temporal, session_factory_):
 
 
 async def test_start_steer_and_follow_a_send(cli, on_temporal, temporal_env, settings, session_factory_, sink):
-    association_id, slug, emails = make_tenant(session_factory_, 150)
+    _association_id, slug, emails = make_tenant(session_factory_, 150)
     invoke = lambda *args: asyncio.to_thread(cli.invoke, app, ["newsletter", *args])  # noqa: E731
     async with build_worker(temporal_env.client, settings):
         bad_editor = await invoke("start", slug, "2026-10", "-e", "redactie vng-flevoland.test")

@@ -1,7 +1,7 @@
 """What goes into an issue: the blog posts of the previous month, by the Amsterdam calendar."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from zoneinfo import ZoneInfo
 
 from raadsbode.db import session_scope
@@ -18,6 +18,6 @@ def test_posts_of_the_previous_month_count_by_amsterdam_time(session_factory_):
                              ("Net in oktober", datetime(2026, 10, 1, 0, 30)),  # 30 September 22:30 UTC
                              ("Eind oktober", datetime(2026, 10, 31, 23, 0))]:
             add_post(s, association_id, title, published_at=local.replace(tzinfo=AMS))
-        now = datetime(2026, 11, 3, 9, 0, tzinfo=timezone.utc)
+        now = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
         titles = [p.title for p in posts_for(s, association_id, date(2026, 11, 1), now)]
     assert titles == ["Eind oktober", "Net in oktober"]

@@ -27,7 +27,7 @@ def db_url(postgres_url, sqlite_url) -> str:
     return postgres_url or sqlite_url
 
 
-async def _until(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+async def _until(predicate, timeout: float, what: str) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:

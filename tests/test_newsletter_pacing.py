@@ -18,7 +18,7 @@ class CountingLedger(NewsletterLedger):
         super().apply(marks)
 
 
-def _ledger(sessions) -> CountingLedger:  # noqa: ANN001
+def _ledger(sessions) -> CountingLedger:
     ledger = CountingLedger(sessions, association_id=0)
     ledger.rounds = []
     return ledger

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -43,9 +43,9 @@ def db_url(sqlite_url) -> str:
 
 @pytest.mark.skipif(not RECORD, reason="records the history only when RAADSBODE_RECORD_HISTORY=1")
 async def test_record_full_newsletter_history(temporal_env, settings, session_factory_, sink):
-    association_id, slug, emails = make_tenant(session_factory_, 120)
+    association_id, slug, _emails = make_tenant(session_factory_, 120)
     policy = dataclasses.replace(FAST, batch_size=50, rate_per_second=40, late_after=60)
-    slot = datetime.now(timezone.utc) - timedelta(hours=2)  # approved long after its slot: needs a go
+    slot = datetime.now(UTC) - timedelta(hours=2)  # approved long after its slot: needs a go
     async with build_worker(temporal_env.client, settings):
         handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,
                                            "2026-08", ["redactie@vng-flevoland.test"], "Eerste versie.", policy, slot)

@@ -13,7 +13,7 @@ from worker import build_worker
 from workflows.newsletter.workflow import SCHEDULED_START
 
 
-async def _action(schedule, number: int, timeout: float = 30):  # noqa: ANN001, ANN202
+async def _action(schedule, number: int, timeout: float = 30):
     """The schedule's number-th firing (1-based), once it has happened."""
     deadline = asyncio.get_running_loop().time() + timeout
     while len(actions := (await schedule.describe()).info.recent_actions) < number:

@@ -70,12 +70,12 @@ async def test_send_reaches_each_confirmed_subscriber_once(temporal_env, setting
     assert len(sink.to(editor)) == 2  # the proof and the report
 
 
-def wrong_password(server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN201
+def wrong_password(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=False, handled=False)  # 535 5.7.8 Authentication credentials invalid
 
 
 class SenderRefusingRelay(SinkHandler):
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, N802
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
         return "550 Afzender niet toegestaan"
 
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import httpx
 import pytest
@@ -53,7 +53,7 @@ async def world(temporal_env, settings, monkeypatch):
 
 
 @contextlib.asynccontextmanager
-async def short_retries(client, settings, monkeypatch):  # noqa: ANN001, ANN201
+async def short_retries(client, settings, monkeypatch):
     """A worker whose send retries are spent in well under a second and whose steps retry after one."""
     monkeypatch.setattr(activity_calls, "SEND_RETRY", RetryPolicy(
         initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(milliseconds=200), maximum_attempts=2))
@@ -72,7 +72,7 @@ async def short_retries(client, settings, monkeypatch):  # noqa: ANN001, ANN201
         engine.dispose()
 
 
-async def convened(client, web, settings, sink, sessions):  # noqa: ANN001, ANN201
+async def convened(client, web, settings, sink, sessions):
     """A board meeting whose convocation every invitee has (the sign-offs filed: nothing else left to send)."""
     board = make_board(sessions)
     meeting_id = await new_meeting(client, settings, sessions, board, timedelta(minutes=10), POLICY)
@@ -89,18 +89,18 @@ async def convened(client, web, settings, sink, sessions):  # noqa: ANN001, ANN2
     return board, meeting_id
 
 
-def relay_down(sink, board) -> None:  # noqa: ANN001
+def relay_down(sink, board) -> None:
     for person in (*board.invitees, board.secretary):
         sink.rcpt_replies[person.email.lower()] = [RELAY_DOWN]  # the last reply sticks: refused until cleared
 
 
-async def failed_sends(client, handle, input_type: type) -> int:  # noqa: ANN001
+async def failed_sends(client, handle, input_type: type) -> int:
     """How often the send activity spent all its retries (each is one ActivityTaskFailed), over all runs."""
     runs = await runs_of(client, handle.id, input_type)
     return sum(1 for h in runs.histories for e in h.events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
 
 
-async def outlast_the_send_retries(client, handle, input_type: type = MeetingInput, times: int = 2,  # noqa: ANN001
+async def outlast_the_send_retries(client, handle, input_type: type = MeetingInput, times: int = 2,
                                    timeout: float = 30) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while await failed_sends(client, handle, input_type) < times:
@@ -108,7 +108,7 @@ async def outlast_the_send_retries(client, handle, input_type: type = MeetingInp
         await asyncio.sleep(0.3)
 
 
-def by_recipient(sink, subject_part: str) -> Counter:  # noqa: ANN001
+def by_recipient(sink, subject_part: str) -> Counter:
     return Counter(r.lower() for m in list(sink.messages) for r in m.rcpt_tos
                    if subject_part in str(m.parsed()["Subject"]))
 
@@ -138,7 +138,7 @@ async def test_a_move_outlasts_a_relay_outage(world, settings, sink):
     client, web, sessions = world
     board, meeting_id = await convened(client, web, settings, sink, sessions)
     handle = meeting_handle(client, meeting_id)
-    new_start = (datetime.now(timezone.utc) + timedelta(minutes=20)).replace(microsecond=0)
+    new_start = (datetime.now(UTC) + timedelta(minutes=20)).replace(microsecond=0)
     relay_down(sink, board)
     try:
         moved = await asyncio.wait_for(handle.execute_update(MeetingWorkflow.reschedule, Reschedule(
@@ -192,7 +192,7 @@ async def test_a_network_meetings_cancellation_outlasts_a_relay_outage(eager_env
         await cancel_a_network_meeting_while_the_relay_is_down(client, settings, sink, sessions)
 
 
-async def cancel_a_network_meeting_while_the_relay_is_down(client, settings, sink, sessions) -> None:  # noqa: ANN001
+async def cancel_a_network_meeting_while_the_relay_is_down(client, settings, sink, sessions) -> None:
     a = make_association(sessions, contacts_per_town=1, towns=["Almere", "Urk"])
     with session_scope(sessions) as s:
         starts = utcnow().replace(microsecond=0) + timedelta(minutes=10)

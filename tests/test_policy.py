@@ -1,7 +1,7 @@
 """Policy durations and the meeting schedule they drive (pure functions, no server)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -10,7 +10,7 @@ from models.messages.meeting_state import CHAIR_SLOT, SECRETARY_SLOT, MeetingSta
 from workflows.meeting.schedule import due_step, next_moment, phase
 from raadsbode.domain.policy import MeetingPolicy, format_duration, normalise_overrides, parse_duration
 
-START = datetime(2026, 12, 15, 13, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 15, 13, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

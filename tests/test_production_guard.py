@@ -100,7 +100,7 @@ def test_web_passes_forwarded_allow_ips_to_uvicorn(bare_env):
     assert seen["forwarded_allow_ips"] == "172.28.0.0/24" and seen["proxy_headers"] is True
 
 
-async def _get(app, path: str) -> httpx.Response:  # noqa: ANN001
+async def _get(app, path: str) -> httpx.Response:
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://raadsbode.test") as client:
         return await client.get(path)
@@ -142,7 +142,7 @@ async def test_production_session_cookie_is_host_prefixed(session_factory_, sett
     assert old_name.status_code == 303 and new_name.status_code == 200  # production reads only the __Host- name
 
 
-async def _get_with_cookie(app, name: str, raw: str) -> httpx.Response:  # noqa: ANN001
+async def _get_with_cookie(app, name: str, raw: str) -> httpx.Response:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://raadsbode.test",
                                  headers={"Cookie": f"{name}={raw}"}) as client:
         return await client.get("/werkruimte")

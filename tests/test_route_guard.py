@@ -32,7 +32,7 @@ DEV_ONLY_PREFIXES = {"/dev/outbox": "the dev stack's outbox viewer"}
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
-def app_routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
+def app_routes(app) -> list[tuple[str, str]]:
     """(method, path) of every route, also those of routers included in routers (HEAD goes with GET). A route
     without methods (a mount, a websocket) shows as method '?': this file cannot check it, so it may not slip by."""
     found = set()
@@ -44,7 +44,7 @@ def app_routes(app) -> list[tuple[str, str]]:  # noqa: ANN001
     return sorted(found)
 
 
-def under(path: str, prefixes) -> bool:  # noqa: ANN001 - a dict or list of prefixes
+def under(path: str, prefixes) -> bool:  # a dict or list of prefixes
     return any(path == prefix or path.startswith(prefix.rstrip("/") + "/") for prefix in prefixes)
 
 
@@ -73,7 +73,7 @@ def app(settings, temporal_env):
     return create_app(settings, temporal_env.client)
 
 
-async def _get_without_session(client, path: str):  # noqa: ANN001, ANN202
+async def _get_without_session(client, path: str):
     """The answer at the end of local redirects that do not go to sign-in (an old URL redirects to its new page)."""
     answer = await client.get(path)
     for _ in range(3):

@@ -28,7 +28,7 @@ from raadsbode.services.meeting.actions import meeting_handle
 from raadsbode.services.network import create_network_meeting, network_handle, start_network_workflow
 from tests.alv_support import links_in, make_association, text_of
 from tests.continue_as_new_support import eager_env, replay_runs, runs_of  # noqa: F401 - eager_env: fixture
-from tests.links_flow import (LINK, approve, email_of, start_flow, submit_standing_agenda, to_signoff,
+from tests.links_flow import (LINK, approve, email_of, start_flow, to_signoff,
                               wait_for_link)
 from tests.links_support import client_for, csrf_of, form_fields, issue
 from tests.links_support import make_board as make_links_board
@@ -51,7 +51,7 @@ def _answer(i: int) -> str:
     return "attending" if (i // BLOCK) % 2 == 0 else "not_attending"
 
 
-def _accepted_updates(history) -> Counter:  # noqa: ANN001
+def _accepted_updates(history) -> Counter:
     """Updates accepted by the run, by the first word of their id (rsvp, registration, token, ...)."""
     return Counter(update_id.split("-")[0] for update_id in _update_ids(history))
 
@@ -130,7 +130,7 @@ async def test_rsvp_updates_alone_make_a_long_run_continue_as_new(eager_env, set
     await replay_runs(MeetingWorkflow, runs)
 
 
-async def _approve_across_runs(web, raw: str) -> None:  # noqa: ANN001
+async def _approve_across_runs(web, raw: str) -> None:
     """A person's retry: on this server a click can reach a run just as it continues as new (an older issue)."""
     for _ in range(3):
         answer = await approve(web, raw)
@@ -189,7 +189,7 @@ async def test_alv_registration_link_repeats_cost_no_update_and_changes_are_limi
             == {"attending"}
 
 
-async def _registration_link(sink) -> str:  # noqa: ANN001
+async def _registration_link(sink) -> str:
     for _ in range(200):
         found = [p for m in sink.messages for p in links_in(m.parsed(), "aanmelden")]
         if found:
@@ -228,7 +228,7 @@ async def test_network_cancel_link_posted_again_and_again_cancels_once(temporal_
     assert len(_update_ids(history)) == 2  # the sign-up and one cancellation
 
 
-def _update_ids(history) -> list[str]:  # noqa: ANN001
+def _update_ids(history) -> list[str]:
     return [e.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
             for e in history.events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]
 

@@ -56,7 +56,7 @@ class StagedRelay(SinkHandler):
     def _next(replies: list[str | None]) -> str | None:
         return replies.pop(0) if len(replies) > 1 else replies[0]
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, N802
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
         self.mail_commands += 1
         reply = self._next(self.mail_replies)
         if reply:
@@ -65,7 +65,7 @@ class StagedRelay(SinkHandler):
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         reply = self._next(self.data_replies)
         return reply or await super().handle_DATA(server, session, envelope)
 
@@ -197,7 +197,7 @@ def _newsletter_rows(sessions, association_id: int, out: OutboundEmail) -> tuple
 async def test_newsletter_batch_stops_at_a_relay_refusal_and_suppresses_nobody(session_factory_, relay, stage, reply):
     handler, relay_settings = relay
     refuse(handler, stage, reply)
-    association_id, out, result, emails = await _newsletter_batch(session_factory_, relay_settings, 8)
+    association_id, out, result, _emails = await _newsletter_batch(session_factory_, relay_settings, 8)
     assert result.stopped and result.relay_refusal.startswith("MAIL FROM: " if stage == "mail" else "DATA: ")
     assert reply[:3] in result.relay_refusal
     assert (result.sent, result.failed_permanent, result.failed_temporary) == (0, 0, 0)
@@ -214,7 +214,7 @@ async def test_newsletter_550_at_rcpt_bounces_that_reader_and_sends_the_others(s
 
     original = handler.handle_RCPT
 
-    async def rcpt(server, session, envelope, address, rcpt_options):  # noqa: ANN001
+    async def rcpt(server, session, envelope, address, rcpt_options):
         if address.startswith(bouncing):
             return "550 5.1.1 Mailbox does not exist"
         return await original(server, session, envelope, address, rcpt_options)
@@ -237,7 +237,7 @@ class BulkRefusingRelay(StagedRelay):
 
     refusing = True
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         if self.refusing and b"\r\nList-Id:" in bytes(envelope.original_content or envelope.content):
             return "554 5.7.1 Bericht geweigerd door inhoudsfilter"
         return await SinkHandler.handle_DATA(self, server, session, envelope)
@@ -301,7 +301,7 @@ class Batch:
 
 
 class BatchActivities:
-    def __init__(self, relay_settings, sessions) -> None:  # noqa: ANN001
+    def __init__(self, relay_settings, sessions) -> None:
         self.mailer = Mailer(relay_settings, sessions)
 
     @activity.defn
@@ -323,7 +323,7 @@ class DeliverBatchWorkflow:
 class InvitationRefusingRelay(StagedRelay):
     """Refuses DATA of the invitations (a content filter); the alert to the secretariat passes."""
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         if b"\r\nSubject: Uitnodiging" in bytes(envelope.original_content or envelope.content):
             return "554 5.7.1 Inhoud geweigerd"
         return await SinkHandler.handle_DATA(self, server, session, envelope)

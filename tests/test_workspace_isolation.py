@@ -180,7 +180,7 @@ async def test_pages_never_show_another_association(app, session_factory_, two_t
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 async def test_every_route_needs_a_session(app, session_factory_, two_tenants, method, path):
-    (mine, my_values), _ = two_tenants
+    (_mine, my_values), _ = two_tenants
     async with client_for(app) as client:
         answer = await client.request(method, fill(path, my_values), data={} if method != "GET" else None)
     if method == "GET":

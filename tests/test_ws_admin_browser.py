@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chrom
                                                                "(or `make browser`) to run the browser tests")
 
 
-async def add_venue(page, name: str) -> None:  # noqa: ANN001
+async def add_venue(page, name: str) -> None:
     await page.goto(page.url.split("/werkruimte")[0] + "/werkruimte/beheer/vereniging/zalen")
     await page.get_by_role("link", name="Locatie toevoegen").click()
     await page.get_by_label("Naam").fill(name)
@@ -30,14 +30,14 @@ async def add_venue(page, name: str) -> None:  # noqa: ANN001
     await page.get_by_text("De locatie is opgeslagen.").wait_for()
 
 
-async def delete_venue(page, name: str) -> None:  # noqa: ANN001
+async def delete_venue(page, name: str) -> None:
     await page.goto(page.url.split("/werkruimte")[0] + "/werkruimte/beheer/vereniging/zalen")
     await page.get_by_role("link", name=name, exact=True).click()
     await page.get_by_label(f"Ja, verwijder {name} definitief").check()
     await page.get_by_role("button", name="Locatie verwijderen").click()
 
 
-async def plan_committee_meeting(page) -> None:  # noqa: ANN001
+async def plan_committee_meeting(page) -> None:
     await page.get_by_role("link", name="Vergaderingen", exact=True).click()
     await page.get_by_role("link", name="Commissievergadering plannen").click()
     assert await page.locator("#veld-body_id option:checked").inner_text() == DEMO_COMMITTEE
@@ -50,7 +50,7 @@ async def plan_committee_meeting(page) -> None:  # noqa: ANN001
     assert "Begeleiding: loopt" in await page.locator("main").inner_text()
 
 
-async def call_extra_alv(page) -> None:  # noqa: ANN001
+async def call_extra_alv(page) -> None:
     await page.get_by_role("link", name="Vergaderingen", exact=True).click()
     await page.get_by_role("link", name="Extra ALV bijeenroepen").click()
     await page.get_by_label("Titel").fill("Extra ALV over de fusie")
@@ -64,7 +64,7 @@ async def call_extra_alv(page) -> None:  # noqa: ANN001
     await page.get_by_text("De vergadering is aangemaakt").wait_for()
 
 
-async def plan_network_meeting(page) -> None:  # noqa: ANN001
+async def plan_network_meeting(page) -> None:
     await page.get_by_role("link", name="Vergaderingen", exact=True).click()
     await page.get_by_role("link", name="Netwerkbijeenkomst plannen").click()
     await page.get_by_label("Titel").fill("Netwerkmiddag energie")
@@ -78,7 +78,7 @@ async def plan_network_meeting(page) -> None:  # noqa: ANN001
     await page.get_by_text("De vergadering is aangemaakt").wait_for()
 
 
-async def set_committee_notice(page) -> None:  # noqa: ANN001
+async def set_committee_notice(page) -> None:
     await page.goto(page.url.split("/werkruimte")[0] + "/werkruimte/beheer/vereniging")
     committee = page.locator("fieldset", has_text=f"Termijnen {DEMO_COMMITTEE}")
     await committee.get_by_label("Oproeptermijn (uitnodiging vooraf)").fill("10d")
@@ -91,7 +91,7 @@ async def set_committee_notice(page) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_admin_plans_meetings_and_keeps_settings_and_venues(served, browser, settings, session_factory_,  # noqa: F811
+async def test_admin_plans_meetings_and_keeps_settings_and_venues(served, browser, settings, session_factory_,
                                                                   temporal_env, sink):
     association_id = seed_demo(session_factory_)
     base = served.public_base_url

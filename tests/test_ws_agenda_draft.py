@@ -17,7 +17,7 @@ from web.common.forms import MAX_FORM_ROWS
 from web.workspace.meetings.agenda_draft import discard_draft
 
 
-def drafts_of(sessions, meeting_id: int) -> list[tuple]:  # noqa: ANN001
+def drafts_of(sessions, meeting_id: int) -> list[tuple]:
     with sessions() as s:
         rows = s.exec(select(AgendaDraft).where(AgendaDraft.meeting_id == meeting_id)).all()
         return [(d.rows_json, d.note, d.updated_at, d.updated_by_id) for d in rows]

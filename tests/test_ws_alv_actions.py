@@ -19,7 +19,7 @@ from raadsbode.services.alv.actions import alv_handle, start_alv_workflow
 from raadsbode.db import session_scope
 from raadsbode.store.staff import add_staff, start_session
 from tests.alv_support import Assoc, add_public_meeting, make_association
-from tests.e2e_support import link_of, page_with, wait_for_mail, wait_until
+from tests.e2e_support import link_of, page_with, wait_for_mail
 from tests.links_support import csrf_of as link_csrf_of
 from tests.test_workspace_isolation import make_objects
 from tests.workspace_support import client_for, make_tenant, signed_in_session
@@ -38,12 +38,12 @@ def app(settings, temporal_env):
     return create_app(settings, temporal_env.client)
 
 
-def secretary_client(app, sessions, a):  # noqa: ANN001, ANN201
+def secretary_client(app, sessions, a):
     """The ALV's secretary (board secretary Thomas Dekker) signed in to the workspace, and the session's CSRF token."""
     return staff_client(app, sessions, a, "secretary")
 
 
-def staff_client(app, sessions, a, key: str):  # noqa: ANN001, ANN201
+def staff_client(app, sessions, a, key: str):
     """`key`@<slug>.test (made when new) with the secretary role, signed in; and the session's CSRF token."""
     with session_scope(sessions) as s:
         role = add_staff(s, a.association_id, f"{key}@{a.slug}.test", "secretary", name=key.title())
@@ -51,7 +51,7 @@ def staff_client(app, sessions, a, key: str):  # noqa: ANN001, ANN201
         return client_for(app, raw), row.csrf_token
 
 
-async def sign_by_link(web, message) -> None:  # noqa: ANN001
+async def sign_by_link(web, message) -> None:
     path = f"/l/{link_of(message)}"
     page = await web.get(path)
     done = await web.post(path, data={"csrf": link_csrf_of(page.text), "decision": "approve"})
@@ -76,7 +76,7 @@ class Alv:
     def email(self, key: str) -> str:
         return f"{key}@{self.a.slug}.test" if key in ("chair", "secretary") else f"contact0@almere.{self.a.slug}.test"
 
-    async def post(self, path: str, **fields):  # noqa: ANN201
+    async def post(self, path: str, **fields):
         return await self.web.post(f"{self.url}{path}", data={"csrf_token": self.csrf, **fields})
 
 
@@ -132,7 +132,7 @@ async def _agenda_round(alv: Alv) -> None:
     assert alv.starts > utcnow(), "the agenda round took longer than START_IN"
 
 
-async def _decision_list_errors(alv: Alv, app, sessions) -> None:  # noqa: ANN001
+async def _decision_list_errors(alv: Alv, app, sessions) -> None:
     """A line without an outcome, and a staff member who is not the ALV's officer: errors in place, text kept."""
     await page_with(alv.web, alv.url, "Besluitenlijst indienen")
     bad = await alv.post("/alv/besluitenlijst", decisions="1. Opening: aangenomen\nJaarrekening goedgekeurd",

@@ -184,7 +184,7 @@ def add_committee(sessions, tenant, policy: str = "{}") -> int:
         return body.id
 
 
-async def sign_by_link(web, message) -> None:  # noqa: ANN001
+async def sign_by_link(web, message) -> None:
     link = f"/l/{link_of(message)}"
     approval = await web.get(link)
     decided = await web.post(link, data={"csrf": link_csrf_of(approval.text), "decision": "approve"})
@@ -236,7 +236,7 @@ async def test_new_meeting_refuses_a_body_it_cannot_plan_in_place(app, session_f
     assert meetings_of(session_factory_, tenant) == [] and meetings_of(session_factory_, other) == []
 
 
-async def submit_when_ready(web, url: str) -> None:  # noqa: ANN001
+async def submit_when_ready(web, url: str) -> None:
     """Submit the editor's agenda; a workflow started a moment ago is still loading its meeting and says so (409)."""
     for _ in range(40):
         answer = await web.post(url, data=form_fields((await web.get(url)).text) | {"action": "submit"})

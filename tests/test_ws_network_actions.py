@@ -37,7 +37,7 @@ def app(settings, temporal_env):
     return create_app(settings, temporal_env.client)
 
 
-def network_meeting(sessions, a) -> int:  # noqa: ANN001
+def network_meeting(sessions, a) -> int:
     """Three days ahead, 2 places: announced at once (the default announcement is 6 weeks before)."""
     starts = utcnow().replace(microsecond=0) + timedelta(days=3)
     with session_scope(sessions) as s:
@@ -46,13 +46,13 @@ def network_meeting(sessions, a) -> int:  # noqa: ANN001
                                       capacity=2, description="Programma: lezing en borrel").id
 
 
-def stored(sessions, meeting_id: int) -> tuple[int | None, str, str]:  # noqa: ANN001
+def stored(sessions, meeting_id: int) -> tuple[int | None, str, str]:
     with sessions() as s:
         row = s.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).one()
         return row.capacity, row.description, str(s.get(Meeting, meeting_id).status)
 
 
-def changes(sessions, meeting_id: int) -> list[AuditEvent]:  # noqa: ANN001
+def changes(sessions, meeting_id: int) -> list[AuditEvent]:
     with sessions() as s:
         return list(s.exec(select(AuditEvent).where(AuditEvent.subject_ref == f"meeting-{meeting_id}",
                                                     AuditEvent.action == "network-changed")).all())

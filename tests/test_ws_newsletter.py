@@ -71,7 +71,7 @@ async def test_posts_add_edit_and_feed_import(app, session_factory_):
     assert titles == ["Feedbericht over de Omgevingswet", "Nieuw bestuur"]
 
 
-async def wait_for_page(web, url: str, text: str, timeout: float = 30):  # noqa: ANN001, ANN201
+async def wait_for_page(web, url: str, text: str, timeout: float = 30):
     for _ in range(int(timeout * 5)):
         page = await web.get(url)
         if text in page.text:

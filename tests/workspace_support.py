@@ -59,7 +59,7 @@ def make_tenant(sessions: SessionFactory, name: str = "VNG Testland", people: in
     return tenant
 
 
-def _person(s, tenant: Tenant, key: str, name: str, municipality_id: int | None) -> int:  # noqa: ANN001
+def _person(s, tenant: Tenant, key: str, name: str, municipality_id: int | None) -> int:
     email = f"{key}@{tenant.slug}.test"
     person = Person(association_id=tenant.association_id, municipality_id=municipality_id, name=name, email=email,
                     function="wethouder")

@@ -62,14 +62,14 @@ class AlvActivities:
         outs = await asyncio.to_thread(self._tx, self._compose_notice, notice)
         return await deliver_all(self.mailer, f"ALV {notice.meeting_id}", outs)
 
-    def _compose_notice(self, session, notice: AlvNotice) -> list[OutboundEmail]:  # noqa: ANN001
+    def _compose_notice(self, session, notice: AlvNotice) -> list[OutboundEmail]:
         """The secretary's email, unless the ledger shows it went out (a retry then issues no new link)."""
         mm = MeetingMail(self.deps, session, notice.meeting_id)
         if mm.already_sent(f"alv-{notice.kind}", notice.version, secretary(mm)):
             return []
         return NOTICE_BUILDERS[notice.kind](mm, notice.version)
 
-    def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:  # noqa: ANN001
+    def _compose_batch(self, session, batch: AlvBatch) -> tuple[list[OutboundEmail], int, int, bool]:
         meeting = get_meeting(session, batch.meeting_id)
         people = store.audience_batch(session, meeting, batch.after_person_id, batch.limit)
         mm, build = MeetingMail(self.deps, session, batch.meeting_id), BATCH_BUILDERS[batch.kind]

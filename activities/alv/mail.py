@@ -23,7 +23,7 @@ TEMPLATE = "alv_message"
 RESPONSE_LABELS = {"attending": "aanwezig", "not_attending": "afwezig", "represented": "vertegenwoordigd", "none": "geen antwoord"}
 
 
-def _date(mm: MeetingMail, value) -> str:  # noqa: ANN001
+def _date(mm: MeetingMail, value) -> str:
     return mm.deps.renderer.render_string("{{ d|nl_datetime }}", d=value)
 
 

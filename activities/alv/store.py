@@ -31,14 +31,14 @@ def bodies(session: Session, meeting: Meeting) -> list[int]:
     return [meeting.body_id] + ([board] if board and board != meeting.body_id else [])
 
 
-def contacts_query(body_ids):  # noqa: ANN001, ANN201
+def contacts_query(body_ids):
     """Everyone with an audience role in these bodies (a list of ids or a subquery), once each, by id."""
     return (select(Person).join(Membership, col(Membership.person_id) == Person.id)
             .where(col(Membership.body_id).in_(body_ids), col(Membership.role).in_(AUDIENCE_ROLES))
             .distinct().order_by(col(Person.id)))
 
 
-def audience_query(session: Session, meeting: Meeting):  # noqa: ANN201
+def audience_query(session: Session, meeting: Meeting):
     return contacts_query(bodies(session, meeting))
 
 

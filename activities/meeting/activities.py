@@ -73,7 +73,7 @@ class MeetingActivities:
 
     @activity.defn
     def reschedule_meeting(self, inp: RescheduleRequest) -> RescheduleOutcome:
-        def move(session) -> RescheduleOutcome:  # noqa: ANN001
+        def move(session) -> RescheduleOutcome:
             meeting = store.reschedule(session, inp.meeting_id, inp.change, attempt_key())
             if isinstance(meeting, str):
                 return RescheduleOutcome(False, meeting)

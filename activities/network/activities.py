@@ -59,7 +59,7 @@ class NetworkActivities:
         outs = await asyncio.to_thread(self._tx, self._compose_signup, inp)
         return await deliver_all(self.mailer, f"network meeting {inp.meeting_id}", outs)
 
-    def _compose_batch(self, session, batch: NetworkBatch) -> tuple[list[OutboundEmail], int, bool]:  # noqa: ANN001
+    def _compose_batch(self, session, batch: NetworkBatch) -> tuple[list[OutboundEmail], int, bool]:
         mm = MeetingMail(self.deps, session, batch.meeting_id)
         if batch.kind in ("reminder", "meeting-cancelled"):  # to the sign-ups themselves
             statuses = (SignupStatus.registered,) if batch.kind == "reminder" else ACTIVE
@@ -72,7 +72,7 @@ class NetworkActivities:
                     if not mm.already_sent(f"network-{batch.kind}", batch.version, p)]
         return outs, rows[-1].id if rows else batch.after_id, len(rows) < batch.limit
 
-    def _compose_signup(self, session, inp: SignupMail) -> list[OutboundEmail]:  # noqa: ANN001
+    def _compose_signup(self, session, inp: SignupMail) -> list[OutboundEmail]:
         mm = MeetingMail(self.deps, session, inp.meeting_id)
         row = session.get(NetworkSignup, inp.signup_id)
         if row is None or row.meeting_id != inp.meeting_id:

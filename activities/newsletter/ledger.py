@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlmodel import Session
 
 from raadsbode.mail.ledger import REPLY_MAX, new_row_values
@@ -91,7 +91,7 @@ class NewsletterLedger:
         return rows
 
     @staticmethod
-    def _existing(conn, keys: list[str]) -> dict[str, Row]:  # noqa: ANN001  (a Connection or a Session)
+    def _existing(conn: Connection | Session, keys: list[str]) -> dict[str, Row]:
         found = conn.execute(select(OutboundMessage.business_key, OutboundMessage.id, OutboundMessage.status)
                                 .where(OutboundMessage.business_key.in_(keys))).all()
         return {key: Row(row_id, SendStatus(status)) for key, row_id, status in found}
@@ -124,7 +124,7 @@ class NewsletterLedger:
                                              "reply": f.reply[:REPLY_MAX]} for f in marks.failures])
                 self._suppress(conn, [f for f in marks.failures if f.suppress_email])
 
-    def _suppress(self, conn, failures: list[Failure]) -> None:  # noqa: ANN001
+    def _suppress(self, conn, failures: list[Failure]) -> None:
         """In the same transaction as the failure marks; rare, so the ORM helper (idempotent) is fine."""
         if failures:
             with Session(bind=conn) as session:

@@ -49,7 +49,7 @@ def _editors(editors: list[str], association: Association) -> list[str]:
     return [e.strip().lower() for e in editors if e.strip()] or [association.mailbox_email]
 
 
-def _proof(deps: Deps, session, issue: NewsletterIssue, association: Association, editor: str, late: bool) -> OutboundEmail:  # noqa: ANN001
+def _proof(deps: Deps, session, issue: NewsletterIssue, association: Association, editor: str, late: bool) -> OutboundEmail:
     url = f"{deps.settings.public_base_url}/nieuwsbrief/redactie/{issues.editor_link_token(session, issue, editor)}"
     ctx = {"late": late, "month_name": month_name(issue.period), "version": issue.version, "editor_url": url}
     sample = f"{deps.settings.public_base_url}/nieuwsbrief/afmelden/voorbeeld"
@@ -99,7 +99,7 @@ def relay_alert_mails(deps: Deps, alert: RelayAlert) -> list[OutboundEmail]:
     ) for editor in _editors(alert.editors, association)]
 
 
-def confirmation_mail(deps_settings, renderer, association: Association, email: str, name: str, token: str,  # noqa: ANN001
+def confirmation_mail(deps_settings, renderer, association: Association, email: str, name: str, token: str,
                       subscriber_id: int) -> OutboundEmail:
     """Double opt-in: the link shows a page with a button; only its POST confirms."""
     ctx = {"association_name": association.name, "reader_name": name,

@@ -38,6 +38,7 @@ class GroupCommitter:
         self.marks = Marks()
         self.waiters: list[asyncio.Future] = []
         self.running = False
+        self._rounds: asyncio.Task[None] | None = None  # held: the loop keeps only a weak reference
         self.full: asyncio.Future | None = None  # set when every sending connection waits
 
     def add(self, *, sent: int | None = None, failure: Failure | None = None) -> None:
@@ -62,7 +63,7 @@ class GroupCommitter:
         self._check_full()
         if not self.running:
             self.running = True
-            asyncio.create_task(self._commit_rounds())
+            self._rounds = asyncio.create_task(self._commit_rounds())
         await waiter
 
     def _check_full(self) -> None:
@@ -83,7 +84,7 @@ class GroupCommitter:
                 try:
                     if marks:
                         await asyncio.to_thread(self.ledger.apply, marks)
-                except Exception as exc:  # every waiter of this round learns it; none sends on
+                except Exception as exc:  # noqa: BLE001 - every waiter of this round learns it; none sends on
                     _settle(waiters, exc)
                 else:
                     _settle(waiters, None)

@@ -118,7 +118,7 @@ class BatchSender:
             self.result.failed_permanent += 1
         self.watermark.done(position)
 
-    def _job(self, position: int, email: str, p, rows) -> Job | None:  # noqa: ANN001
+    def _job(self, position: int, email: str, p, rows) -> Job | None:
         row = rows[p.business_key]
         if row.status in FINAL:
             if row.status == SendStatus.sent:

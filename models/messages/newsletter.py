@@ -38,7 +38,7 @@ class NewsletterInput:
     editors: list[str] = field(default_factory=list)  # empty: the association's mailbox
     intro: str = ""
     policy: NewsletterPolicy = field(default_factory=NewsletterPolicy)
-    resume: "SendState | None" = None  # set by continue-as-new
+    resume: SendState | None = None  # set by continue-as-new
 
 
 @dataclass

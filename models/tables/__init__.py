@@ -10,6 +10,6 @@ from models.tables.org import Association, Body, BodyKind, Membership, MemberRol
 
 __all__ = [
     "ActionToken", "AgendaDraft", "AgendaItem", "AgendaVersion", "Association", "Attendance", "AuditEvent", "Body",
-    "BodyKind", "ItemKind", "Meeting", "MeetingKind", "MeetingStatus", "Membership", "MemberRole", "Minutes",
+    "BodyKind", "ItemKind", "Meeting", "MeetingKind", "MeetingStatus", "MemberRole", "Membership", "Minutes",
     "Municipality", "OutboundMessage", "Person", "Response", "SendStatus", "Venue", "normalise_email",
 ]

@@ -42,7 +42,7 @@ def list_() -> None:
     console().print(table)
 
 
-def _count(session, model, association_id: int) -> int:  # noqa: ANN001
+def _count(session, model, association_id: int) -> int:
     return session.exec(select(func.count()).select_from(model).where(model.association_id == association_id)).one()
 
 

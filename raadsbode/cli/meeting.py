@@ -92,7 +92,7 @@ def agenda(meeting_id: int, file: Path, by: str = typer.Option(None, help="E-mai
         fail(str(err))
     person_id = _editor(meeting_id, by)
 
-    async def go():  # noqa: ANN202
+    async def go():
         handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.submit_agenda, SubmitAgenda(person_id, items, "via de CLI"))
     result = run(go(), WORKFLOW.format(meeting_id))
@@ -108,7 +108,7 @@ def minutes(meeting_id: int, file: Path, by: str = typer.Option(None, help="E-ma
         fail(str(err))
     person_id = _editor(meeting_id, by)
 
-    async def go():  # noqa: ANN202
+    async def go():
         handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.submit_minutes, SubmitMinutes(person_id, text, decisions))
     result = run(go(), WORKFLOW.format(meeting_id))
@@ -154,7 +154,7 @@ def reschedule(meeting_id: int, start_at: str = typer.Option(..., "--start"), en
         except MeetingError as err:
             fail(str(err))
 
-    async def go():  # noqa: ANN202
+    async def go():
         handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.reschedule, Reschedule(starts.isoformat(), ends.isoformat(), venue_id, reason))
     result = run(go(), WORKFLOW.format(meeting_id))
@@ -164,7 +164,7 @@ def reschedule(meeting_id: int, start_at: str = typer.Option(..., "--start"), en
 @meeting_app.command("cancel")
 def cancel(meeting_id: int, reason: str = typer.Option("", help="Shown to everyone invited.")) -> None:
     """Cancel a meeting; everyone who got an invitation gets a cancellation."""
-    async def go():  # noqa: ANN202
+    async def go():
         handle = meeting_handle(await client(), meeting_id)
         return await handle.execute_update(MeetingWorkflow.cancel, CancelMeeting(reason))
     result = run(go(), WORKFLOW.format(meeting_id))

@@ -5,7 +5,7 @@ schedule create|show|pause|resume|delete, start, post add, feed import, pause|re
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timezone
+from datetime import datetime, time, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -82,7 +82,7 @@ def _date(value: str) -> datetime | None:
         day = datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ContentError(f"Ongeldige datum '{value}': gebruik jjjj-mm-dd, bijv. 2026-11-03.") from None
-    return datetime.combine(day, time(12), ZoneInfo("Europe/Amsterdam")).astimezone(timezone.utc)
+    return datetime.combine(day, time(12), ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
 
 
 def _read_capped(path: Path) -> bytes:
@@ -153,7 +153,7 @@ def progress(slug: str = SLUG, period: str = PERIOD,
     """Follow a send with a progress bar (sent, failed, suppressed, remaining, rate, ETA) until it ends."""
     what_issue, console = _issue(slug, period), Console()
 
-    async def go():  # noqa: ANN202
+    async def go():
         temporal = await client()
         if once:
             return await control.progress(temporal, slug, period)

@@ -21,7 +21,7 @@ COUNTS = ("[green]{task.fields[sent]}[/] verzonden · [red]{task.fields[failed]}
 def eta_text(seconds: float | None) -> str:
     if seconds is None:
         return "onbekend"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 

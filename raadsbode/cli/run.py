@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -11,6 +12,9 @@ from rich.console import Console
 
 from raadsbode.settings import Settings
 from raadsbode.start_guard import UnsafeStart, refuse_unsafe_start
+
+if TYPE_CHECKING:  # the dev stack is imported only by the command that runs it
+    from raadsbode.dev.stack import DevStackInfo
 
 console = Console(soft_wrap=True, highlight=False)
 
@@ -37,7 +41,7 @@ def load_serving_settings(process: str) -> Settings:
     return settings
 
 
-def print_banner(info) -> None:  # noqa: ANN001  (a devstack.DevStackInfo)
+def print_banner(info: DevStackInfo) -> None:
     console.print("\n[bold green]Raadsbode dev stack is running[/bold green] (Ctrl-C stops it)")
     rows = [
         ("Web app", info.web_url),

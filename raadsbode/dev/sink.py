@@ -46,7 +46,7 @@ class SinkHandler:
     data_commands: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         replies = self.rcpt_replies.get(address.lower())
         if replies:
             reply = replies.pop(0) if len(replies) > 1 else replies[0]
@@ -55,7 +55,7 @@ class SinkHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope):
         msg = ReceivedMessage(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content))
         with self._lock:
             self.data_commands += 1

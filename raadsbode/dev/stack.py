@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _DEFAULTS = {name: field.default for name, field in Settings.model_fields.items()}
 
-__all__ = ["DevStackError", "DevStackInfo", "dev_settings", "check_ports_free", "run_dev_stack", "stack_info"]
+__all__ = ["DevStackError", "DevStackInfo", "check_ports_free", "dev_settings", "run_dev_stack", "stack_info"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def dev_settings(settings: Settings, **overrides: object) -> Settings:
 
 
 def _web_url(settings: Settings) -> str:
-    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host  # noqa: S104
+    host = "127.0.0.1" if settings.web_host in ("0.0.0.0", "::", "") else settings.web_host
     return f"http://{host}:{settings.web_port}"
 
 

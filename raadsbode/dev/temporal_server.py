@@ -93,7 +93,7 @@ class TemporalDevServer:
             # server last, after the worker has let go of it.
             self.process = subprocess.Popen(
                 self.command(), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                process_group=0, preexec_fn=_parent_death_signal(),  # noqa: PLW1509 (no threads yet)
+                process_group=0, preexec_fn=_parent_death_signal(),  # preexec_fn is safe: no threads yet
             )
         log.info("temporal dev server started (pid %s), state in %s", self.process.pid, self.db_file)
 
@@ -106,7 +106,7 @@ class TemporalDevServer:
                 client = await Client.connect(self.address, namespace=self.namespace)
                 await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=self.namespace))
                 return client
-            except Exception as exc:  # noqa: BLE001  (any failure means: not ready yet)
+            except Exception as exc:  # any failure means: not ready yet
                 if time.monotonic() > deadline:
                     raise DevStackError(f"Temporal did not answer on {self.address} within {timeout:.0f} s ({exc}); "
                                         f"is port {self.port} in use by another program? See {self.log_file}.") from exc

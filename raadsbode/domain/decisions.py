@@ -48,11 +48,15 @@ def entry_from_line(line: str) -> DecisionEntry | str:
 
 
 def entries_from_lines(lines: list[str]) -> tuple[list[DecisionEntry], list[str]]:
-    entries, errors = [], []
+    entries: list[DecisionEntry] = []
+    errors: list[str] = []
     for line in (raw.strip() for raw in lines):
         if line:
             found = entry_from_line(line)
-            (errors if isinstance(found, str) else entries).append(found)
+            if isinstance(found, str):
+                errors.append(found)
+            else:
+                entries.append(found)
     return entries, errors
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import timedelta
+from typing import Self
 
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
@@ -46,7 +47,7 @@ class Durations:
         return [f.name for f in fields(cls)]  # type: ignore[arg-type]
 
     @classmethod
-    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True, strict_all: bool = False):  # noqa: ANN206
+    def from_layers(cls, *layers: dict[str, str], strict_last: bool = True, strict_all: bool = False) -> Self:
         """Defaults, then each layer on top. An unknown key is an error in a strict layer (typed input) and
         skipped in the others (a body's policy may hold keys of other flows)."""
         values: dict[str, timedelta] = {}
@@ -81,7 +82,7 @@ class MeetingPolicy(Durations):
     decision_filing_after: timedelta = FILING_QUIET_PERIOD
 
     @classmethod
-    def from_overrides(cls, *layers: dict[str, str]) -> "MeetingPolicy":
+    def from_overrides(cls, *layers: dict[str, str]) -> MeetingPolicy:
         """Defaults, then each layer on top (body, meeting, workflow input); an unknown key anywhere is an error."""
         return cls.from_layers(*layers, strict_all=True)
 

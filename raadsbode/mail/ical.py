@@ -7,7 +7,7 @@ All text goes through the icalendar library so escaping and folding are never ou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
@@ -67,7 +67,7 @@ def _event_component(event: CalendarEvent) -> Event:
     vevent.add("uid", event.uid)
     vevent.add("sequence", event.sequence)
     # DTSTAMP: when this iTIP message was made; clients use it to order replies.
-    vevent.add("dtstamp", datetime.now(timezone.utc).replace(microsecond=0))
+    vevent.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
     vevent.add("dtstart", event.starts_at.astimezone(zone))
     vevent.add("dtend", event.ends_at.astimezone(zone))
     vevent.add("summary", event.summary)
@@ -119,7 +119,7 @@ def amsterdam_timezone() -> Timezone:
     return vtimezone
 
 
-def _rule(kind: type, dtstart: datetime, month: int, offsets: tuple[int, int], name: str):  # noqa: ANN202
+def _rule(kind: type, dtstart: datetime, month: int, offsets: tuple[int, int], name: str):
     rule = kind()
     rule.add("dtstart", dtstart)
     rule.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 
 from raadsbode.mail.errors import BuiltMessageMismatch
@@ -109,7 +110,7 @@ def _same_names(names: list[str], intended: frozenset[str]) -> None:
                                    f"{extra[:5]}, missing: {missing[:5]})")
 
 
-def _single_address(msg, name: str, addr: str) -> None:  # noqa: ANN001  (an EmailMessage)
+def _single_address(msg: EmailMessage, name: str, addr: str) -> None:
     header = msg[name]
     groups = header.groups if header is not None else ()
     if (len(groups) != 1 or groups[0].display_name is not None or len(groups[0].addresses) != 1
@@ -117,7 +118,7 @@ def _single_address(msg, name: str, addr: str) -> None:  # noqa: ANN001  (an Ema
         raise BuiltMessageMismatch(f"{name} does not hold exactly the one intended address")
 
 
-def _mime_tree(msg, part_types: tuple[str, ...]) -> None:  # noqa: ANN001
+def _mime_tree(msg, part_types: tuple[str, ...]) -> None:
     if msg.get_content_type() != TOP_TYPE or not msg.is_multipart():
         raise BuiltMessageMismatch(f"the message is not {TOP_TYPE}")
     parts = msg.get_payload()

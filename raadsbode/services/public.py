@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -90,7 +90,7 @@ def calendar_feed(association: Association, meetings: list[PublicMeeting], page_
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{association.name}: openbare vergaderingen")
     tzid = association.timezone or "Europe/Amsterdam"
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = datetime.now(UTC).replace(microsecond=0)
     starts = [view.meeting.starts_at for view in meetings] or [stamp]
     ends = [view.meeting.ends_at for view in meetings] or [stamp]
     # Always there: RFC 5545 wants one component at least, so a feed with no public meeting yet still subscribes.

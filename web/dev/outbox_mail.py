@@ -5,7 +5,7 @@ import html
 import mailbox
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,7 +23,7 @@ def read_maildir(maildir: Path) -> list[tuple[str, EmailMessage]]:
     box = mailbox.Maildir(str(maildir), factory=None, create=False)
     items = []
     for key in box.keys():
-        path = Path(box._path) / box._toc[key]  # noqa: SLF001  (mailbox has no public path accessor)
+        path = Path(box._path) / box._toc[key]
         items.append((path.stat().st_mtime, key, message_from_bytes(path.read_bytes(), policy=policy.default)))
     items.sort(key=lambda t: t[0], reverse=True)
     return [(key, msg) for _, key, msg in items]
@@ -61,7 +61,7 @@ def message_date(msg: EmailMessage) -> datetime | None:
 def _delivered_at(key: str) -> datetime | None:
     """A Maildir key starts with the delivery time (seconds since the epoch)."""
     head = key.split(".", 1)[0]
-    return datetime.fromtimestamp(int(head), tz=timezone.utc) if head.isdigit() else None
+    return datetime.fromtimestamp(int(head), tz=UTC) if head.isdigit() else None
 
 
 def load_message(maildir: Path, key: str) -> tuple[bytes, EmailMessage] | None:

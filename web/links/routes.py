@@ -99,7 +99,7 @@ async def act_on_link(token: str, request: Request, session: SessionDep, rendere
         return _render(renderer, forbidden())
     try:
         client = await get_temporal(request)
-    except Exception:  # noqa: BLE001 - any connection failure means the same to the person
+    except Exception:  # any connection failure means the same to the person
         log.exception("Temporal not reachable")
         return _render(renderer, views.message(link.meeting, "Even niet beschikbaar",
                                                "Probeer het over een paar minuten opnieuw.", 503))

@@ -42,12 +42,12 @@ def _network(session: Session, slug: str, meeting_id: int) -> Meeting | None:
     return meeting if ok else None
 
 
-def _refused(renderer) -> HTMLResponse:  # noqa: ANN001
+def _refused(renderer) -> HTMLResponse:
     page = refused()
     return render_page(renderer, page.template, page.status, **page.ctx)
 
 
-def _form(request, session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200,  # noqa: ANN001
+def _form(request, session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200,
           **values) -> HTMLResponse:
     details = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
     token = form_token(request, settings, FORM, str(meeting.id))
@@ -88,7 +88,7 @@ async def signup_submit(slug: str, meeting_id: int, request: Request, session: S
                        heading="De bijeenkomst is vol" if waiting else "U bent aangemeld", text=text)
 
 
-def _precheck(request: Request, settings, meeting_id: int, csrf: str,  # noqa: ANN001
+def _precheck(request: Request, settings, meeting_id: int, csrf: str,
               values: dict[str, str]) -> tuple[str, int] | None:
     """Why this post may not go to the workflow (message, status); None when it may."""
     if not post_ok(request, settings, FORM, str(meeting_id), csrf):

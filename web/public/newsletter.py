@@ -32,12 +32,12 @@ SUBSCRIBE = "newsletter-subscribe"  # the public CSRF's purpose and the rate lim
 REFUSED = "Deze link is niet (meer) geldig. Meld u opnieuw aan als u de nieuwsbrief wilt ontvangen."
 
 
-def _page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:  # noqa: ANN001
+def _page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:
     ctx = {"association_name": "", "text": "", "error": "", "form": None, "done": False, "link": None} | ctx
     return render_page(renderer, PAGE, status_code=status_code, **ctx)
 
 
-def _association(session, slug: str) -> Association:  # noqa: ANN001
+def _association(session, slug: str) -> Association:
     try:
         return get_association_by_slug(session, slug)
     except UnknownAssociation:
@@ -45,7 +45,7 @@ def _association(session, slug: str) -> Association:  # noqa: ANN001
         raise HTTPException(404) from None
 
 
-def _subscribe_page(request: Request, renderer, settings, association: Association, status_code: int = 200,  # noqa: ANN001
+def _subscribe_page(request: Request, renderer, settings, association: Association, status_code: int = 200,
                     error: str = "", name: str = "", email: str = "") -> HTMLResponse:
     """The subscription form with this visitor's CSRF token (web/common/public_csrf.py), keeping what was typed."""
     token = form_token(request, settings, SUBSCRIBE, str(association.id))
@@ -94,7 +94,7 @@ async def subscribe_post(slug: str, request: Request, session: SessionDep, rende
                       "aanmelding te bevestigen.")
 
 
-async def _send_confirmation(request: Request, settings, renderer, association: Association,  # noqa: ANN001
+async def _send_confirmation(request: Request, settings, renderer, association: Association,
                              subscription: subs.Subscription) -> bool:
     """Mail the confirmation link; False when the relay is away (the page says so, rather than an error page)."""
     out = confirmation_mail(settings, renderer, association, subscription.email, subscription.name,
@@ -143,7 +143,7 @@ async def confirm_post(token: str, request: Request, session: SessionDep, render
                  text="Dank u wel. U ontvangt voortaan de nieuwsbrief. Afmelden kan met de link onderaan elke nieuwsbrief.")
 
 
-def _used_page(renderer, association: Association) -> HTMLResponse:  # noqa: ANN001
+def _used_page(renderer, association: Association) -> HTMLResponse:
     """A confirmation link works once: whoever unsubscribed since stays unsubscribed; the page says how to
     subscribe again (which mails a new link)."""
     return _page(renderer, 410, association_name=association.name, heading="Link al gebruikt",
@@ -152,7 +152,7 @@ def _used_page(renderer, association: Association) -> HTMLResponse:  # noqa: ANN
                  link={"href": f"/nieuwsbrief/{association.slug}/aanmelden", "label": "Opnieuw aanmelden"})
 
 
-def _subscriber_of_key(session, settings, key: str) -> Subscriber | None:  # noqa: ANN001
+def _subscriber_of_key(session, settings, key: str) -> Subscriber | None:
     sub_id = subscriber_id_of_key(settings.secret_key, key)
     return session.get(Subscriber, sub_id) if sub_id is not None else None
 

@@ -103,7 +103,7 @@ async def send_signin_links(sessions: SessionFactory, settings: Settings, render
     its timing are the same for staff and non-staff addresses; only a staff address gets mail."""
     try:
         mails = await asyncio.to_thread(_links_for, sessions, settings, renderer, email, next_path)
-    except Exception:  # noqa: BLE001  (the page has been answered; nobody but the log can be told)
+    except Exception:  # the page has been answered; nobody but the log can be told
         log.exception("sign-in links for a request not issued")
         return
     mailer = Mailer(settings, sessions)

@@ -29,13 +29,13 @@ from web.signin.mail import SIGNIN_PURPOSE, send_signin_links
 router = APIRouter()
 
 
-def _form_page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:  # noqa: ANN001
+def _form_page(renderer, status_code: int = 200, **ctx) -> HTMLResponse:
     ctx = {"email": "", "error": "", "next": "", "notice": ""} | ctx
     return render_page(renderer, "signin_form.html.j2", status_code, referrer_policy="same-origin", **ctx)
 
 
 @router.get(SIGNIN_PATH, response_class=HTMLResponse)
-def signin_form(renderer: RendererDep, next: str = "", uitgelogd: str = "") -> HTMLResponse:  # noqa: A002
+def signin_form(renderer: RendererDep, next: str = "", uitgelogd: str = "") -> HTMLResponse:
     notice = "U bent uitgelogd." if uitgelogd else ""
     return _form_page(renderer, next=safe_next(next[:500], ""), notice=notice)
 
@@ -68,14 +68,14 @@ def _live_grant(session: Session, token: str) -> TokenGrant:
     return grant
 
 
-def _refused(renderer) -> HTMLResponse:  # noqa: ANN001
+def _refused(renderer) -> HTMLResponse:
     return error_page(renderer, 410, "Deze inloglink is verlopen of al gebruikt. Vraag op de inlogpagina een nieuwe "
                                      "link aan.", headers={"Referrer-Policy": "no-referrer"})
 
 
 @router.get(SIGNIN_PATH + "/{token}", response_class=HTMLResponse)
 def confirm_page(token: str, session: SessionDep, renderer: RendererDep, settings: SettingsDep,
-                 next: str = "") -> HTMLResponse:  # noqa: A002
+                 next: str = "") -> HTMLResponse:
     """Shows who signs in where, and a button; changes nothing."""
     try:
         grant = _live_grant(session, token)

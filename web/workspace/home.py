@@ -53,7 +53,7 @@ def _events(session: Session, association_id: int) -> list[dict]:
 async def _client(request: Request) -> Client | None:
     try:
         return await asyncio.wait_for(get_temporal(request), QUERY_TIMEOUT)
-    except Exception:  # noqa: BLE001 - no Temporal: the page shows "onbekend"
+    except Exception:  # no Temporal: the page shows "onbekend"
         log.warning("Temporal not reachable for the dashboard", exc_info=True)
         return None
 
@@ -68,6 +68,6 @@ async def dashboard(request: Request, staff: StaffDep, session: SessionDep, rend
     return _render(renderer, staff, meeting_lines, send_lines, events)
 
 
-def _render(renderer, staff: StaffContext, meetings, sends, events) -> HTMLResponse:  # noqa: ANN001
+def _render(renderer, staff: StaffContext, meetings, sends, events) -> HTMLResponse:
     return workspace_page(renderer, "web/dashboard.html.j2", staff, nav="overzicht", meetings=meetings,
                           sends=sends, events=events)

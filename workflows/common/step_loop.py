@@ -107,7 +107,7 @@ class StepLoop:
         self._wake = False
         try:
             await workflow.wait_condition(lambda: self._wake, timeout=(min(moments) - now) if moments else None)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def _run_step(self, step: str) -> None:

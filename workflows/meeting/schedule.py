@@ -6,14 +6,14 @@ earliest future moment or until an update changes the state.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from enum import StrEnum
 
 from models.messages.meeting_info import MeetingInfo
 from models.messages.meeting_state import CHAIR_SLOT, MeetingState, PendingDecision, SignoffRound
 from raadsbode.domain.policy import MeetingPolicy
 
-AT_ONCE = datetime.min.replace(tzinfo=timezone.utc)
+AT_ONCE = datetime.min.replace(tzinfo=UTC)
 
 
 class MeetingStep(StrEnum):

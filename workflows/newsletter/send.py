@@ -30,7 +30,7 @@ class SendPhase:
 
     def __init__(self, state: SendState, policy: NewsletterPolicy) -> None:
         self.state, self.policy = state, policy
-        self.running: dict[int, asyncio.Task] = {}
+        self.running: dict[int, asyncio.Task[BatchResult]] = {}
         self.partial: dict[int, BatchResult] = {}  # stopped batches, for the progress view only
         self.changed = False
         self.refused = ""  # a batch met a relay refusal: the send paused itself, the editors are to be told

@@ -5,7 +5,9 @@ compose -> proof to the editor(s) -> approve (or changes -> revise -> new proof)
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar, overload
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
@@ -20,8 +22,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.newsletter.send import SendPhase, batch_starts
 
+A = TypeVar("A")  # an activity's input
+T = TypeVar("T")
 SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")  # set by Temporal Schedules
-SHORT = {"start_to_close_timeout": timedelta(minutes=2),
+SHORT: dict[str, Any] = {"start_to_close_timeout": timedelta(minutes=2),
          "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=10)}
 
 
@@ -126,7 +130,11 @@ class NewsletterWorkflow:
         self.state = status
         await self._act(NewsletterActivities.set_issue_status, IssueStatusChange(self.issue_id, status, approved_by, comment))
 
-    async def _act(self, method, arg):  # noqa: ANN001, ANN202
+    @overload
+    async def _act(self, method: Callable[[Any, A], Awaitable[T]], arg: A) -> T: ...
+    @overload
+    async def _act(self, method: Callable[[Any, A], T], arg: A) -> T: ...
+    async def _act(self, method: Callable[[Any, A], Any], arg: A) -> Any:
         return await workflow.execute_activity_method(method, arg, **SHORT)
 
     # --- the editor's and the CLI's commands ------------------------------------------------

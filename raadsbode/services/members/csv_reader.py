@@ -23,7 +23,7 @@ DELIMITERS = (";", ",", "\t")
 
 
 @dataclass(frozen=True)
-class ImportError_:  # noqa: N801 - trailing underscore: the builtin ImportError is something else
+class ImportError_:  # trailing underscore: the builtin ImportError is something else
     """One problem in the file: the line as a spreadsheet numbers it, the column as the file names it."""
 
     line: int

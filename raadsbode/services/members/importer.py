@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from models.tables.org import Association, Body, BodyKind, Membership, Municipality, Person, normalise_email
+from models.tables.org import Association, Body, BodyKind, Membership, Municipality, normalise_email
 from raadsbode.store.associations import AssociationError, email_problem
 from raadsbode.store.people import Outcome, upsert_person
 from raadsbode.db import SessionFactory, session_scope
@@ -21,7 +21,7 @@ from raadsbode.domain.gemeenten import resolve_municipality
 from raadsbode.domain.header_text import header_text_problem
 from raadsbode.services.members.csv_reader import ImportError_, Sheet, SheetRow, read_sheet
 
-__all__ = ["ImportError_", "ImportReport", "Outcome", "import_members", "ensure_municipality", "upsert_person"]
+__all__ = ["ImportError_", "ImportReport", "Outcome", "ensure_municipality", "import_members", "upsert_person"]
 log = logging.getLogger(__name__)
 MAX_BYTES = 5_000_000
 TOO_LARGE = ImportError_(0, "", f"Het bestand is groter dan {MAX_BYTES // 1_000_000} MB.")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from temporalio.client import (
     Client, Schedule, ScheduleActionStartWorkflow, ScheduleAlreadyRunningError, ScheduleCalendarSpec,
@@ -62,7 +62,7 @@ async def start_issue(client: Client, task_queue: str, association_id: int, slug
                       slot_at: datetime | None = None) -> WorkflowHandle:
     """Start newsletter-<slug>-<yyyy-mm> now (outside the schedule); the slot is now unless given."""
     check_period(period)
-    slot = (slot_at or datetime.now(timezone.utc)).isoformat()
+    slot = (slot_at or datetime.now(UTC)).isoformat()
     inp = NewsletterInput(association_id, period, slot, checked_editors(editors), intro, policy or NewsletterPolicy())
     return await client.start_workflow(NewsletterWorkflow.run, inp, id=workflow_id(slug, period),
                                        task_queue=task_queue, search_attributes=_attributes(slug))

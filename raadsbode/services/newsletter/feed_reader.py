@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import feedparser
 import httpx
@@ -44,7 +44,7 @@ def _parse(data: bytes) -> list[FeedPost]:
         published = entry.get("published_parsed") or entry.get("updated_parsed")
         posts.append(FeedPost(
             title=entry.get("title", ""), summary_html=entry.get("summary", ""), url=entry.get("link", ""),
-            published_at=datetime(*published[:6], tzinfo=timezone.utc) if published else None,
+            published_at=datetime(*published[:6], tzinfo=UTC) if published else None,
             guid=entry.get("id") or entry.get("link") or ""))
     return posts
 

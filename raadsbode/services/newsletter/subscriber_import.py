@@ -128,5 +128,5 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
-def _day(moment) -> str:  # noqa: ANN001
+def _day(moment) -> str:
     return moment.astimezone(AMSTERDAM).date().isoformat() if moment else ""

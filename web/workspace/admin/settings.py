@@ -55,8 +55,8 @@ def check(form: FormState) -> None:
                 form.errors[name] = str(exc)
 
 
-def _page(renderer, staff: StaffContext, form: FormState, found: list[PolicySection], status_code: int = 200,  # noqa: ANN001
-          saved: bool = False):  # noqa: ANN202
+def _page(renderer, staff: StaffContext, form: FormState, found: list[PolicySection], status_code: int = 200,
+          saved: bool = False):
     shown = [(section.prefix, section.heading, section.defaults()) for section in found]
     return workspace_page(renderer, "web/ws_admin_settings.html.j2", staff, status_code=status_code, nav="beheer",
                           form=form, sections=shown, labels=LABELS, saved=saved)

@@ -25,13 +25,13 @@ ROLE_LABELS = {"secretary": "Secretariaat (vergaderingen, leden)", "editor": "Re
 router = APIRouter(prefix=BASE)
 
 
-def _staff_query(association_id: int):  # noqa: ANN202
+def _staff_query(association_id: int):
     with_role = select(StaffRole.person_id).where(StaffRole.association_id == association_id)
     return select(Person).where(Person.association_id == association_id, col(Person.id).in_(with_role))
 
 
 def _page(renderer, staff: StaffContext, session: Session, form: FormState, *, zoek: str = "", pagina: str = "",
-          status_code: int = 200, notice: str = "", refusal: str = "") -> HTMLResponse:  # noqa: ANN001
+          status_code: int = 200, notice: str = "", refusal: str = "") -> HTMLResponse:
     query = search(_staff_query(staff.association_id), zoek, Person.name, Person.email)
     page = paginate(query.order_by(col(Person.name), col(Person.id)), page_number(pagina), session=session)
     roles = {p.id: sorted(roles_of(session, staff.association_id, p.id)) for p in page.items}

@@ -59,7 +59,7 @@ def check_venue(session: Session, association_id: int, form: FormState, venue_id
         form.errors["municipality_id"] = "Kies een gemeente uit de lijst."
 
 
-def _form_page(renderer, staff: StaffContext, session: Session, form: FormState, venue: Venue | None = None,  # noqa: ANN001
+def _form_page(renderer, staff: StaffContext, session: Session, form: FormState, venue: Venue | None = None,
                status_code: int = 200, saved: bool = False, removal: FormState | None = None) -> HTMLResponse:
     towns = [(str(m.id), m.name) for m in municipalities(session, staff.association_id)]
     in_use = in_use_text(*venue_use(session, venue.id)) if venue else ""

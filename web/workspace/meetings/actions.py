@@ -42,7 +42,7 @@ async def _body_meeting(session: Session, meeting_id: int, staff: StaffContext) 
     return meeting
 
 
-async def _done(request, session, renderer, staff, meeting_id, result, problem, forms):  # noqa: ANN001
+async def _done(request, session, renderer, staff, meeting_id, result, problem, forms):
     if problem or not result.accepted:
         return await render_meeting(request, session, renderer, staff, meeting_id, forms=forms,
                                     error=problem or result.message, status_code=409)

@@ -48,7 +48,7 @@ def _meeting(session: Session, meeting_id: int, staff: StaffContext) -> Meeting:
     return meeting
 
 
-def _page(renderer, staff: StaffContext, meeting: Meeting, rows: list[AgendaRow], *, errors: list[str] | None = None,  # noqa: ANN001
+def _page(renderer, staff: StaffContext, meeting: Meeting, rows: list[AgendaRow], *, errors: list[str] | None = None,
           note: str = "", version: int = 0, status_code: int = 200, submission_id: str = "",
           draft: SavedDraft | None = None, notice: str = "") -> HTMLResponse:
     return workspace_page(renderer, "web/ws_agenda.html.j2", staff, status_code=status_code, nav="vergaderingen",

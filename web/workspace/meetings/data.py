@@ -48,7 +48,7 @@ class Step:
     detail: str = ""
 
 
-def meetings_query(association_id: int, show: str):  # noqa: ANN201 - a SQLModel select
+def meetings_query(association_id: int, show: str):  # a SQLModel select
     query = (select(Meeting, Body.name, Venue.name).join(Body, Body.id == Meeting.body_id)
              .outerjoin(Venue, Venue.id == Meeting.venue_id).where(Meeting.association_id == association_id))
     if show == "komend":

@@ -60,7 +60,7 @@ class NetworkPage:
 async def _query(handle: Any, query: Any) -> Any:
     try:
         return await asyncio.wait_for(handle.query(query, StatusQuery()), TIMEOUT)
-    except Exception:  # noqa: BLE001 - the page shows the workflow's state as unknown; the log has why
+    except Exception:  # the page shows the workflow's state as unknown; the log has why
         log.info("status query of %s failed", handle.id, exc_info=True)
         return None
 

@@ -34,7 +34,7 @@ def _context(session: Session, meeting_id: int, staff: StaffContext) -> dict:
             "closes": closing_at(session, meeting) if is_alv else None}
 
 
-def _page(session: Session, renderer, staff: StaffContext, meeting_id: int, *, notice: str = "",  # noqa: ANN001
+def _page(session: Session, renderer, staff: StaffContext, meeting_id: int, *, notice: str = "",
           error: str = "", status_code: int = 200) -> HTMLResponse:
     return workspace_page(renderer, "web/motion_list.html.j2", staff, status_code=status_code, nav="vergaderingen",
                           notice=notice, error=error, **_context(session, meeting_id, staff))

@@ -30,7 +30,7 @@ MAX_CAPACITY = 100_000
 
 
 def _page(session: Session, renderer, staff: StaffContext, kind: str, form: MeetingForm, extra: dict[str, str],
-          status_code: int = 200) -> HTMLResponse:  # noqa: ANN001
+          status_code: int = 200) -> HTMLResponse:
     venues = [(str(v.id), v.name) for v in data.venues(session, staff.association_id)]
     return workspace_page(renderer, f"web/ws_new_{kind}.html.j2", staff, status_code=status_code,
                           nav="vergaderingen", form=form, extra=extra, venues=venues)

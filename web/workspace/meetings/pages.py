@@ -52,7 +52,7 @@ def meeting_list(staff: StaffDep, session: SessionDep, renderer: RendererDep, zo
                           zoek=search_text(zoek), toon=show, kinds=data.KIND_LABELS, statuses=data.STATUS_LABELS)
 
 
-def _new_page(session: Session, renderer, staff: StaffContext, form: MeetingForm, body_id: str,  # noqa: ANN001
+def _new_page(session: Session, renderer, staff: StaffContext, form: MeetingForm, body_id: str,
               status_code: int = 200, wanted: str = ""):
     venues = [(str(v.id), v.name) for v in data.venues(session, staff.association_id)]
     bodies = body_choices(session, staff.association_id)
@@ -117,7 +117,7 @@ def _context(session: Session, meeting_id: int, staff: StaffContext) -> dict:
     return ctx  # off_loop closes the session: the rows stay readable (no lazy loads in the template)
 
 
-async def render_meeting(request: Request, session: Session, renderer, staff: StaffContext, meeting_id: int, *,  # noqa: ANN001
+async def render_meeting(request: Request, session: Session, renderer, staff: StaffContext, meeting_id: int, *,
                          forms: dict | None = None, notice: str = "", error: str = "", status_code: int = 200):
     """The meeting page; `forms` carries a form with errors (reschedule, cancel, minutes) back in place."""
     ctx = await off_loop(session, _context, meeting_id, staff)

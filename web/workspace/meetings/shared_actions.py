@@ -38,7 +38,7 @@ def cancel_form(form: Mapping, noun: str) -> MeetingForm:
     return mf
 
 
-async def send_link_again(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
+async def send_link_again(request: Request, session: Session, renderer, staff: StaffContext,
                           req: ResendRequest) -> HTMLResponse | None:
     """Send a signer's link again through the ledger: None when it went out, else the page saying why not."""
     state = request.app.state
@@ -64,7 +64,7 @@ def own_token(session: Session, meeting_id: int, person_id: int, purpose: str, v
     ).order_by(col(ActionToken.id).desc())).first()
 
 
-async def approve_as_self(request: Request, session: Session, renderer, staff: StaffContext,  # noqa: ANN001
+async def approve_as_self(request: Request, session: Session, renderer, staff: StaffContext,
                           meeting_id: int, purpose: str, version: int) -> HTMLResponse | None:
     """The signed-in signer approves through their own link's update (board, committee or ALV: the shared `decide`):
     None when it was accepted, else the page saying why not."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from starlette.requests import Request
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -30,7 +31,7 @@ async def workflow_state(client: Client | None, meeting_id: int) -> str:
         description = await asyncio.wait_for(client.get_workflow_handle(meeting_workflow_id(meeting_id)).describe(), TIMEOUT)
     except RPCError as err:
         return NOT_STARTED if err.status == RPCStatusCode.NOT_FOUND else UNKNOWN
-    except Exception:  # noqa: BLE001 - the page says "onbekend"; the log has why
+    except Exception:  # the page says "onbekend"; the log has why
         log.info("describe of meeting %s failed", meeting_id, exc_info=True)
         return UNKNOWN
     return RUNNING if description.status == WorkflowExecutionStatus.RUNNING else FINISHED
@@ -42,7 +43,7 @@ async def board_status(client: Client | None, meeting_id: int) -> MeetingStatusV
     try:
         return await asyncio.wait_for(meeting_handle(client, meeting_id).query(MeetingWorkflow.status, StatusQuery()),
                                       TIMEOUT)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.info("status query of meeting %s failed", meeting_id, exc_info=True)
         return None
 
@@ -56,12 +57,12 @@ async def start_workflow(client: Client, settings: Settings, meeting_id: int, ki
     return await start_meeting_workflow(client, settings, meeting_id, slug)
 
 
-async def client_or_none(request) -> Client | None:  # noqa: ANN001 - a Starlette request
+async def client_or_none(request: Request) -> Client | None:
     """The Temporal client, or None when it cannot be reached quickly (the page then says "onbekend")."""
     from web.deps import get_temporal
 
     try:
         return await asyncio.wait_for(get_temporal(request), TIMEOUT)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("Temporal not reachable for the workspace", exc_info=True)
         return None

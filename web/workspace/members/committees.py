@@ -61,7 +61,7 @@ def _name_form(session: Session, association_id: int, data: Mapping, body_id: in
     return form
 
 
-def _page(renderer, staff: StaffContext, session: Session, form: FormState,  # noqa: ANN001
+def _page(renderer, staff: StaffContext, session: Session, form: FormState,
           committee: Body | None = None, *, delete_errors: dict | None = None, saved: bool = False,
           status_code: int = 200) -> HTMLResponse:
     return workspace_page(renderer, "web/members_committee.html.j2", staff, status_code=status_code, nav="leden",

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/import")
 
 
 def _page(renderer, staff: StaffContext, *, report: ImportReport | None = None, file_name: str = "",
-          error: str = "", dry_run: bool = False, status_code: int = 200) -> HTMLResponse:  # noqa: ANN001
+          error: str = "", dry_run: bool = False, status_code: int = 200) -> HTMLResponse:
     return workspace_page(renderer, "web/members_import.html.j2", staff, status_code=status_code, nav="leden",
                           report=report, file_name=file_name, error=error, dry_run=dry_run,
                           max_mb=MAX_BYTES // 1_000_000)
@@ -30,7 +30,7 @@ def import_form(staff: StaffDep, renderer: RendererDep) -> HTMLResponse:
     return _page(renderer, staff)
 
 
-async def _upload(form) -> tuple[bytes, str] | None:  # noqa: ANN001
+async def _upload(form) -> tuple[bytes, str] | None:
     upload = form.get("bestand")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None

@@ -47,7 +47,7 @@ def people(staff: StaffDep, session: SessionDep, renderer: RendererDep, zoek: st
 
 
 def _person_page(renderer, staff: StaffContext, session: Session, form: FormState, person: Person | None = None,
-                 status_code: int = 200, saved: bool = False) -> HTMLResponse:  # noqa: ANN001
+                 status_code: int = 200, saved: bool = False) -> HTMLResponse:
     towns = [(str(m.id), m.name) for m in municipalities(session, staff.association_id)]
     return workspace_page(renderer, "web/members_person_form.html.j2", staff, status_code=status_code, nav="leden",
                           form=form, person=person, towns=towns, saved=saved)

@@ -44,7 +44,7 @@ def _candidates(session: Session, staff: StaffContext, body_id: int) -> list[tup
     return [(str(p.id), f"{p.name} ({p.email})") for p in people]
 
 
-def seat_page(renderer, staff: StaffContext, session: Session, place: SeatPlace, form: FormState,  # noqa: ANN001
+def seat_page(renderer, staff: StaffContext, session: Session, place: SeatPlace, form: FormState,
               seat: Membership | None = None, person: Person | None = None, status_code: int = 200) -> HTMLResponse:
     candidates = [] if seat else _candidates(session, staff, place.body.id)
     title = place.edit_title.replace("{name}", person.name) if seat and person else place.new_title
@@ -53,7 +53,7 @@ def seat_page(renderer, staff: StaffContext, session: Session, place: SeatPlace,
                           place=place, title=title)
 
 
-async def add_seat(request: Request, staff: StaffContext, session: Session, renderer, place: SeatPlace):  # noqa: ANN001
+async def add_seat(request: Request, staff: StaffContext, session: Session, renderer, place: SeatPlace):
     form = seat_form(await request.form())
     if save_seat(session, staff.association_id, place.body.id, form, actor_of(session, staff),
                  rules=place.rules, detail=place.audit_detail) is None:
@@ -63,7 +63,7 @@ async def add_seat(request: Request, staff: StaffContext, session: Session, rend
     return RedirectResponse(place.done, status_code=303)
 
 
-async def update_seat(request: Request, staff: StaffContext, session: Session, renderer,  # noqa: ANN001
+async def update_seat(request: Request, staff: StaffContext, session: Session, renderer,
                       place: SeatPlace, seat_id: int):
     seat, person = seat_or_404(session, staff, place, seat_id)
     form = seat_form(await request.form())
@@ -77,7 +77,7 @@ async def update_seat(request: Request, staff: StaffContext, session: Session, r
     return RedirectResponse(place.done, status_code=303)
 
 
-async def remove_seat(request: Request, staff: StaffContext, session: Session, renderer,  # noqa: ANN001
+async def remove_seat(request: Request, staff: StaffContext, session: Session, renderer,
                       place: SeatPlace, seat_id: int):
     seat, person = seat_or_404(session, staff, place, seat_id)
     if field_text(await request.form(), "confirm", 10) != "ja":

@@ -48,12 +48,12 @@ async def _progress(request: Request, staff: StaffContext, period: str) -> Progr
         return None
     try:
         return await newsletter_control.progress(client, staff.association_slug, period)
-    except Exception:  # noqa: BLE001 - the page says "onbekend"
+    except Exception:  # the page says "onbekend"
         log.info("progress of newsletter %s %s failed", staff.association_slug, period, exc_info=True)
         return None
 
 
-async def render_issue_page(request: Request, session: Session, renderer, staff: StaffContext, issue_id: int, *,  # noqa: ANN001
+async def render_issue_page(request: Request, session: Session, renderer, staff: StaffContext, issue_id: int, *,
                             notice: str = "", error: str = "", comment: str = "", status_code: int = 200) -> HTMLResponse:
     issue = await off_loop(session, _issue, issue_id, staff)
     progress = await _progress(request, staff, issue.period)
@@ -74,7 +74,7 @@ async def issue_page(issue_id: int, request: Request, staff: StaffDep, session: 
     return await render_issue_page(request, session, renderer, staff, issue_id, notice=STARTED if melding == "gestart" else "")
 
 
-def _preview_html(session: Session, issue_id: int, staff: StaffContext, renderer) -> str:  # noqa: ANN001
+def _preview_html(session: Session, issue_id: int, staff: StaffContext, renderer) -> str:
     """The stored proof (what will be mailed); before the first proof, rendered now the same way."""
     issue = _issue(session, issue_id, staff)
     html = issue.html
@@ -115,14 +115,14 @@ async def decide(issue_id: int, request: Request, staff: CsrfDep, session: Sessi
     return await _after(request, session, renderer, staff, issue_id, ack, problem, comment)
 
 
-async def _after(request, session, renderer, staff, issue_id, ack, problem, comment=""):  # noqa: ANN001, ANN202
+async def _after(request, session, renderer, staff, issue_id, ack, problem, comment=""):
     if problem or not ack.ok:
         return await render_issue_page(request, session, renderer, staff, issue_id, error=problem or ack.message,
                                        comment=comment, status_code=409)
     return await render_issue_page(request, session, renderer, staff, issue_id, notice=ack.message)
 
 
-async def _command(issue_id: int, what: str, request: Request, staff: StaffContext, session: Session, renderer) -> HTMLResponse:  # noqa: ANN001
+async def _command(issue_id: int, what: str, request: Request, staff: StaffContext, session: Session, renderer) -> HTMLResponse:
     issue = await off_loop(session, _issue, issue_id, staff)
     by = await off_loop(session, _editor_email, staff)
     if what == "cancel" and field_text(await request.form(), "confirm", 4) != "ja":

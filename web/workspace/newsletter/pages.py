@@ -33,7 +33,7 @@ MAX_INTRO = 5000
 STATUS_FILTERS = ("pending", "confirmed", "unsubscribed")
 
 
-def _issues(session: Session, staff: StaffContext, zoek: str, pagina: str):  # noqa: ANN202
+def _issues(session: Session, staff: StaffContext, zoek: str, pagina: str):
     query = select(NewsletterIssue).where(NewsletterIssue.association_id == staff.association_id)
     query = search(query, zoek, NewsletterIssue.period, NewsletterIssue.subject)
     return paginate(query.order_by(col(NewsletterIssue.period).desc()), page_number(pagina), session=session), \
@@ -53,7 +53,7 @@ async def _schedule(request: Request, slug: str) -> str:
     return calendars[0].comment if calendars else "ingesteld"
 
 
-async def _overview(request, session, renderer, staff, *, zoek="", pagina="", form=None, errors=None,  # noqa: ANN001
+async def _overview(request, session, renderer, staff, *, zoek="", pagina="", form=None, errors=None,
                     notice="", status_code=200) -> HTMLResponse:
     page, subscriber_counts = await off_loop(session, _issues, staff, zoek, pagina)
     return workspace_page(renderer, "web/ws_newsletter.html.j2", staff, status_code=status_code, nav="nieuwsbrief",
@@ -114,7 +114,7 @@ async def start_issue(request: Request, staff: CsrfDep, session: SessionDep, ren
     return RedirectResponse(f"{BASE}/uitgaven/{issue_id}?melding=gestart", status_code=303)
 
 
-def _slot(form, editor: str) -> tuple[newsletter_control.MonthlySlot | None, dict, dict]:  # noqa: ANN001
+def _slot(form, editor: str) -> tuple[newsletter_control.MonthlySlot | None, dict, dict]:
     values = {name: field_text(form, name, 10) for name in ("weekday", "week", "time")}
     errors = {}
     if values["weekday"] not in WEEKDAY_LABELS:

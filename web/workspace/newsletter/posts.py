@@ -72,7 +72,7 @@ def _save(session: Session, staff: StaffContext, settings: Settings, form: FormS
     return True
 
 
-def _post_page(renderer, staff: StaffContext, form: FormState, post: BlogPost | None, status_code: int = 200):  # noqa: ANN001
+def _post_page(renderer, staff: StaffContext, form: FormState, post: BlogPost | None, status_code: int = 200):
     return workspace_page(renderer, "web/ws_post_form.html.j2", staff, status_code=status_code, nav="nieuwsbrief",
                           form=form, post=post)
 

@@ -50,7 +50,7 @@ def _context(session: Session, staff: StaffContext, year: int, tz: str) -> dict:
             "venue_options": [(str(v.id), v.name) for v in places], "defaults": default_rows(year, places, date.today())}
 
 
-async def _page(request: Request, session: Session, renderer, staff: StaffContext, year: int, tz: str, *,  # noqa: ANN001
+async def _page(request: Request, session: Session, renderer, staff: StaffContext, year: int, tz: str, *,
                 rows: list[PlanRow] | None = None, notice: str = "", error: str = "", status_code: int = 200):
     ctx = await off_loop(session, _context, staff, year, tz)
     defaults = ctx.pop("defaults")
