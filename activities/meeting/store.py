@@ -18,11 +18,13 @@ from models.tables.minutes import Minutes
 from models.tables.org import Body, Membership, MemberRole, Person, Venue
 from models.tables.types import utcnow
 from raadsbode.store import tokens
+from raadsbode.domain.vocabulary import TokenPurpose
 
 RECIPIENT_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 ROLE_ORDER = {role: index for index, role in enumerate(RECIPIENT_ROLES)}
 # Tokens that stop working at the meeting's start (and move with it).
-UNTIL_START = ("agenda-draft", "agenda-signoff", "rsvp", "alv-registration", "motion-submit")  # moved with the meeting
+UNTIL_START = (TokenPurpose.agenda_draft, TokenPurpose.agenda_signoff, TokenPurpose.rsvp, TokenPurpose.alv_registration,
+               TokenPurpose.motion_submit)  # moved with the meeting
 
 
 class NotFound(LookupError):
@@ -111,7 +113,7 @@ def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: s
                                title=item.title.strip(), kind=item.kind, presenter=item.presenter.strip(),
                                documents_json=json.dumps(item.documents)))
     # Links to sign an older version must stop working the moment a new one exists.
-    tokens.revoke(session, subject_ref(meeting_id), "agenda-signoff", below_version=version)
+    tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.agenda_signoff, below_version=version)
     audit(session, meeting, "agenda-submitted", person_email(session, submit.submitted_by_person_id),
           {"version": version, "items": len(submit.items)}, key or "workflow")
     return version
@@ -126,7 +128,7 @@ def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key:
     version = (latest or 0) + 1
     session.add(Minutes(meeting_id=meeting_id, version=version, text=submit.minutes_text,
                         decisions_json=json.dumps(submit.decisions), submitted_by=submit.submitted_by_person_id))
-    tokens.revoke(session, subject_ref(meeting_id), "minutes-signoff", below_version=version)
+    tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.minutes_signoff, below_version=version)
     audit(session, meeting, "minutes-submitted", person_email(session, submit.submitted_by_person_id),
           {"version": version}, key or "workflow")
     return version

@@ -12,8 +12,9 @@ from models.tables.alv import MeetingDetails, NetworkSignup
 from models.messages.mail import OutboundEmail
 from models.tables.org import Person
 from raadsbode.store import tokens
+from raadsbode.domain.vocabulary import TokenPurpose
 
-CANCEL_PURPOSE = "network-cancel"
+CANCEL_PURPOSE = TokenPurpose.network_cancel
 
 
 def register_url(mm: MeetingMail) -> str:

@@ -27,8 +27,9 @@ from models.messages.meeting_activity import SignoffRequest
 from models.messages.mail import OutboundEmail, SendEmailResult
 from models.tables.types import utcnow
 from raadsbode.db import session_scope
+from raadsbode.domain.vocabulary import SIGNOFF_PURPOSES
 
-PURPOSES = ("agenda-signoff", "minutes-signoff")
+PURPOSES = SIGNOFF_PURPOSES
 RESEND_QUIET = timedelta(minutes=5)
 # A resend that failed for good or is waiting for the relay to come back does not hold the next one back.
 _LIVE = (SendStatus.pending, SendStatus.sending, SendStatus.sent)

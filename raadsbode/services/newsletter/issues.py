@@ -16,8 +16,9 @@ from models.tables.types import utcnow
 from raadsbode.services.newsletter.content import check_period, render_issue
 from raadsbode.services.members.importer import upsert_person
 from raadsbode.store.tokens import issue_token, revoke
+from raadsbode.domain.vocabulary import TokenPurpose
 
-APPROVE_PURPOSE = "newsletter-approve"
+APPROVE_PURPOSE = TokenPurpose.newsletter_approve
 EDITOR_LINK_VALID = timedelta(days=45)
 RELAY_REFUSED = "newsletter-relay-refused"
 FINAL = (IssueStatus.sending, IssueStatus.paused, IssueStatus.sent, IssueStatus.cancelled)
