@@ -9,7 +9,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from activities.meeting.store import audit, earlier_attempt, get_meeting, person_email, role_holder
+from activities.meeting.store import earlier_attempt, get_meeting, person_email, role_holder, subject_ref
 from activities.meeting.store import store_minutes as store_minutes_row
 from models.tables.alv import AlvDecision, MeetingDetails
 from models.messages.alv import AlvInfo, AlvRegistration, AlvRegistrationResult, SubmitDecisions
@@ -20,6 +20,7 @@ from models.tables.minutes import Minutes
 from models.tables.org import Body, BodyKind, Membership, MemberRole, Person
 from models.tables.types import utcnow
 from raadsbode.services.alv.decisions import OUTCOME_LABELS
+from raadsbode.store.audit import record_audit
 
 AUDIENCE_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 
@@ -105,8 +106,9 @@ def record_registration(session: Session, meeting_id: int, reg: AlvRegistration)
     row.response, row.represented_by_id, row.updated_at = Response(reg.response), deputy.id if deputy else None, utcnow()
     row.source = "itip" if reg.source.startswith("itip") else ("link" if reg.token_id else "secretary")
     session.add(row)
-    audit(session, meeting, "registration", person.email, {"response": reg.response, "represented_by": row.represented_by_id},
-          reg.source or "cli")
+    record_audit(session, meeting.association_id, "registration", subject_ref=subject_ref(meeting.id),
+                 actor=person.email, detail={"response": reg.response, "represented_by": row.represented_by_id},
+                 source=reg.source or "cli")
     return AlvRegistrationResult(True, reg.response, "Uw aanmelding is genoteerd.")
 
 
@@ -143,7 +145,8 @@ def publish(session: Session, meeting_id: int, what: str, version: int) -> None:
         session.add(minutes)
         meeting.status = MeetingStatus.closed
     session.add_all([row, meeting])
-    audit(session, meeting, f"published-{what}", detail={"version": version})
+    record_audit(session, meeting.association_id, f"published-{what}", subject_ref=subject_ref(meeting.id),
+                 detail={"version": version}, source="workflow")
 
 
 def attendance_by_person(session: Session, meeting_id: int) -> dict[int, Attendance]:

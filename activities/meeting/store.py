@@ -19,6 +19,8 @@ from models.tables.org import Body, Membership, MemberRole, Person, Venue
 from models.tables.types import utcnow
 from raadsbode.store import tokens
 from raadsbode.domain.vocabulary import TokenPurpose
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import subject_ref
 
 RECIPIENT_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 ROLE_ORDER = {role: index for index, role in enumerate(RECIPIENT_ROLES)}
@@ -29,10 +31,6 @@ UNTIL_START = (TokenPurpose.agenda_draft, TokenPurpose.agenda_signoff, TokenPurp
 
 class NotFound(LookupError):
     pass
-
-
-def subject_ref(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}"
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
@@ -74,13 +72,6 @@ def load_info(session: Session, meeting_id: int) -> MeetingInfo:
     )
 
 
-def audit(session: Session, meeting: Meeting, action: str, actor: str = "", detail: dict | None = None,
-          source: str = "workflow") -> None:
-    session.add(AuditEvent(association_id=meeting.association_id, actor=actor[:254], action=action,
-                           subject_ref=subject_ref(meeting.id), detail_json=json.dumps(detail or {}),
-                           source=source[:200]))
-
-
 def earlier_attempt(session: Session, meeting: Meeting, action: str, key: str) -> dict | None:
     """What an earlier attempt of the same activity committed: the detail of its audit event, whose source
     is the attempt key (workflow run and activity id, the same on every retry). None when there is none."""
@@ -114,8 +105,9 @@ def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: s
                                documents_json=json.dumps(item.documents)))
     # Links to sign an older version must stop working the moment a new one exists.
     tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.agenda_signoff, below_version=version)
-    audit(session, meeting, "agenda-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version, "items": len(submit.items)}, key or "workflow")
+    record_audit(session, meeting.association_id, "agenda-submitted", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, submit.submitted_by_person_id),
+                 detail={"version": version, "items": len(submit.items)}, source=key or "workflow")
     return version
 
 
@@ -129,8 +121,9 @@ def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key:
     session.add(Minutes(meeting_id=meeting_id, version=version, text=submit.minutes_text,
                         decisions_json=json.dumps(submit.decisions), submitted_by=submit.submitted_by_person_id))
     tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.minutes_signoff, below_version=version)
-    audit(session, meeting, "minutes-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version}, key or "workflow")
+    record_audit(session, meeting.association_id, "minutes-submitted", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, submit.submitted_by_person_id), detail={"version": version},
+                 source=key or "workflow")
     return version
 
 
@@ -143,7 +136,8 @@ def record_rsvp(session: Session, meeting_id: int, rsvp: RsvpInput) -> None:
     row.source = _rsvp_source(rsvp)
     session.add(row)
     source = f"token {rsvp.token_id} from {rsvp.source}" if rsvp.token_id else (rsvp.source or "cli")
-    audit(session, meeting, "rsvp", person_email(session, rsvp.person_id), {"response": rsvp.response}, source)
+    record_audit(session, meeting.association_id, "rsvp", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, rsvp.person_id), detail={"response": rsvp.response}, source=source)
 
 
 def _rsvp_source(rsvp: RsvpInput) -> str:
@@ -172,9 +166,10 @@ def reschedule(session: Session, meeting_id: int, change: Reschedule, key: str =
         ActionToken.subject_ref == subject_ref(meeting_id), col(ActionToken.purpose).in_(UNTIL_START),
         col(ActionToken.used_at).is_(None), ActionToken.revoked == False,  # noqa: E712
     ).values(expires_at=meeting.starts_at))
-    audit(session, meeting, "rescheduled", detail={"starts_at": change.starts_at_iso, "venue_id": meeting.venue_id,
-                                                    "sequence": meeting.ical_sequence, "reason": change.reason},
-          source=key or "workflow")
+    record_audit(session, meeting.association_id, "rescheduled", subject_ref=subject_ref(meeting.id),
+                 detail={"starts_at": change.starts_at_iso, "venue_id": meeting.venue_id,
+                         "sequence": meeting.ical_sequence, "reason": change.reason},
+                 source=key or "workflow")
     return meeting
 
 
@@ -188,7 +183,8 @@ def cancel(session: Session, meeting_id: int, reason: str) -> int:
     meeting.ical_sequence += 1
     session.add(meeting)
     session.execute(update(ActionToken).where(ActionToken.subject_ref == subject_ref(meeting_id)).values(revoked=True))
-    audit(session, meeting, "cancelled", detail={"reason": reason, "sequence": meeting.ical_sequence})
+    record_audit(session, meeting.association_id, "cancelled", subject_ref=subject_ref(meeting.id),
+                 detail={"reason": reason, "sequence": meeting.ical_sequence}, source="workflow")
     return meeting.ical_sequence
 
 
@@ -196,7 +192,8 @@ def set_status(session: Session, meeting_id: int, status: str) -> None:
     meeting = get_meeting(session, meeting_id)
     meeting.status = MeetingStatus(status)
     session.add(meeting)
-    audit(session, meeting, f"status-{status}")
+    record_audit(session, meeting.association_id, f"status-{status}", subject_ref=subject_ref(meeting.id),
+                 source="workflow")
 
 
 def approve_minutes(session: Session, meeting_id: int, version: int) -> Minutes:

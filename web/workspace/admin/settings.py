@@ -18,9 +18,10 @@ from web.common.auth import CsrfDep, StaffContext, StaffDep, workspace_page
 from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import FormState, audit
+from web.workspace.members.forms import FormState
 from web.workspace.admin.policies import LABELS, PolicySection, save_policies, sections, stored_values
 from raadsbode.domain.policy import parse_duration
+from raadsbode.store.audit import record_audit
 
 BASE = "/werkruimte/beheer/vereniging"
 router = APIRouter(prefix=BASE)
@@ -74,8 +75,9 @@ def _save(session: Session, staff: StaffContext, form: FormState, found: list[Po
     association.name, association.mailbox_email = form.values["name"], form.values["mailbox_email"]
     save_policies(session, staff.association_id, found, form.values)
     session.add(association)
-    audit(session, staff.association_id, actor_of(session, staff), "association-changed",
-          f"association-{association.id}", {"name": association.name, "mailbox": association.mailbox_email})
+    record_audit(session, staff.association_id, "association-changed", subject_ref=f"association-{association.id}",
+                 actor=actor_of(session, staff),
+                 detail={"name": association.name, "mailbox": association.mailbox_email}, source="werkruimte")
     session.commit()
 
 

@@ -17,7 +17,8 @@ from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.common.listing import page_number, paginate, search, search_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import FormState, audit
+from web.workspace.members.forms import FormState
+from raadsbode.store.audit import record_audit
 
 BASE = "/werkruimte/beheer/medewerkers"
 ROLE_LABELS = {"secretary": "Secretariaat (vergaderingen, leden)", "editor": "Redactie (nieuwsbrief)",
@@ -75,8 +76,8 @@ async def grant_role(request: Request, staff: CsrfDep, session: SessionDep, rend
     if not form.ok:
         return _page(renderer, staff, session, form, status_code=422)
     row = add_staff(session, staff.association_id, form.values["email"], form.values["role"], form.values["name"])
-    audit(session, staff.association_id, actor_of(session, staff), "staff-role-given", f"person-{row.person_id}",
-          {"role": form.values["role"]})
+    record_audit(session, staff.association_id, "staff-role-given", subject_ref=f"person-{row.person_id}",
+                 actor=actor_of(session, staff), detail={"role": form.values["role"]}, source="werkruimte")
     session.commit()
     return RedirectResponse(f"{BASE}?opgeslagen=rol", status_code=303)
 
@@ -102,7 +103,7 @@ async def take_role(staff_id: int, request: Request, staff: CsrfDep, session: Se
         return _page(renderer, staff, session, FormState(values={"role": "secretary"}), status_code=422,
                      refusal=f"{person.name}: {problem}")
     remove_staff(session, staff.association_id, person.id, role)
-    audit(session, staff.association_id, actor_of(session, staff), "staff-role-taken", f"person-{person.id}",
-          {"role": role})
+    record_audit(session, staff.association_id, "staff-role-taken", subject_ref=f"person-{person.id}",
+                 actor=actor_of(session, staff), detail={"role": role}, source="werkruimte")
     session.commit()
     return RedirectResponse(f"{BASE}?opgeslagen=weg", status_code=303)

@@ -15,8 +15,9 @@ from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.common.listing import page_number, paginate, search, search_text
 from web.workspace.members.data import actor_of, municipalities
-from web.workspace.members.forms import FormState, audit
+from web.workspace.members.forms import FormState
 from web.workspace.meetings.data import venue_use
+from raadsbode.store.audit import record_audit
 
 BASE = "/werkruimte/beheer/vereniging/zalen"
 router = APIRouter(prefix=BASE)
@@ -82,8 +83,9 @@ def _save(session: Session, staff: StaffContext, form: FormState, venue: Venue |
     venue.municipality_id = int(raw) if raw else None
     session.add(venue)
     session.flush()
-    audit(session, staff.association_id, actor_of(session, staff), "venue-saved", f"venue-{venue.id}",
-          {"name": venue.name, "address": venue.address})
+    record_audit(session, staff.association_id, "venue-saved", subject_ref=f"venue-{venue.id}",
+                 actor=actor_of(session, staff), detail={"name": venue.name, "address": venue.address},
+                 source="werkruimte")
     return venue
 
 
@@ -138,8 +140,9 @@ async def delete_venue(venue_id: int, request: Request, staff: CsrfDep, session:
     if not removal.ok:
         return _form_page(renderer, staff, session, _edit_form(venue), venue, status_code=409 if in_use else 422,
                           removal=removal)
-    audit(session, staff.association_id, actor_of(session, staff), "venue-deleted", f"venue-{venue_id}",
-          {"name": venue.name, "address": venue.address})
+    record_audit(session, staff.association_id, "venue-deleted", subject_ref=f"venue-{venue_id}",
+                 actor=actor_of(session, staff), detail={"name": venue.name, "address": venue.address},
+                 source="werkruimte")
     session.delete(venue)
     session.commit()
     return RedirectResponse(f"{BASE}?verwijderd=1", status_code=303)
