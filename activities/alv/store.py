@@ -21,6 +21,7 @@ from models.tables.org import Body, BodyKind, Membership, MemberRole, Person
 from models.tables.types import utcnow
 from raadsbode.services.alv.decisions import OUTCOME_LABELS
 from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import attendance, attendance_of, meeting_details
 
 AUDIENCE_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 
@@ -63,7 +64,7 @@ def officer(session: Session, meeting: Meeting, role: MemberRole) -> Person | No
 
 
 def details(session: Session, meeting_id: int) -> MeetingDetails:
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).first()
+    row = meeting_details(session, meeting_id)
     if row is None:
         row = MeetingDetails(meeting_id=meeting_id)
         session.add(row)
@@ -100,8 +101,7 @@ def record_registration(session: Session, meeting_id: int, reg: AlvRegistration)
                 or person.municipality_id is None:
             return AlvRegistrationResult(False, reg.response,
                                          "Kies als vervanger iemand anders van uw eigen gemeente.")
-    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
-                                                Attendance.person_id == person.id)).first()
+    row = attendance_of(session, meeting_id, person.id)
     row = row or Attendance(meeting_id=meeting_id, person_id=person.id)
     row.response, row.represented_by_id, row.updated_at = Response(reg.response), deputy.id if deputy else None, utcnow()
     row.source = "itip" if reg.source.startswith("itip") else ("link" if reg.token_id else "secretary")
@@ -150,8 +150,7 @@ def publish(session: Session, meeting_id: int, what: str, version: int) -> None:
 
 
 def attendance_by_person(session: Session, meeting_id: int) -> dict[int, Attendance]:
-    rows = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all()
-    return {row.person_id: row for row in rows}
+    return {row.person_id: row for row in attendance(session, meeting_id)}
 
 
 __all__ = ["audience_batch", "load_alv_info", "person_email", "publish", "record_registration", "store_decisions"]

@@ -17,6 +17,7 @@ from models.messages.mail import OutboundEmail
 from models.tables.minutes import Minutes
 from models.tables.org import MemberRole, Person
 from raadsbode.domain.vocabulary import BOARD_RESPONSES, DRAFT_PURPOSE, TokenPurpose, response_labels
+from raadsbode.store.meetings import attendance
 
 # The overview counts exactly these keys, in this order (the template shows them so).
 RESPONSE_LABELS = response_labels("about", (*BOARD_RESPONSES, Response.none))
@@ -149,7 +150,7 @@ def _answers(mm: MeetingMail) -> dict[int, str]:
 
 
 def _attendance(mm: MeetingMail) -> list[Attendance]:
-    return list(mm.session.exec(select(Attendance).where(Attendance.meeting_id == mm.meeting.id)).all())
+    return attendance(mm.session, mm.meeting.id)
 
 
 def attendance_overview(mm: MeetingMail, version: int) -> list[OutboundEmail]:

@@ -20,7 +20,7 @@ from models.tables.types import utcnow
 from raadsbode.store import tokens
 from raadsbode.domain.vocabulary import TokenPurpose
 from raadsbode.store.audit import record_audit
-from raadsbode.store.meetings import subject_ref
+from raadsbode.store.meetings import attendance_of, subject_ref
 
 RECIPIENT_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 ROLE_ORDER = {role: index for index, role in enumerate(RECIPIENT_ROLES)}
@@ -129,8 +129,7 @@ def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key:
 
 def record_rsvp(session: Session, meeting_id: int, rsvp: RsvpInput) -> None:
     meeting = get_meeting(session, meeting_id)
-    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
-                                                Attendance.person_id == rsvp.person_id)).first()
+    row = attendance_of(session, meeting_id, rsvp.person_id)
     row = row or Attendance(meeting_id=meeting_id, person_id=rsvp.person_id)
     row.response, row.updated_at = Response(rsvp.response), utcnow()
     row.source = _rsvp_source(rsvp)

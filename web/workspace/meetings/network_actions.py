@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from activities.network.store import counts
 from models.tables.alv import MeetingDetails
@@ -31,7 +31,7 @@ from web.workspace.meetings.shared_actions import cancel_form
 from web.workspace.meetings.pages import BASE, render_meeting
 from workflows.network.workflow import NetworkMeetingWorkflow
 from raadsbode.store.audit import record_audit
-from raadsbode.store.meetings import subject_ref
+from raadsbode.store.meetings import meeting_details, subject_ref
 
 router = APIRouter(prefix=f"{BASE}/{{meeting_id}}/netwerk", dependencies=[require_role("secretary")])
 MAX_DESCRIPTION, MAX_CAPACITY = 4000, 100_000
@@ -70,7 +70,7 @@ def _save(session: Session, meeting_id: int, staff: StaffContext, nf: NetworkFor
     n = counts(session, meeting_id)
     if capacity is not None and capacity < n["registered"]:
         nf.errors["capacity"] = f"Er zijn al {n['registered']} aanmeldingen; kies minstens zoveel plaatsen."
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).first()
+    row = meeting_details(session, meeting_id)
     row = row or MeetingDetails(meeting_id=meeting_id)
     more = capacity is None or (row.capacity is not None and capacity > row.capacity)
     if n["waiting"] and more and capacity != row.capacity:
