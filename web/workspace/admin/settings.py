@@ -21,7 +21,7 @@ from web.workspace.members.data import actor_of
 from web.workspace.members.forms import FormState
 from web.workspace.admin.policies import LABELS, PolicySection, save_policies, sections, stored_values
 from raadsbode.domain.policy import parse_duration
-from raadsbode.store.audit import record_audit
+from raadsbode.services.admin import do_change_association
 
 BASE = "/werkruimte/beheer/vereniging"
 router = APIRouter(prefix=BASE)
@@ -71,13 +71,9 @@ def settings_page(staff: StaffDep, session: SessionDep, renderer: RendererDep, o
 
 
 def _save(session: Session, staff: StaffContext, form: FormState, found: list[PolicySection]) -> None:
-    association = session.get(Association, staff.association_id)
-    association.name, association.mailbox_email = form.values["name"], form.values["mailbox_email"]
+    do_change_association(session, staff.association_id, actor_of(session, staff), form.values["name"],
+                          form.values["mailbox_email"])
     save_policies(session, staff.association_id, found, form.values)
-    session.add(association)
-    record_audit(session, staff.association_id, "association-changed", subject_ref=f"association-{association.id}",
-                 actor=actor_of(session, staff),
-                 detail={"name": association.name, "mailbox": association.mailbox_email}, source="werkruimte")
     session.commit()
 
 
