@@ -12,7 +12,7 @@ from raadsbode.services.alv.motions import motion_action
 from web.common.audit_labels import ACTION_LABELS, audit_action_label, audit_detail
 
 ROOT = Path(__file__).resolve().parent.parent
-CALL = re.compile(r"\b(?:_?audit\(|AuditEvent\()")
+CALL = re.compile(r"\b(?:_?audit\(|record_audit\(|AuditEvent\()")
 ACTION = re.compile(r'"([a-z]+(?:-[a-z]+)*)"')
 # Literal strings in audit calls that are not actions (subjects, sources).
 NOT_ACTIONS = {"members", "web", "werkruimte"}

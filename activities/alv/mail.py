@@ -18,9 +18,10 @@ from models.tables.org import MemberRole, Person
 from raadsbode.domain.decisions import OUTCOME_LABELS
 from raadsbode.services.alv.motions import closing_at, motion_views
 from raadsbode.store.attendance import presence_groups
+from raadsbode.domain.vocabulary import TokenPurpose, response_labels
 
 TEMPLATE = "alv_message"
-RESPONSE_LABELS = {"attending": "aanwezig", "not_attending": "afwezig", "represented": "vertegenwoordigd", "none": "geen antwoord"}
+RESPONSE_LABELS = response_labels("presence")
 
 
 def _date(mm: MeetingMail, value) -> str:
@@ -29,7 +30,7 @@ def _date(mm: MeetingMail, value) -> str:
 
 def page_link(mm: MeetingMail, purpose: str, person: Person) -> str:
     """A personal link to one of the ALV's own pages (/motie/..., /aanmelden/...), not the board's /l/."""
-    prefix = {"motion-submit": "motie", "alv-registration": "aanmelden"}[purpose]
+    prefix = {TokenPurpose.motion_submit: "motie", TokenPurpose.alv_registration: "aanmelden"}[purpose]
     return mm.link(purpose, 0, person).replace("/l/", f"/{prefix}/", 1)
 
 
@@ -57,7 +58,7 @@ def _reason(mm: MeetingMail) -> list[str]:
 
 
 def save_the_date(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
-    register, motion = page_link(mm, "alv-registration", person), page_link(mm, "motion-submit", person)
+    register, motion = page_link(mm, TokenPurpose.alv_registration, person), page_link(mm, TokenPurpose.motion_submit, person)
     closes = _date(mm, closing_at(mm.session, mm.meeting))
     out = _email(mm, "save-the-date", version, person, f"Save the date: {mm.meeting.title}, {mm.when()}",
                  "Save the date", paragraphs=[
@@ -71,7 +72,7 @@ def save_the_date(mm: MeetingMail, person: Person, version: int) -> OutboundEmai
 
 
 def convocation(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
-    register = page_link(mm, "alv-registration", person)
+    register = page_link(mm, TokenPurpose.alv_registration, person)
     items = mm.agenda(version)
     out = _email(mm, "convocation", version, person, f"Uitnodiging {mm.meeting.title}, {mm.when()}",
                  f"Uitnodiging {mm.body.name}", paragraphs=[
@@ -84,7 +85,7 @@ def convocation(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
 
 
 def reminder(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
-    register = page_link(mm, "alv-registration", person)
+    register = page_link(mm, TokenPurpose.alv_registration, person)
     return _email(mm, "reminder", version, person, f"Herinnering: komt u naar de {mm.meeting.title}?",
                   "Komt u?", paragraphs=[f"Wij hebben nog geen antwoord van u ontvangen voor de {mm.body.name} "
                                          f"op {mm.when()}. Laat u weten of u komt?"],
@@ -106,7 +107,7 @@ def cancel(mm: MeetingMail, person: Person, version: int) -> OutboundEmail:
 
 def moved(mm: MeetingMail, person: Person, sequence: int) -> OutboundEmail:
     """The ALV moved (time or place): the calendar entry it put in everyone's calendar moves with it."""
-    register = page_link(mm, "alv-registration", person)
+    register = page_link(mm, TokenPurpose.alv_registration, person)
     where = f" in {mm.venue.name}" if mm.venue else ""
     published = store.details(mm.session, mm.meeting.id).published_agenda_version  # the convened agenda, if any
     items = mm.agenda(published) if published else []
@@ -156,7 +157,7 @@ def motions_closed(mm: MeetingMail, version: int) -> list[OutboundEmail]:
                        f"De termijn voor moties en agendavoorstellen is gesloten. Er zijn {len(motions)} ingediend.",
                        "Beoordeel ze, stel daarna de agenda op; de voorzitter en u ondertekenen die."],
                    motions=motions, buttons=[_button("Moties bekijken", page),
-                                             _button("Agenda opstellen", mm.link("agenda-draft", 0, person))])]
+                                             _button("Agenda opstellen", mm.link(TokenPurpose.agenda_draft, 0, person))])]
 
 
 def attendance_list(mm: MeetingMail, version: int) -> list[OutboundEmail]:
@@ -172,7 +173,7 @@ def decisions_request(mm: MeetingMail, version: int) -> list[OutboundEmail]:
                    "Besluitenlijst opstellen", paragraphs=[
                        "Wilt u de besluitenlijst opstellen? Zet per agendapunt en per motie op een regel wat er besloten "
                        f"is: {', '.join(OUTCOME_LABELS.values())}. De voorzitter en u ondertekenen de lijst."],
-                   buttons=[_button("Besluitenlijst opstellen", mm.link("minutes-draft", 0, person))])]
+                   buttons=[_button("Besluitenlijst opstellen", mm.link(TokenPurpose.minutes_draft, 0, person))])]
 
 
 NOTICE_BUILDERS = {"motions-closed": motions_closed, "attendance-list": attendance_list,

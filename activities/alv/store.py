@@ -9,7 +9,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from activities.meeting.store import audit, earlier_attempt, get_meeting, person_email, role_holder
+from activities.meeting.store import earlier_attempt, get_meeting, person_email, role_holder, subject_ref
 from activities.meeting.store import store_minutes as store_minutes_row
 from models.tables.alv import AlvDecision, MeetingDetails
 from models.messages.alv import AlvInfo, AlvRegistration, AlvRegistrationResult, SubmitDecisions
@@ -20,6 +20,8 @@ from models.tables.minutes import Minutes
 from models.tables.org import Body, BodyKind, Membership, MemberRole, Person
 from models.tables.types import utcnow
 from raadsbode.domain.decisions import OUTCOME_LABELS
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import attendance, attendance_of, meeting_details
 
 AUDIENCE_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 
@@ -62,7 +64,7 @@ def officer(session: Session, meeting: Meeting, role: MemberRole) -> Person | No
 
 
 def details(session: Session, meeting_id: int) -> MeetingDetails:
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).first()
+    row = meeting_details(session, meeting_id)
     if row is None:
         row = MeetingDetails(meeting_id=meeting_id)
         session.add(row)
@@ -99,14 +101,14 @@ def record_registration(session: Session, meeting_id: int, reg: AlvRegistration)
                 or person.municipality_id is None:
             return AlvRegistrationResult(False, reg.response,
                                          "Kies als vervanger iemand anders van uw eigen gemeente.")
-    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
-                                                Attendance.person_id == person.id)).first()
+    row = attendance_of(session, meeting_id, person.id)
     row = row or Attendance(meeting_id=meeting_id, person_id=person.id)
     row.response, row.represented_by_id, row.updated_at = Response(reg.response), deputy.id if deputy else None, utcnow()
     row.source = "itip" if reg.source.startswith("itip") else ("link" if reg.token_id else "secretary")
     session.add(row)
-    audit(session, meeting, "registration", person.email, {"response": reg.response, "represented_by": row.represented_by_id},
-          reg.source or "cli")
+    record_audit(session, meeting.association_id, "registration", subject_ref=subject_ref(meeting.id),
+                 actor=person.email, detail={"response": reg.response, "represented_by": row.represented_by_id},
+                 source=reg.source or "cli")
     return AlvRegistrationResult(True, reg.response, "Uw aanmelding is genoteerd.")
 
 
@@ -143,12 +145,12 @@ def publish(session: Session, meeting_id: int, what: str, version: int) -> None:
         session.add(minutes)
         meeting.status = MeetingStatus.closed
     session.add_all([row, meeting])
-    audit(session, meeting, f"published-{what}", detail={"version": version})
+    record_audit(session, meeting.association_id, f"published-{what}", subject_ref=subject_ref(meeting.id),
+                 detail={"version": version}, source="workflow")
 
 
 def attendance_by_person(session: Session, meeting_id: int) -> dict[int, Attendance]:
-    rows = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id)).all()
-    return {row.person_id: row for row in rows}
+    return {row.person_id: row for row in attendance(session, meeting_id)}
 
 
 __all__ = ["audience_batch", "load_alv_info", "person_email", "publish", "record_registration", "store_decisions"]

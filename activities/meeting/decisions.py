@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from activities.meeting.mail import MeetingMail
 from activities.meeting.notices import changes_requested, decision_confirmation
-from activities.meeting.store import audit, get_meeting, person_email, subject_ref
+from activities.meeting.store import get_meeting, person_email, subject_ref
 from models.tables.ledger import ActionToken
 from models.messages.meeting_activity import DecisionRecord
 from models.messages.meeting import signoff_thanks
@@ -14,6 +14,7 @@ from models.messages.meeting_state import CHAIR_SLOT
 from models.messages.mail import OutboundEmail
 from models.tables.org import MemberRole
 from raadsbode.store import tokens
+from raadsbode.store.audit import record_audit
 
 
 def claim_decision(session: Session, rec: DecisionRecord) -> tuple[bool, str]:
@@ -29,9 +30,10 @@ def claim_decision(session: Session, rec: DecisionRecord) -> tuple[bool, str]:
         if token.used_decision != d.decision:
             return False, "Deze link is al gebruikt."
         return True, signoff_thanks(d.purpose, d.version, d.decision)  # our own earlier attempt claimed it
-    audit(session, meeting, f"{d.purpose}:{d.decision}", person_email(session, d.person_id),
-          {"version": d.version, "comment": d.comment, "slot": rec.slot, "token_id": token.id},
-          source=f"token {token.id} from {d.source or 'onbekend'}")
+    record_audit(session, meeting.association_id, f"{d.purpose}:{d.decision}", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, d.person_id),
+                 detail={"version": d.version, "comment": d.comment, "slot": rec.slot, "token_id": token.id},
+                 source=f"token {token.id} from {d.source or 'onbekend'}")
     return True, signoff_thanks(d.purpose, d.version, d.decision)
 
 

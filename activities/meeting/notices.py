@@ -16,9 +16,11 @@ from models.tables.meetings import Attendance, Response
 from models.messages.mail import OutboundEmail
 from models.tables.minutes import Minutes
 from models.tables.org import MemberRole, Person
+from raadsbode.domain.vocabulary import BOARD_RESPONSES, DRAFT_PURPOSE, TokenPurpose, response_labels
+from raadsbode.store.meetings import attendance
 
-RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "none": "nog geen antwoord"}
-DRAFT_PURPOSE = {"agenda-signoff": "agenda-draft", "minutes-signoff": "minutes-draft"}
+# The overview counts exactly these keys, in this order (the template shows them so).
+RESPONSE_LABELS = response_labels("about", (*BOARD_RESPONSES, Response.none))
 
 
 def _secretary(mm: MeetingMail) -> Person:
@@ -44,7 +46,7 @@ def minutes_version(mm: MeetingMail, version: int) -> Minutes:
 def signoff_content(mm: MeetingMail, purpose: str, version: int) -> dict:
     """What a sign-off request shows: the agenda's items, or the minutes' text and decisions."""
     content: dict = {"items": [], "minutes_text": "", "decisions": []}
-    if purpose == "agenda-signoff":
+    if purpose == TokenPurpose.agenda_signoff:
         content["items"] = mm.agenda(version)
     else:
         minutes = minutes_version(mm, version)
@@ -53,7 +55,7 @@ def signoff_content(mm: MeetingMail, purpose: str, version: int) -> dict:
 
 
 def signoff_subject(mm: MeetingMail, req: SignoffRequest) -> str:
-    what = "Agenda" if req.purpose == "agenda-signoff" else "Verslag"
+    what = "Agenda" if req.purpose == TokenPurpose.agenda_signoff else "Verslag"
     prefix = "Herinnering: " if req.reminder else ""
     return f"{prefix}{what} ter ondertekening (versie {req.version}): {mm.body.name}, {mm.when()}"
 
@@ -79,7 +81,7 @@ def decision_confirmation(mm: MeetingMail, person: Person, purpose: str, version
 
 
 def _what(purpose: str) -> str:
-    return "de agenda" if purpose == "agenda-signoff" else "het verslag"
+    return "de agenda" if purpose == TokenPurpose.agenda_signoff else "het verslag"
 
 
 def changes_requested(mm: MeetingMail, purpose: str, version: int, comment: str, by: Person) -> list[OutboundEmail]:
@@ -99,7 +101,7 @@ def convocation(mm: MeetingMail, version: int, amended: bool) -> list[OutboundEm
     for person in recipients(mm.members):
         if mm.already_sent(kind, version, person):
             continue
-        link = mm.link("rsvp", 0, person)
+        link = mm.link(TokenPurpose.rsvp, 0, person)
         out = mm.email(kind, version, person, "meeting_convocation", f"{label} {mm.body.name}, {mm.when()}",
                        items=items, link=link, amended=amended, version=version)
         outs.append(out if amended else mm.calendar(out, person, "REQUEST", link, items))
@@ -118,7 +120,7 @@ def calendar_change(mm: MeetingMail, method: str, reason: str) -> list[OutboundE
     for person in receivers:
         if mm.already_sent(kind, sequence, person):
             continue
-        link = mm.link("rsvp", 0, person) if method == "REQUEST" else ""
+        link = mm.link(TokenPurpose.rsvp, 0, person) if method == "REQUEST" else ""
         out = mm.email(kind, sequence, person, f"meeting_{'update' if method == 'REQUEST' else 'cancel'}",
                        f"{label}: vergadering {mm.body.name}, {mm.when()}", link=link, reason=reason)
         outs.append(mm.calendar(out, person, method, link, []))
@@ -148,7 +150,7 @@ def _answers(mm: MeetingMail) -> dict[int, str]:
 
 
 def _attendance(mm: MeetingMail) -> list[Attendance]:
-    return list(mm.session.exec(select(Attendance).where(Attendance.meeting_id == mm.meeting.id)).all())
+    return attendance(mm.session, mm.meeting.id)
 
 
 def attendance_overview(mm: MeetingMail, version: int) -> list[OutboundEmail]:

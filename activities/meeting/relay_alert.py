@@ -11,7 +11,6 @@ MAIL FROM refuses every mail); the audit event stands either way.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import datetime
 from functools import cache
@@ -25,6 +24,7 @@ from raadsbode.mail.render import Renderer, make_renderer
 from models.tables.ledger import AuditEvent
 from models.messages.mail import OutboundEmail
 from raadsbode.db import SessionFactory, session_scope
+from raadsbode.store.audit import record_audit
 
 log = logging.getLogger(__name__)
 ALERT_FROM_ATTEMPT = 3
@@ -51,8 +51,8 @@ def _record(sessions: SessionFactory, first: OutboundEmail, count: int, refusal:
                                                         AuditEvent.subject_ref == first.subject_ref[:128])).first()
         if seen is None:
             detail = {"reason": refusal[:1000], "subject": first.subject[:200], "recipients": count}
-            session.add(AuditEvent(action="mail-relay-refused", association_id=first.association_id,
-                                   subject_ref=first.subject_ref[:128], source=source, detail_json=json.dumps(detail)))
+            record_audit(session, first.association_id, "mail-relay-refused", subject_ref=first.subject_ref,
+                         detail=detail, source=source)
 
 
 @cache

@@ -18,19 +18,19 @@ from models.tables.minutes import Minutes
 from models.tables.org import Body, Membership, MemberRole, Person, Venue
 from models.tables.types import utcnow
 from raadsbode.store import tokens
+from raadsbode.domain.vocabulary import TokenPurpose
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import attendance_of, subject_ref
 
 RECIPIENT_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.member, MemberRole.advisor)
 ROLE_ORDER = {role: index for index, role in enumerate(RECIPIENT_ROLES)}
 # Tokens that stop working at the meeting's start (and move with it).
-UNTIL_START = ("agenda-draft", "agenda-signoff", "rsvp", "alv-registration", "motion-submit")  # moved with the meeting
+UNTIL_START = (TokenPurpose.agenda_draft, TokenPurpose.agenda_signoff, TokenPurpose.rsvp, TokenPurpose.alv_registration,
+               TokenPurpose.motion_submit)  # moved with the meeting
 
 
 class NotFound(LookupError):
     pass
-
-
-def subject_ref(meeting_id: int) -> str:
-    return f"meeting-{meeting_id}"
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
@@ -72,13 +72,6 @@ def load_info(session: Session, meeting_id: int) -> MeetingInfo:
     )
 
 
-def audit(session: Session, meeting: Meeting, action: str, actor: str = "", detail: dict | None = None,
-          source: str = "workflow") -> None:
-    session.add(AuditEvent(association_id=meeting.association_id, actor=actor[:254], action=action,
-                           subject_ref=subject_ref(meeting.id), detail_json=json.dumps(detail or {}),
-                           source=source[:200]))
-
-
 def earlier_attempt(session: Session, meeting: Meeting, action: str, key: str) -> dict | None:
     """What an earlier attempt of the same activity committed: the detail of its audit event, whose source
     is the attempt key (workflow run and activity id, the same on every retry). None when there is none."""
@@ -111,9 +104,10 @@ def store_agenda(session: Session, meeting_id: int, submit: SubmitAgenda, key: s
                                title=item.title.strip(), kind=item.kind, presenter=item.presenter.strip(),
                                documents_json=json.dumps(item.documents)))
     # Links to sign an older version must stop working the moment a new one exists.
-    tokens.revoke(session, subject_ref(meeting_id), "agenda-signoff", below_version=version)
-    audit(session, meeting, "agenda-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version, "items": len(submit.items)}, key or "workflow")
+    tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.agenda_signoff, below_version=version)
+    record_audit(session, meeting.association_id, "agenda-submitted", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, submit.submitted_by_person_id),
+                 detail={"version": version, "items": len(submit.items)}, source=key or "workflow")
     return version
 
 
@@ -126,22 +120,23 @@ def store_minutes(session: Session, meeting_id: int, submit: SubmitMinutes, key:
     version = (latest or 0) + 1
     session.add(Minutes(meeting_id=meeting_id, version=version, text=submit.minutes_text,
                         decisions_json=json.dumps(submit.decisions), submitted_by=submit.submitted_by_person_id))
-    tokens.revoke(session, subject_ref(meeting_id), "minutes-signoff", below_version=version)
-    audit(session, meeting, "minutes-submitted", person_email(session, submit.submitted_by_person_id),
-          {"version": version}, key or "workflow")
+    tokens.revoke(session, subject_ref(meeting_id), TokenPurpose.minutes_signoff, below_version=version)
+    record_audit(session, meeting.association_id, "minutes-submitted", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, submit.submitted_by_person_id), detail={"version": version},
+                 source=key or "workflow")
     return version
 
 
 def record_rsvp(session: Session, meeting_id: int, rsvp: RsvpInput) -> None:
     meeting = get_meeting(session, meeting_id)
-    row = session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
-                                                Attendance.person_id == rsvp.person_id)).first()
+    row = attendance_of(session, meeting_id, rsvp.person_id)
     row = row or Attendance(meeting_id=meeting_id, person_id=rsvp.person_id)
     row.response, row.updated_at = Response(rsvp.response), utcnow()
     row.source = _rsvp_source(rsvp)
     session.add(row)
     source = f"token {rsvp.token_id} from {rsvp.source}" if rsvp.token_id else (rsvp.source or "cli")
-    audit(session, meeting, "rsvp", person_email(session, rsvp.person_id), {"response": rsvp.response}, source)
+    record_audit(session, meeting.association_id, "rsvp", subject_ref=subject_ref(meeting.id),
+                 actor=person_email(session, rsvp.person_id), detail={"response": rsvp.response}, source=source)
 
 
 def _rsvp_source(rsvp: RsvpInput) -> str:
@@ -170,9 +165,10 @@ def reschedule(session: Session, meeting_id: int, change: Reschedule, key: str =
         ActionToken.subject_ref == subject_ref(meeting_id), col(ActionToken.purpose).in_(UNTIL_START),
         col(ActionToken.used_at).is_(None), ActionToken.revoked == False,  # noqa: E712
     ).values(expires_at=meeting.starts_at))
-    audit(session, meeting, "rescheduled", detail={"starts_at": change.starts_at_iso, "venue_id": meeting.venue_id,
-                                                    "sequence": meeting.ical_sequence, "reason": change.reason},
-          source=key or "workflow")
+    record_audit(session, meeting.association_id, "rescheduled", subject_ref=subject_ref(meeting.id),
+                 detail={"starts_at": change.starts_at_iso, "venue_id": meeting.venue_id,
+                         "sequence": meeting.ical_sequence, "reason": change.reason},
+                 source=key or "workflow")
     return meeting
 
 
@@ -186,7 +182,8 @@ def cancel(session: Session, meeting_id: int, reason: str) -> int:
     meeting.ical_sequence += 1
     session.add(meeting)
     session.execute(update(ActionToken).where(ActionToken.subject_ref == subject_ref(meeting_id)).values(revoked=True))
-    audit(session, meeting, "cancelled", detail={"reason": reason, "sequence": meeting.ical_sequence})
+    record_audit(session, meeting.association_id, "cancelled", subject_ref=subject_ref(meeting.id),
+                 detail={"reason": reason, "sequence": meeting.ical_sequence}, source="workflow")
     return meeting.ical_sequence
 
 
@@ -194,7 +191,8 @@ def set_status(session: Session, meeting_id: int, status: str) -> None:
     meeting = get_meeting(session, meeting_id)
     meeting.status = MeetingStatus(status)
     session.add(meeting)
-    audit(session, meeting, f"status-{status}")
+    record_audit(session, meeting.association_id, f"status-{status}", subject_ref=subject_ref(meeting.id),
+                 source="workflow")
 
 
 def approve_minutes(session: Session, meeting_id: int, version: int) -> Minutes:

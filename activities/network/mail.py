@@ -4,16 +4,16 @@ reminder, each with a personal link to cancel. Sign-ups are not Person rows, so 
 an unsaved Person (name and email only)."""
 from __future__ import annotations
 
-from sqlmodel import select
-
 from activities.alv.mail import message
 from activities.meeting.mail import MeetingMail
 from models.tables.alv import MeetingDetails, NetworkSignup
 from models.messages.mail import OutboundEmail
 from models.tables.org import Person
 from raadsbode.store import tokens
+from raadsbode.domain.vocabulary import TokenPurpose
+from raadsbode.store.meetings import meeting_details
 
-CANCEL_PURPOSE = "network-cancel"
+CANCEL_PURPOSE = TokenPurpose.network_cancel
 
 
 def register_url(mm: MeetingMail) -> str:
@@ -21,7 +21,7 @@ def register_url(mm: MeetingMail) -> str:
 
 
 def _details(mm: MeetingMail) -> MeetingDetails | None:
-    return mm.session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == mm.meeting.id)).first()
+    return meeting_details(mm.session, mm.meeting.id)
 
 
 def as_person(mm: MeetingMail, signup: NetworkSignup) -> Person:

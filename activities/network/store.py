@@ -9,12 +9,13 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from activities.alv.store import contacts_query, details
-from activities.meeting.store import audit, earlier_attempt, get_meeting
+from activities.meeting.store import earlier_attempt, get_meeting, subject_ref
 from models.tables.alv import NetworkSignup, SignupStatus
 from models.tables.meetings import Meeting
 from models.messages.network import NetworkInfo, NetworkSignupInput, NetworkSignupResult
 from models.tables.org import Body, Person, normalise_email
 from models.tables.types import utcnow
+from raadsbode.store.audit import record_audit
 
 
 def audience_batch(session: Session, meeting: Meeting, after_id: int, limit: int) -> list[Person]:
@@ -80,7 +81,8 @@ def record_signup(session: Session, meeting_id: int, inp: NetworkSignupInput, ke
     row.name, row.organisation = inp.name.strip()[:200], inp.organisation.strip()[:200]
     row.status, row.created_at = (SignupStatus.waiting if full else SignupStatus.registered), utcnow()
     session.add(row)
-    audit(session, meeting, "network-signup", email, {"status": str(row.status)}, key or "web")
+    record_audit(session, meeting.association_id, "network-signup", subject_ref=subject_ref(meeting.id), actor=email,
+                 detail={"status": str(row.status)}, source=key or "web")
     return _result(session, row, "U staat op de wachtlijst." if full else "U bent aangemeld.")
 
 
@@ -103,8 +105,10 @@ def cancel_signup(session: Session, meeting_id: int, signup_id: int, key: str = 
     if promoted is not None:
         promoted.status = SignupStatus.registered
         session.add(promoted)
-    audit(session, meeting, "network-cancel", row.email,
-          {"promoted": promoted.email if promoted else "", "promoted_id": promoted.id if promoted else 0}, key or "web")
+    record_audit(session, meeting.association_id, "network-cancel", subject_ref=subject_ref(meeting.id),
+                 actor=row.email,
+                 detail={"promoted": promoted.email if promoted else "", "promoted_id": promoted.id if promoted else 0},
+                 source=key or "web")
     return _result(session, row, "U bent afgemeld.", promoted.id if promoted else 0)
 
 

@@ -2,41 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.tables.types import UTCDateTime, utcnow
+from raadsbode.domain.vocabulary import ItemKind, MeetingKind, MeetingStatus, Response
 
-
-class MeetingKind(StrEnum):
-    board = "board"
-    alv = "alv"
-    extra_alv = "extra_alv"
-    network = "network"
-    committee = "committee"
-
-
-class MeetingStatus(StrEnum):
-    planned = "planned"
-    convened = "convened"
-    cancelled = "cancelled"
-    held = "held"
-    closed = "closed"
-
-
-class ItemKind(StrEnum):
-    decision = "decision"  # ter besluitvorming
-    discussion = "discussion"  # ter bespreking
-    information = "information"  # ter informatie
-
-
-class Response(StrEnum):
-    none = "none"
-    attending = "attending"
-    not_attending = "not_attending"
-    represented = "represented"
+# The columns' enums live in raadsbode.domain (workflows and messages use them without SQLAlchemy);
+# re-exported here because the tables are where callers have always imported them from.
+__all__ = ["AgendaItem", "AgendaVersion", "Attendance", "ItemKind", "Meeting", "MeetingKind", "MeetingStatus", "Response"]
 
 
 class Meeting(SQLModel, table=True):

@@ -5,7 +5,6 @@ never sends twice what the ledger knows was delivered.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +14,7 @@ from models.tables.ledger import AuditEvent, OutboundMessage, SendStatus
 from models.messages.mail import OutboundEmail, SendEmailResult
 from models.tables.types import utcnow
 from raadsbode.db import SessionFactory, session_scope
+from raadsbode.store.audit import audit_event
 
 FINAL = (SendStatus.sent, SendStatus.failed_permanent)
 REPLY_MAX = 1000
@@ -114,9 +114,8 @@ def new_row_values(out: OutboundEmail, message_id: str) -> dict:
 
 def refusal_event(out: OutboundEmail, reason: str) -> AuditEvent:
     """The audit trail's record of a refused message: whose mail (business key) and why."""
-    return AuditEvent(action="mail-refused", association_id=out.association_id, subject_ref=out.subject_ref[:128],
-                      detail_json=json.dumps({"business_key": out.business_key[:KEY_MAX], "reason": reason[:REPLY_MAX]}),
-                      actor="", source="mailer")
+    return audit_event(out.association_id, "mail-refused", subject_ref=out.subject_ref,
+                       detail={"business_key": out.business_key[:KEY_MAX], "reason": reason[:REPLY_MAX]}, source="mailer")
 
 
 def recorded_result(row: OutboundMessage, already_sent: bool = False) -> SendEmailResult:

@@ -19,6 +19,7 @@ from models.tables.meetings import AgendaItem, AgendaVersion, Meeting, MeetingKi
 from models.tables.org import Association, Venue
 from models.tables.types import utcnow
 from raadsbode.domain.decisions import OUTCOME_LABELS
+from raadsbode.store.meetings import meeting_details
 
 KIND_LABELS = {"alv": "Algemene Ledenvergadering", "extra_alv": "Extra Algemene Ledenvergadering",
                "network": "Netwerkbijeenkomst"}
@@ -48,7 +49,7 @@ def public_meetings(session: Session, association_id: int) -> list[PublicMeeting
 
 
 def _public(session: Session, meeting: Meeting) -> PublicMeeting:
-    details = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
+    details = meeting_details(session, meeting.id)
     venue = session.get(Venue, meeting.venue_id) if meeting.venue_id else None
     view = PublicMeeting(meeting, KIND_LABELS.get(str(meeting.kind), "Vergadering"),
                          ", ".join(p for p in (venue.name, venue.address) if p) if venue else "", details)

@@ -6,6 +6,7 @@ import json
 
 from models.messages.meeting import SIGNER_ROLE_LABELS
 from web.workspace.members.forms import ROLE_LABELS as SEAT_ROLE_LABELS
+from raadsbode.domain.vocabulary import response_labels
 
 ACTION_LABELS = {
     "staff-signin": "ingelogd", "staff-signout": "uitgelogd", "agenda-submitted": "agenda ingediend",
@@ -39,8 +40,7 @@ DETAIL_LABELS = {"version": "versie", "items": "agendapunten", "slot": "als", "r
                  "status": "status", "promoted": "van de wachtlijst", "name": "naam", "email": "e-mail",
                  "role": "rol", "portfolio": "portefeuille", "motion": "titel", "capacity": "plaatsen",
                  "committee": "commissie", "previous_name": "oude naam", "address": "adres"}
-RESPONSE_LABELS = {"attending": "komt", "not_attending": "komt niet", "represented": "laat zich vertegenwoordigen",
-                   "none": "nog geen antwoord"}
+RESPONSE_LABELS = response_labels("about")
 # A seat's role on the board or a committee (as the seat form names it), or a staff member's role in the workspace.
 ROLE_VALUES = {role: label.lower() for role, label in SEAT_ROLE_LABELS.items()} | {"editor": "redactie",
                                                                                     "admin": "beheer"}

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from models.messages.meeting import AgendaItemInput
 from raadsbode.domain.agenda import validate_agenda
 from raadsbode.domain.header_text import header_text_problem
+from raadsbode.domain.vocabulary import BOARD_RESPONSES
 DECISIONS = ("approve", "request_changes")
-RSVP_RESPONSES = ("attending", "not_attending")
 MAX_FORM_ROWS = 60  # validate_agenda allows 50 items; a few blank rows on top
 EMPTY_ROWS = 3
 MAX_COMMENT = 2000
@@ -164,4 +164,4 @@ def decision_from_form(form: Mapping) -> tuple[str, str, str | None]:
 
 def rsvp_from_form(form: Mapping) -> str | None:
     response = field_text(form, "response", 40)
-    return response if response in RSVP_RESPONSES else None
+    return response if response in BOARD_RESPONSES else None

@@ -27,6 +27,7 @@ from web.links.data import current_standing, off_loop, read_only
 from web.links.views import Link, Page
 from web.common.rate_limit import LinkChangeLimits, link_too_many_text
 from workflows.meeting.workflow import MeetingWorkflow
+from raadsbode.domain.vocabulary import TokenPurpose
 
 log = logging.getLogger(__name__)
 SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -160,5 +161,5 @@ async def post_minutes(session: Session, client: Client, link: Link, form: Mappi
                          "naar de voorzitter gestuurd.")
 
 
-ACTIONS = {"agenda-signoff": post_signoff, "minutes-signoff": post_signoff, "rsvp": post_rsvp,
-           "agenda-draft": post_agenda, "minutes-draft": post_minutes}
+ACTIONS = {TokenPurpose.agenda_signoff: post_signoff, TokenPurpose.minutes_signoff: post_signoff,
+           TokenPurpose.rsvp: post_rsvp, TokenPurpose.agenda_draft: post_agenda, TokenPurpose.minutes_draft: post_minutes}

@@ -10,6 +10,7 @@ from models.tables.meetings import Attendance, Meeting, MeetingStatus
 from models.tables.org import Person
 from raadsbode.store.tokens import TokenGrant, TokenRefused, look_up
 from web.links.data import MeetingFacts, meeting_facts, meeting_for_grant
+from raadsbode.store.meetings import attendance_of
 
 
 @dataclass(frozen=True)
@@ -45,5 +46,4 @@ def colleagues(session: Session, link: AlvLink) -> list[Person]:
 
 
 def current_registration(session: Session, meeting_id: int, person_id: int) -> Attendance | None:
-    return session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id,
-                                                 Attendance.person_id == person_id)).first()
+    return attendance_of(session, meeting_id, person_id)

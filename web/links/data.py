@@ -18,8 +18,8 @@ from models.tables.org import Association, Body, Person, Venue
 from models.tables.types import utcnow
 from raadsbode.store.tokens import TokenGrant, as_grant, hash_token
 from web.links.changes import Standing
+from raadsbode.domain.vocabulary import SIGNOFF_PURPOSES, TokenPurpose
 
-SIGNOFF_PURPOSES = ("agenda-signoff", "minutes-signoff")
 T = TypeVar("T")
 
 
@@ -189,7 +189,7 @@ def superseded_grant(session: Session, raw: str) -> tuple[TokenGrant, Meeting] |
 def closed_rsvp_meeting(session: Session, raw: str) -> Meeting | None:
     """A registration link after the meeting started: the page says registration is closed."""
     row = _row_by_raw_token(session, raw)
-    if row is None or row.purpose != "rsvp" or row.revoked:
+    if row is None or row.purpose != TokenPurpose.rsvp or row.revoked:
         return None
     meeting = meeting_for_grant(session, as_grant(row))
     if meeting is not None and (meeting.starts_at <= utcnow() or meeting.status == MeetingStatus.cancelled):

@@ -16,9 +16,10 @@ from web.deps import RendererDep, SessionDep, SettingsDep
 from web.common.forms import field_text
 from web.common.link_security import post_allowed, render_page
 from web.links.views import refused
+from raadsbode.domain.vocabulary import TokenPurpose
 
 router = APIRouter()
-PURPOSE = "motion-submit"
+PURPOSE = TokenPurpose.motion_submit
 
 
 def _form_from(form: Mapping) -> MotionForm:

@@ -19,11 +19,11 @@ from web.common.link_security import post_allowed, render_page
 from web.links.views import refused
 from web.common.rate_limit import link_limits_of, link_too_many_text
 from workflows.alv.workflow import AlvWorkflow
+from raadsbode.domain.vocabulary import TokenPurpose, response_labels
 
 router = APIRouter()
-PURPOSE = "alv-registration"
-LABELS = {"attending": "U komt", "not_attending": "U komt niet", "represented": "U laat zich vertegenwoordigen",
-          "none": "U heeft nog niet geantwoord"}
+PURPOSE = TokenPurpose.alv_registration
+LABELS = response_labels("to_member")
 
 
 def _page(session, renderer, settings, link: AlvLink, error: str | None = None, status: int = 200,

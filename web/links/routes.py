@@ -22,13 +22,14 @@ from web.links.actions import ACTIONS
 from web.common.link_security import post_allowed, render_page
 from web.links.views import Link, Page
 from web.common.rate_limit import link_limits_of
+from raadsbode.domain.vocabulary import SIGNOFF_PURPOSES, TokenPurpose
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 PURPOSES = set(ACTIONS)
-SIGNOFF_PURPOSES = {"agenda-signoff", "minutes-signoff"}
-GET_VIEWS = {"agenda-signoff": views.signoff, "minutes-signoff": views.signoff, "rsvp": views.rsvp,
-             "agenda-draft": views.agenda_form, "minutes-draft": views.minutes_form}
+GET_VIEWS = {TokenPurpose.agenda_signoff: views.signoff, TokenPurpose.minutes_signoff: views.signoff,
+             TokenPurpose.rsvp: views.rsvp, TokenPurpose.agenda_draft: views.agenda_form,
+             TokenPurpose.minutes_draft: views.minutes_form}
 
 
 def _refused_variant(session: Session, raw: str) -> Page:
@@ -53,7 +54,7 @@ def resolve(session: Session, settings: Settings, raw: str) -> Link | Page:
     if context is None:
         return views.refused()
     facts, person = context
-    if grant.purpose == "rsvp" and facts.status == "cancelled":
+    if grant.purpose == TokenPurpose.rsvp and facts.status == "cancelled":
         return views.registration_closed(facts)
     return Link(raw, grant, facts, csrf_for(settings.secret_key, hash_token(raw)), person)
 

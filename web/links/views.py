@@ -11,10 +11,11 @@ from raadsbode.services.meeting.agenda import draft_items
 from raadsbode.store.tokens import TokenGrant
 from web.links import data
 from web.common.forms import AgendaRow, MinutesForm, rows_from_items
+from raadsbode.domain.vocabulary import BOARD_RESPONSES, Response, TokenPurpose, response_labels
 
 DECISION_LABELS = {"approve": "goedgekeurd", "request_changes": "wijzigingen gevraagd"}
-RESPONSE_LABELS = {"attending": "U komt", "not_attending": "U komt niet", "none": "U heeft nog niet geantwoord"}
-SUBJECT_LABELS = {"agenda-signoff": "agenda", "minutes-signoff": "verslag"}
+RESPONSE_LABELS = response_labels("to_member", (*BOARD_RESPONSES, Response.none))
+SUBJECT_LABELS = {TokenPurpose.agenda_signoff: "agenda", TokenPurpose.minutes_signoff: "verslag"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def signoff(session: Session, link: Link, error: str | None = None, comment: str
     newer = newer_version(session, link)
     if newer is not None:
         return newer
-    ctx = _minutes_context(session, link) if grant.purpose == "minutes-signoff" else _agenda_context(session, link)
+    ctx = _minutes_context(session, link) if grant.purpose == TokenPurpose.minutes_signoff else _agenda_context(session, link)
     ctx.update(meeting=link.meeting, csrf=link.csrf, version=grant.version, error=error, comment=comment,
                subject=SUBJECT_LABELS[grant.purpose], decided=_decided(link), person=link.person)
     return Page("link_signoff.html.j2", ctx, status)

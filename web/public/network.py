@@ -9,10 +9,10 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from activities.network.mail import CANCEL_PURPOSE
-from models.tables.alv import MeetingDetails, NetworkSignup, SignupStatus
+from models.tables.alv import NetworkSignup, SignupStatus
 from models.messages.network import NetworkCancelSignup, NetworkSignupInput
 from models.tables.meetings import Meeting, MeetingKind
 from models.tables.org import Association, normalise_email
@@ -30,6 +30,7 @@ from web.common.public_csrf import AGAIN, form_token, post_ok, with_cookie
 from web.common.rate_limit import client_ip, limits_of, link_limits_of, link_too_many_text, too_many_text
 from workflows.network.checks import LABELS as SIGNUP_LABELS
 from workflows.network.workflow import NetworkMeetingWorkflow
+from raadsbode.store.meetings import meeting_details
 
 router = APIRouter()
 FORM = "network-signup"  # the public CSRF's purpose and the rate limit's form
@@ -49,7 +50,7 @@ def _refused(renderer) -> HTMLResponse:
 
 def _form(request, session, renderer, settings, meeting: Meeting, error: str = "", status: int = 200,
           **values) -> HTMLResponse:
-    details = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
+    details = meeting_details(session, meeting.id)
     token = form_token(request, settings, FORM, str(meeting.id))
     page = render_page(renderer, "network_signup.html.j2", status, meeting=meeting_facts(session, meeting),
                        details=details, error=error, values=values, csrf=token.value)

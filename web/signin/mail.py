@@ -21,9 +21,10 @@ from raadsbode.db import SessionFactory, session_scope
 from raadsbode.store.staff import StaffMember, staff_by_email
 from raadsbode.store.tokens import hash_token, issue_token
 from web.common.auth import SIGNIN_PATH, WORKSPACE_PATH
+from raadsbode.domain.vocabulary import TokenPurpose
 
 log = logging.getLogger(__name__)
-SIGNIN_PURPOSE = "staff-signin"
+SIGNIN_PURPOSE = TokenPurpose.staff_signin
 SIGNIN_KIND = "staff-signin"
 LINK_LIFETIME = timedelta(minutes=15)
 MAX_LINKS_PER_LIFETIME = 5  # someone typing a colleague's address cannot flood their mailbox

@@ -6,13 +6,11 @@ addresses belong to staff.
 """
 from __future__ import annotations
 
-import json
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from models.tables.ledger import AuditEvent
 from models.tables.org import Association, Person, normalise_email
 from raadsbode.store.associations import email_problem
 from raadsbode.settings import Settings
@@ -25,6 +23,7 @@ from web.common.forms import field_text
 from web.common.link_security import post_allowed, render_page
 from web.common.pages import error_page
 from web.signin.mail import SIGNIN_PURPOSE, send_signin_links
+from raadsbode.store.audit import record_audit
 
 router = APIRouter()
 
@@ -41,8 +40,7 @@ def signin_form(renderer: RendererDep, next: str = "", uitgelogd: str = "") -> H
 
 
 def _audit(session: Session, association_id: int, actor: str, action: str, subject: str, source: str) -> None:
-    session.add(AuditEvent(association_id=association_id, actor=actor, action=action, subject_ref=subject,
-                           detail_json=json.dumps({}), source=source))
+    record_audit(session, association_id, action, subject_ref=subject, actor=actor, source=source)
 
 
 @router.post(SIGNIN_PATH, response_class=HTMLResponse)

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from activities.meeting.store import audit
-from models.tables.alv import MeetingDetails, Motion, MotionCosigner, MotionKind, MotionStatus
+from models.tables.alv import Motion, MotionCosigner, MotionKind, MotionStatus
 from models.messages.meeting import AgendaItemInput
 from models.tables.meetings import Meeting
 from models.tables.org import Body, Municipality, Person
 from models.tables.types import utcnow
 from raadsbode.domain.alv_policy import AlvPolicy
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import meeting_details, subject_ref
 
 MAX_TITLE, MAX_TEXT, MAX_COSIGNERS = 300, 20_000, 50
 KIND_LABELS = {"motion": "Motie", "agenda_proposal": "Agendavoorstel"}
@@ -35,7 +36,7 @@ class MotionForm:
 
 def alv_policy(session: Session, meeting: Meeting) -> AlvPolicy:
     body = session.get(Body, meeting.body_id)
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting.id)).first()
+    row = meeting_details(session, meeting.id)
     return AlvPolicy.from_layers(json.loads(body.policy_json or "{}") if body else {},
                                  json.loads(row.policy_json or "{}") if row else {}, strict_last=False)
 
@@ -112,8 +113,10 @@ def set_motion_status(session: Session, meeting_id: int, motion_id: int, status:
     session.add(motion)
     if previous != status:  # a double submit of the same judgement is not a second decision
         meeting = session.get(Meeting, meeting_id)
-        audit(session, meeting, motion_action(str(motion.kind), status), actor,
-              {"motion": motion.title[:200], "motion_id": motion.id, "previous": previous}, source=source)
+        record_audit(session, meeting.association_id, motion_action(str(motion.kind), status),
+                     subject_ref=subject_ref(meeting.id), actor=actor,
+                     detail={"motion": motion.title[:200], "motion_id": motion.id, "previous": previous},
+                     source=source)
     return motion
 
 

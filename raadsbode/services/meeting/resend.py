@@ -21,14 +21,16 @@ from activities.deps import Deps
 from raadsbode.mail.mailer import Mailer
 from activities.meeting.mail import MeetingMail
 from activities.meeting.notices import signoff_content, signoff_subject
-from activities.meeting.store import audit
 from models.tables.ledger import OutboundMessage, SendStatus
 from models.messages.meeting_activity import SignoffRequest
 from models.messages.mail import OutboundEmail, SendEmailResult
 from models.tables.types import utcnow
 from raadsbode.db import session_scope
+from raadsbode.domain.vocabulary import SIGNOFF_PURPOSES
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import subject_ref
 
-PURPOSES = ("agenda-signoff", "minutes-signoff")
+PURPOSES = SIGNOFF_PURPOSES
 RESEND_QUIET = timedelta(minutes=5)
 # A resend that failed for good or is waiting for the relay to come back does not hold the next one back.
 _LIVE = (SendStatus.pending, SendStatus.sending, SendStatus.sent)
@@ -97,8 +99,9 @@ def compose_resend(session: Session, deps: Deps, req: ResendRequest) -> Outbound
     out = mm.email(kind, _resends_so_far(session, mm, kind, person.email) + 1, person, "meeting_signoff_request",
                    signoff_subject(mm, request), link=link, version=req.version, purpose=req.purpose,
                    reminder=False, in_place_of_chair=req.in_place_of_chair, **content)
-    audit(session, mm.meeting, "signoff-link-resent", req.actor,
-          {"purpose": req.purpose, "version": req.version, "to": person.name}, source="werkruimte")
+    record_audit(session, mm.meeting.association_id, "signoff-link-resent", subject_ref=subject_ref(mm.meeting.id),
+                 actor=req.actor, detail={"purpose": req.purpose, "version": req.version, "to": person.name},
+                 source="werkruimte")
     return out
 
 

@@ -1,7 +1,6 @@
 """Newsletter issues in the database: compose (freeze the content), editor links, freeze recipients."""
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -17,8 +16,10 @@ from raadsbode.domain.newsletter_period import check_period
 from raadsbode.services.newsletter.content import render_issue
 from raadsbode.store.people import upsert_person
 from raadsbode.store.tokens import issue_token, revoke
+from raadsbode.domain.vocabulary import TokenPurpose
+from raadsbode.store.audit import record_audit
 
-APPROVE_PURPOSE = "newsletter-approve"
+APPROVE_PURPOSE = TokenPurpose.newsletter_approve
 EDITOR_LINK_VALID = timedelta(days=45)
 RELAY_REFUSED = "newsletter-relay-refused"
 FINAL = (IssueStatus.sending, IssueStatus.paused, IssueStatus.sent, IssueStatus.cancelled)
@@ -97,9 +98,8 @@ def record_relay_refusal(session: Session, issue_id: int, refusal: str, source: 
     seen = session.exec(select(AuditEvent.id).where(AuditEvent.action == RELAY_REFUSED, AuditEvent.source == source,
                                                     AuditEvent.subject_ref == issue.subject_ref)).first()
     if seen is None:
-        session.add(AuditEvent(association_id=issue.association_id, action="newsletter-relay-refused",
-                               subject_ref=issue.subject_ref, source=source[:200],
-                               detail_json=json.dumps({"reason": refusal[:1000]})))
+        record_audit(session, issue.association_id, "newsletter-relay-refused", subject_ref=issue.subject_ref,
+                     detail={"reason": refusal[:1000]}, source=source)
 
 
 def freeze_recipients(session: Session, issue_id: int) -> int:

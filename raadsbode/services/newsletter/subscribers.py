@@ -20,8 +20,9 @@ from raadsbode.store.associations import email_problem
 from raadsbode.domain.header_text import header_text_problem
 from raadsbode.domain.unsubscribe_keys import unsubscribe_key  # noqa: F401  (the tests import it from here)
 from raadsbode.store.tokens import TokenGrant, issue_token, mark_used, revoke
+from raadsbode.domain.vocabulary import TokenPurpose
 
-CONFIRM_PURPOSE = "subscribe-confirm"
+CONFIRM_PURPOSE = TokenPurpose.subscribe_confirm
 CONFIRM_KIND = "newsletter-confirm"  # the confirmation mail's kind in the ledger
 CONFIRM_VALID = timedelta(days=7)
 CONFIRM_VERSION = 0  # confirmation links have no versions: revoking "below 1" voids them all

@@ -18,9 +18,10 @@ from web.common.auth import CsrfDep, StaffContext, StaffDep, workspace_page
 from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import FormState, audit
+from web.workspace.members.forms import FormState
 from web.workspace.admin.policies import LABELS, PolicySection, save_policies, sections, stored_values
 from raadsbode.domain.policy import parse_duration
+from raadsbode.services.admin import do_change_association
 
 BASE = "/werkruimte/beheer/vereniging"
 router = APIRouter(prefix=BASE)
@@ -70,12 +71,9 @@ def settings_page(staff: StaffDep, session: SessionDep, renderer: RendererDep, o
 
 
 def _save(session: Session, staff: StaffContext, form: FormState, found: list[PolicySection]) -> None:
-    association = session.get(Association, staff.association_id)
-    association.name, association.mailbox_email = form.values["name"], form.values["mailbox_email"]
+    do_change_association(session, staff.association_id, actor_of(session, staff), form.values["name"],
+                          form.values["mailbox_email"])
     save_policies(session, staff.association_id, found, form.values)
-    session.add(association)
-    audit(session, staff.association_id, actor_of(session, staff), "association-changed",
-          f"association-{association.id}", {"name": association.name, "mailbox": association.mailbox_email})
     session.commit()
 
 

@@ -11,13 +11,14 @@ from sqlmodel import Session, col, select
 from models.tables.org import Person, normalise_email
 from models.tables.staff import StaffRole
 from raadsbode.store.associations import email_problem
-from raadsbode.store.staff import ROLE_NAMES, add_staff, remove_staff, roles_of
+from raadsbode.store.staff import ROLE_NAMES, roles_of
 from web.common.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, workspace_page
 from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.common.listing import page_number, paginate, search, search_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import FormState, audit
+from web.workspace.members.forms import FormState
+from raadsbode.services.admin import do_give_staff_role, do_take_staff_role
 
 BASE = "/werkruimte/beheer/medewerkers"
 ROLE_LABELS = {"secretary": "Secretariaat (vergaderingen, leden)", "editor": "Redactie (nieuwsbrief)",
@@ -74,9 +75,8 @@ async def grant_role(request: Request, staff: CsrfDep, session: SessionDep, rend
     check_grant(session, staff.association_id, form)
     if not form.ok:
         return _page(renderer, staff, session, form, status_code=422)
-    row = add_staff(session, staff.association_id, form.values["email"], form.values["role"], form.values["name"])
-    audit(session, staff.association_id, actor_of(session, staff), "staff-role-given", f"person-{row.person_id}",
-          {"role": form.values["role"]})
+    do_give_staff_role(session, staff.association_id, actor_of(session, staff), form.values["email"],
+                       form.values["role"], form.values["name"])
     session.commit()
     return RedirectResponse(f"{BASE}?opgeslagen=rol", status_code=303)
 
@@ -101,8 +101,6 @@ async def take_role(staff_id: int, request: Request, staff: CsrfDep, session: Se
     if problem:
         return _page(renderer, staff, session, FormState(values={"role": "secretary"}), status_code=422,
                      refusal=f"{person.name}: {problem}")
-    remove_staff(session, staff.association_id, person.id, role)
-    audit(session, staff.association_id, actor_of(session, staff), "staff-role-taken", f"person-{person.id}",
-          {"role": role})
+    do_take_staff_role(session, staff.association_id, actor_of(session, staff), person.id, role)
     session.commit()
     return RedirectResponse(f"{BASE}?opgeslagen=weg", status_code=303)

@@ -18,7 +18,8 @@ from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.common.listing import page_number, paginate, search, search_text
 from web.workspace.members.data import actor_of, municipalities
-from web.workspace.members.forms import FormState, audit
+from raadsbode.services.admin import do_delete_venue, do_save_venue
+from web.workspace.members.forms import FormState
 
 BASE = "/werkruimte/beheer/vereniging/zalen"
 router = APIRouter(prefix=BASE)
@@ -78,15 +79,9 @@ def _save(session: Session, staff: StaffContext, form: FormState, venue: Venue |
     check_venue(session, staff.association_id, form, venue.id if venue else None)
     if not form.ok:
         return None
-    venue = venue or Venue(association_id=staff.association_id, name="")
-    venue.name, venue.address = form.values["name"], form.values.get("address", "")
     raw = form.values.get("municipality_id", "")
-    venue.municipality_id = int(raw) if raw else None
-    session.add(venue)
-    session.flush()
-    audit(session, staff.association_id, actor_of(session, staff), "venue-saved", f"venue-{venue.id}",
-          {"name": venue.name, "address": venue.address})
-    return venue
+    return do_save_venue(session, staff.association_id, actor_of(session, staff), venue, form.values["name"],
+                         form.values.get("address", ""), int(raw) if raw else None)
 
 
 @router.get("/nieuw", response_class=HTMLResponse)
@@ -140,9 +135,7 @@ async def delete_venue(venue_id: int, request: Request, staff: CsrfDep, session:
     if not removal.ok:
         return _form_page(renderer, staff, session, _edit_form(venue), venue, status_code=409 if in_use else 422,
                           removal=removal)
-    audit(session, staff.association_id, actor_of(session, staff), "venue-deleted", f"venue-{venue_id}",
-          {"name": venue.name, "address": venue.address})
-    session.delete(venue)
+    do_delete_venue(session, staff.association_id, actor_of(session, staff), venue)
     session.commit()
     return RedirectResponse(f"{BASE}?verwijderd=1", status_code=303)
 

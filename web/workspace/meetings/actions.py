@@ -26,6 +26,7 @@ from web.workspace.meetings.shared_actions import approve_as_self, cancel_form, 
 from web.workspace.meetings.status import ALV_KINDS, board_status
 from workflows.alv.workflow import AlvWorkflow
 from workflows.meeting.workflow import MeetingWorkflow
+from raadsbode.domain.vocabulary import TokenPurpose
 
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
 
@@ -104,7 +105,7 @@ async def submit_minutes(meeting_id: int, request: Request, staff: CsrfDep, sess
 
 
 def _round_version(session: Session, meeting_id: int, purpose: str, agenda_version: int) -> int:
-    if purpose == "agenda-signoff":
+    if purpose == TokenPurpose.agenda_signoff:
         return agenda_version
     latest = session.exec(select(Minutes.version).where(Minutes.meeting_id == meeting_id)
                           .order_by(col(Minutes.version).desc())).first()
@@ -118,7 +119,7 @@ async def _open_signer(request: Request, session: Session, staff: StaffContext, 
     status = await board_status(await get_temporal(request), meeting_id)
     if status is None:
         return "Raadsbode kan de stand van deze vergadering nu niet opvragen. Probeer het over een minuut opnieuw."
-    wanted = "minutes-signoff" if status.phase in ("held", "minutes_signoff") else "agenda-signoff"
+    wanted = TokenPurpose.minutes_signoff if status.phase in ("held", "minutes_signoff") else TokenPurpose.agenda_signoff
     signer = next((s for s in status.signers if s.person_id == person_id and not s.signed), None)
     if purpose != wanted or signer is None or status.phase not in ("agenda_signoff", "minutes_signoff"):
         return "Deze persoon hoeft nu niet (meer) te ondertekenen."

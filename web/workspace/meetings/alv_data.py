@@ -14,11 +14,12 @@ from models.tables.ledger import ActionToken
 from models.messages.meeting import SIGNER_ROLE_LABELS
 from models.tables.meetings import Meeting
 from models.tables.org import MemberRole
+from raadsbode.domain.vocabulary import TokenPurpose
 
 SIGNER_ROLES = (MemberRole.chair, MemberRole.deputy_chair, MemberRole.secretary)
 # AlvStatusView.phase -> the round it concerns; only in the *_signoff phases does a round wait for signatures.
 AGENDA_PHASES = ("preparing", "motions", "agenda_signoff", "convened")
-SIGNING_PHASES = {"agenda-signoff": "agenda_signoff", "minutes-signoff": "decisions_signoff"}
+SIGNING_PHASES = {TokenPurpose.agenda_signoff: "agenda_signoff", TokenPurpose.minutes_signoff: "decisions_signoff"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class AlvRound:
 
     @property
     def subject(self) -> str:
-        return "agenda" if self.purpose == "agenda-signoff" else "besluitenlijst"
+        return "agenda" if self.purpose == TokenPurpose.agenda_signoff else "besluitenlijst"
 
     def open_signer(self, person_id: int) -> AlvSigner | None:
         return next((s for s in self.signers if s.person_id == person_id and not s.decision), None)
@@ -54,8 +55,8 @@ class AlvRound:
 def round_purpose(phase: str | None, held: bool) -> str:
     """The round the page is about: the agenda's before the meeting, the decision list's after it."""
     if phase:
-        return "agenda-signoff" if phase in AGENDA_PHASES else "minutes-signoff"
-    return "minutes-signoff" if held else "agenda-signoff"
+        return TokenPurpose.agenda_signoff if phase in AGENDA_PHASES else TokenPurpose.minutes_signoff
+    return TokenPurpose.minutes_signoff if held else TokenPurpose.agenda_signoff
 
 
 def signoff_round(session: Session, meeting: Meeting, purpose: str) -> AlvRound | None:

@@ -11,12 +11,13 @@ from sqlmodel import Session, col, select
 
 from activities.meeting.store import board, recipients, subject_ref
 from models.tables.ledger import AuditEvent, OutboundMessage, SendStatus
-from models.tables.meetings import AgendaVersion, Attendance, Meeting, MeetingKind
+from models.tables.meetings import AgendaVersion, Meeting, MeetingKind
 from models.tables.minutes import Minutes
 from models.tables.org import Body, BodyKind, Person, Venue
 from models.tables.types import utcnow
 from web.common.audit_labels import RESPONSE_LABELS, audit_action_label
 from raadsbode.domain.policy import MeetingPolicy
+from raadsbode.store import meetings as meeting_store
 
 KIND_LABELS = {"board": "Bestuursvergadering", "alv": "ALV", "extra_alv": "Extra ALV", "network": "Netwerkbijeenkomst",
                "committee": "Commissie"}
@@ -92,7 +93,7 @@ def planned_steps(session: Session, meeting: Meeting) -> list[Step]:
 
 def attendance(session: Session, meeting: Meeting) -> list[dict]:
     """Everyone invited (board and committee meetings: the body's recipients) or who answered, with their answer."""
-    answers = {a.person_id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)).all()}
+    answers = {a.person_id: a for a in meeting_store.attendance(session, meeting.id)}
     people = recipients(board(session, meeting.body_id)) if meeting.kind in BOARD_STYLE else []
     known = {p.id for p in people}
     people += [p for p in session.exec(select(Person).where(col(Person.id).in_(list(answers)))).all() if p.id not in known]

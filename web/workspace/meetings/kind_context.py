@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from temporalio.client import Client
 
 from activities.network.store import counts
-from models.tables.alv import MeetingDetails, NetworkSignup
+from models.tables.alv import NetworkSignup
 from raadsbode.domain.phases import ALV_PHASE_LABELS, NETWORK_PHASE_LABELS
 from models.messages.alv import AlvStatusView
 from models.messages.meeting import StatusQuery
@@ -30,6 +30,7 @@ from web.workspace.meetings.alv_data import SIGNING_PHASES, AlvRound, round_purp
 from web.workspace.meetings.status import ALV_KINDS, RUNNING, TIMEOUT
 from workflows.alv.workflow import AlvWorkflow
 from workflows.network.workflow import NetworkMeetingWorkflow
+from raadsbode.store.meetings import meeting_details
 
 log = logging.getLogger(__name__)
 SIGNUP_LABELS = {"registered": "aangemeld", "waiting": "op de wachtlijst", "cancelled": "afgemeld"}
@@ -86,7 +87,7 @@ def alv_page(session: Session, meeting: Meeting, status: AlvStatusView | None) -
 
 
 def network_page(session: Session, meeting_id: int, status: NetworkStatusView | None) -> NetworkPage:
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).first()
+    row = meeting_details(session, meeting_id)
     rows = session.exec(select(NetworkSignup).where(NetworkSignup.meeting_id == meeting_id)
                         .order_by(col(NetworkSignup.created_at), col(NetworkSignup.id)).limit(MAX_SIGNUPS_SHOWN)).all()
     signups = [{"name": r.name, "organisation": r.organisation, "email": r.email, "at": r.created_at,

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from activities.meeting.store import audit
 from activities.network.store import counts
 from models.tables.alv import MeetingDetails
 from models.messages.meeting import CancelMeeting
@@ -31,6 +30,8 @@ from web.workspace.members.data import actor_of
 from web.workspace.meetings.shared_actions import cancel_form
 from web.workspace.meetings.pages import BASE, render_meeting
 from workflows.network.workflow import NetworkMeetingWorkflow
+from raadsbode.store.audit import record_audit
+from raadsbode.store.meetings import meeting_details, subject_ref
 
 router = APIRouter(prefix=f"{BASE}/{{meeting_id}}/netwerk", dependencies=[require_role("secretary")])
 MAX_DESCRIPTION, MAX_CAPACITY = 4000, 100_000
@@ -69,7 +70,7 @@ def _save(session: Session, meeting_id: int, staff: StaffContext, nf: NetworkFor
     n = counts(session, meeting_id)
     if capacity is not None and capacity < n["registered"]:
         nf.errors["capacity"] = f"Er zijn al {n['registered']} aanmeldingen; kies minstens zoveel plaatsen."
-    row = session.exec(select(MeetingDetails).where(MeetingDetails.meeting_id == meeting_id)).first()
+    row = meeting_details(session, meeting_id)
     row = row or MeetingDetails(meeting_id=meeting_id)
     more = capacity is None or (row.capacity is not None and capacity > row.capacity)
     if n["waiting"] and more and capacity != row.capacity:
@@ -82,7 +83,8 @@ def _save(session: Session, meeting_id: int, staff: StaffContext, nf: NetworkFor
     row.capacity, row.description = capacity, nf.description
     session.add(row)
     if changed:
-        audit(session, meeting, "network-changed", actor_of(session, staff), changed, source=source)
+        record_audit(session, meeting.association_id, "network-changed", subject_ref=subject_ref(meeting.id),
+                     actor=actor_of(session, staff), detail=changed, source=source)
     session.commit()
     return True
 

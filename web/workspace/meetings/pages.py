@@ -31,6 +31,7 @@ from web.workspace.meetings.bodies import BODY_FIELD, body_choices, chosen_body,
 from web.workspace.meetings.kind_context import kind_context
 from web.workspace.meetings.status import ALV_KINDS, RUNNING, WORKFLOW_LABELS, board_status, client_or_none, \
     start_workflow, workflow_state
+from raadsbode.domain.vocabulary import TokenPurpose
 
 BASE = "/werkruimte/vergaderingen"
 router = APIRouter(prefix=BASE, dependencies=[require_role("secretary")])
@@ -133,11 +134,11 @@ async def render_meeting(request: Request, session: Session, renderer, staff: St
 
 def _status_context(status: MeetingStatusView | None) -> dict:
     if status is None:
-        return {"status": None, "phase_label": "", "deadline": None, "signoff_purpose": "agenda-signoff"}
+        return {"status": None, "phase_label": "", "deadline": None, "signoff_purpose": TokenPurpose.agenda_signoff}
     held = status.phase in ("held", "minutes_signoff", "closed")
     return {"status": status, "phase_label": PHASE_LABELS.get(status.phase, status.phase),
             "deadline": datetime.fromisoformat(status.next_deadline_iso) if status.next_deadline_iso else None,
-            "signoff_purpose": "minutes-signoff" if held else "agenda-signoff"}
+            "signoff_purpose": TokenPurpose.minutes_signoff if held else TokenPurpose.agenda_signoff}
 
 
 @router.get("/{meeting_id}", response_class=HTMLResponse)

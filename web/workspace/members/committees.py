@@ -17,7 +17,8 @@ from web.common.auth import CsrfDep, StaffContext, StaffDep, owned_or_404, works
 from web.deps import RendererDep, SessionDep
 from web.common.forms import check_header_fields, field_text
 from web.workspace.members.data import actor_of, board_seats, meeting_count
-from web.workspace.members.forms import COMMITTEE_SEATS, LIMITS, FormState, audit, role_options, seat_form_of
+from web.workspace.members.forms import COMMITTEE_SEATS, LIMITS, FormState, role_options, seat_form_of
+from raadsbode.store.audit import record_audit
 
 router = APIRouter(prefix="/commissies")
 BASE = "/werkruimte/leden/commissies"
@@ -84,8 +85,8 @@ async def create_committee(request: Request, staff: CsrfDep, session: SessionDep
     body = Body(association_id=staff.association_id, kind=BodyKind.committee, name=form.values["name"])
     session.add(body)
     session.flush()
-    audit(session, staff.association_id, actor_of(session, staff), "committee-added", f"body-{body.id}",
-          {"name": body.name})
+    record_audit(session, staff.association_id, "committee-added", subject_ref=f"body-{body.id}",
+                 actor=actor_of(session, staff), detail={"name": body.name}, source="werkruimte")
     session.commit()
     return RedirectResponse(f"{BASE}/{body.id}?opgeslagen=1", status_code=303)
 
@@ -104,8 +105,9 @@ async def rename_committee(committee_id: int, request: Request, staff: CsrfDep, 
     form = _name_form(session, staff.association_id, await request.form(), body.id)
     if not form.ok:
         return _page(renderer, staff, session, form, body, status_code=422)
-    audit(session, staff.association_id, actor_of(session, staff), "committee-renamed", f"body-{body.id}",
-          {"name": form.values["name"], "previous_name": body.name})
+    record_audit(session, staff.association_id, "committee-renamed", subject_ref=f"body-{body.id}",
+                 actor=actor_of(session, staff), detail={"name": form.values["name"], "previous_name": body.name},
+                 source="werkruimte")
     body.name = form.values["name"]
     session.add(body)
     session.commit()
@@ -122,8 +124,8 @@ async def delete_committee(committee_id: int, request: Request, staff: CsrfDep, 
     if problem:
         return _page(renderer, staff, session, FormState(values={"name": body.name}), body, delete_errors=problem,
                      status_code=409 if "form" in problem else 422)
-    audit(session, staff.association_id, actor_of(session, staff), "committee-deleted", f"body-{body.id}",
-          {"name": body.name})
+    record_audit(session, staff.association_id, "committee-deleted", subject_ref=f"body-{body.id}",
+                 actor=actor_of(session, staff), detail={"name": body.name}, source="werkruimte")
     for seat in session.exec(select(Membership).where(Membership.body_id == body.id)).all():
         session.delete(seat)
     session.flush()  # the seats go before the body they point at

@@ -5,16 +5,15 @@ when there are none. Everything is scoped to one association: ids of another one
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from models.tables.ledger import AuditEvent
 from models.tables.org import Membership, MemberRole, Municipality, Person, normalise_email
 from raadsbode.store.associations import email_problem
 from web.common.forms import check_header_fields, field_text
+from raadsbode.store.audit import record_audit
 
 ROLE_LABELS = {"chair": "Voorzitter", "deputy_chair": "Loco-voorzitter", "secretary": "Secretaris",
                "member": "Lid", "advisor": "Adviseur"}
@@ -101,8 +100,9 @@ def save_person(session: Session, association_id: int, form: FormState, actor: s
     person.municipality_id = _municipality_id(session, association_id, form.values.get("municipality_id", ""))
     session.add(person)
     session.flush()
-    audit(session, association_id, actor, "person-added" if created else "person-changed", f"person-{person.id}",
-          {"name": person.name, "email": person.email})
+    record_audit(session, association_id, "person-added" if created else "person-changed",
+                 subject_ref=f"person-{person.id}", actor=actor,
+                 detail={"name": person.name, "email": person.email}, source="werkruimte")
     return person
 
 
@@ -143,8 +143,10 @@ def save_seat(session: Session, association_id: int, body_id: int, form: FormSta
     seat.role, seat.portfolio = MemberRole(form.values["role"]), form.values.get("portfolio", "")
     session.add(seat)
     session.flush()
-    audit(session, association_id, actor, f"{rules.audit_prefix}membership-changed", f"person-{seat.person_id}",
-          {"role": str(seat.role), "portfolio": seat.portfolio, **(detail or {})})
+    record_audit(session, association_id, f"{rules.audit_prefix}membership-changed",
+                 subject_ref=f"person-{seat.person_id}", actor=actor,
+                 detail={"role": str(seat.role), "portfolio": seat.portfolio, **(detail or {})},
+                 source="werkruimte")
     return seat
 
 
@@ -156,11 +158,6 @@ def _check_new_member(session: Session, association_id: int, body_id: int, form:
     elif session.exec(select(Membership.id).where(Membership.body_id == body_id,
                                                   Membership.person_id == person.id)).first() is not None:
         form.errors["person_id"] = f"{person.name} zit al in {noun}."
-
-
-def audit(session: Session, association_id: int, actor: str, action: str, subject: str, detail: dict) -> None:
-    session.add(AuditEvent(association_id=association_id, actor=actor[:254], action=action, subject_ref=subject,
-                           detail_json=json.dumps(detail), source="werkruimte"))
 
 
 def role_options(rules: SeatRules = BOARD_SEATS) -> list[tuple[str, str]]:

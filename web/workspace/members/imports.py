@@ -13,7 +13,7 @@ from web.common.auth import CsrfDep, StaffContext, StaffDep, workspace_page
 from web.deps import RendererDep, SessionDep
 from web.common.forms import field_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import audit
+from raadsbode.store.audit import record_audit
 
 router = APIRouter(prefix="/import")
 
@@ -49,8 +49,10 @@ async def run_import(request: Request, staff: CsrfDep, session: SessionDep, rend
     report = await run_in_threadpool(import_members, request.app.state.sessions, staff.association_id, data,
                                      dry_run=dry_run)
     if report.ok and not dry_run:
-        audit(session, staff.association_id, actor_of(session, staff), "members-imported", "members",
-              {"file": file_name, "created": report.created, "updated": report.updated})
+        record_audit(session, staff.association_id, "members-imported", subject_ref="members",
+                     actor=actor_of(session, staff),
+                     detail={"file": file_name, "created": report.created, "updated": report.updated},
+                     source="werkruimte")
         session.commit()
     return _page(renderer, staff, report=report, file_name=file_name, dry_run=dry_run,
                  status_code=200 if report.ok else 422)

@@ -14,7 +14,8 @@ from models.tables.org import Body, Membership, Person
 from web.common.auth import StaffContext, owned_or_404, workspace_page
 from web.common.forms import field_text
 from web.workspace.members.data import actor_of
-from web.workspace.members.forms import FormState, SeatRules, audit, role_options, save_seat, seat_form, seat_form_of
+from web.workspace.members.forms import FormState, SeatRules, role_options, save_seat, seat_form, seat_form_of
+from raadsbode.store.audit import record_audit
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ async def remove_seat(request: Request, staff: StaffContext, session: Session, r
         form = seat_form_of(seat)
         form.errors["confirm"] = f"Vink aan dat u deze persoon echt uit {place.rules.noun} wilt halen."
         return seat_page(renderer, staff, session, place, form, seat, person, status_code=422)
-    audit(session, staff.association_id, actor_of(session, staff), f"{place.rules.audit_prefix}membership-removed",
-          f"person-{person.id}", {"role": str(seat.role), **place.audit_detail})
+    record_audit(session, staff.association_id, f"{place.rules.audit_prefix}membership-removed",
+                 subject_ref=f"person-{person.id}", actor=actor_of(session, staff),
+                 detail={"role": str(seat.role), **place.audit_detail}, source="werkruimte")
     session.delete(seat)
     session.commit()
     return RedirectResponse(place.done, status_code=303)
