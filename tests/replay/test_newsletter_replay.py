@@ -1,0 +1,69 @@
+"""The committed history of a full newsletter run must replay on today's workflow code.
+
+The run: proof -> changes requested -> revision -> proof v2 -> approved late -> explicit go -> send ->
+pause -> resume -> sent -> report. A change to NewsletterWorkflow that would break issues already
+running (non-determinism) fails here. Re-record only for a deliberate change, before a release:
+RAADSBODE_RECORD_HISTORY=1 pytest tests/test_newsletter_replay.py
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from models.messages.newsletter import Command, Decision, Revision
+from raadsbode.services.newsletter import control
+from tests.support.newsletter import FAST, make_tenant, wait_for_state
+from worker import build_worker
+from workflows.newsletter.workflow import NewsletterKickoffWorkflow, NewsletterWorkflow
+
+HISTORY = Path(__file__).parent / "histories" / "newsletter_full.json"
+RECORD = os.environ.get("RAADSBODE_RECORD_HISTORY") == "1"
+
+
+async def test_full_newsletter_history_replays():
+    history = WorkflowHistory.from_json("newsletter-full", HISTORY.read_text())
+    kinds = {e.WhichOneof("attributes") for e in history.events}
+    assert {"workflow_execution_update_accepted_event_attributes", "activity_task_completed_event_attributes",
+            "workflow_execution_completed_event_attributes"} <= kinds
+    result = await Replayer(workflows=[NewsletterWorkflow, NewsletterKickoffWorkflow]).replay_workflow(history)
+    assert result.replay_failure is None
+
+
+@pytest.fixture
+def db_url(sqlite_url) -> str:
+    return sqlite_url
+
+
+@pytest.mark.skipif(not RECORD, reason="records the history only when RAADSBODE_RECORD_HISTORY=1")
+async def test_record_full_newsletter_history(temporal_env, settings, session_factory_, sink):
+    association_id, slug, emails = make_tenant(session_factory_, 120)
+    policy = dataclasses.replace(FAST, batch_size=50, rate_per_second=40, late_after=60)
+    slot = datetime.now(timezone.utc) - timedelta(hours=2)  # approved long after its slot: needs a go
+    async with build_worker(temporal_env.client, settings):
+        handle = await control.start_issue(temporal_env.client, settings.temporal_task_queue, association_id, slug,
+                                           "2026-08", ["redactie@vng-flevoland.test"], "Eerste versie.", policy, slot)
+        await wait_for_state(handle, {"proof"})
+        await handle.execute_update(NewsletterWorkflow.decide, Decision("changes", "redactie", "Korter graag.", 1))
+        await wait_for_state(handle, {"changes_requested"})
+        await handle.execute_update(NewsletterWorkflow.revise, Revision("Tweede versie."))
+        proof = await wait_for_state(handle, {"proof"})
+        assert proof.version == 2
+        await handle.execute_update(NewsletterWorkflow.decide, Decision("approve", "redactie", version=2))
+        await wait_for_state(handle, {"awaiting_go"})
+        await handle.execute_update(NewsletterWorkflow.start_now, Command("cli"))
+        await wait_for_state(handle, {"sending"})
+        await asyncio.sleep(0.5)
+        assert (await handle.execute_update(NewsletterWorkflow.pause, Command("cli"))).ok
+        await asyncio.sleep(2)
+        assert (await handle.execute_update(NewsletterWorkflow.resume, Command("cli"))).ok
+        result = await asyncio.wait_for(handle.result(), 60)
+        assert (result.final_state, result.sent) == ("sent", 120)
+        history = await handle.fetch_history()
+    HISTORY.write_text(history.to_json())
