@@ -13,7 +13,7 @@ async def test_head_of_an_emailed_signin_link_shows_and_spends_nothing(settings,
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=settings.public_base_url) as web:
         await web.post("/inloggen", data={"email": tenant.emails["secretary"], "next": ""})
         link = signin_link(sink, tenant.emails["secretary"])
-        got, head = await web.get(link), await web.common.head(link)
+        got, head = await web.get(link), await web.head(link)
         assert head.status_code == got.status_code == 200
         assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
         assert "Inloggen" in got.text  # the page still has its button: neither request spent the token
@@ -24,6 +24,6 @@ async def test_head_of_an_emailed_signin_link_shows_and_spends_nothing(settings,
 
 async def test_head_of_health_and_of_a_missing_page(settings):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t") as web:
-        assert (await web.common.head("/health")).status_code == 200
-        missing = await web.common.head("/bestaat-niet")
+        assert (await web.head("/health")).status_code == 200
+        missing = await web.head("/bestaat-niet")
         assert missing.status_code == 404 and missing.content == b""

@@ -65,7 +65,7 @@ async def test_a_get_writes_nothing(app, session_factory_):
         saved = await web.post(url, data=form_fields(opened.text) | {"action": "save"})
         before = drafts_of(session_factory_, meeting_id)
         # with a draft there to change: reopening, the page after a discard, HEAD
-        again = [await web.get(url), await web.get(f"{url}?melding=weggegooid"), await web.common.head(url)]
+        again = [await web.get(url), await web.get(f"{url}?melding=weggegooid"), await web.head(url)]
     assert saved.status_code == 200 and len(before) == 1
     assert [answer.status_code for answer in again] == [200, 200, 200]
     assert drafts_of(session_factory_, meeting_id) == before
