@@ -4,7 +4,6 @@ convocation -> registrations by link and by iTIP REPLY email -> reminder only to
 attendance list -> decision list signed off, sent and published; then the history is replayed."""
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from datetime import timedelta
@@ -36,9 +35,8 @@ from worker import build_worker
 from workflows.alv.workflow import AlvWorkflow
 from workflows.inbox import InboxWorkflow
 from tests.support.alv import first_mail, post_form, wait_for
-from tests.support.paths import HISTORIES
+from tests.support.histories import RECORD, record
 
-HISTORY = HISTORIES / "alv_cycle_v2.json"
 START_IN = 40  # seconds
 POLICY = {"save_the_date_before": "40s", "motions_close_before": "32s", "convocation_before": "24s",
           "reminder_before": "13s", "registration_deadline_before": "8s", "attendance_list_before": "5s",
@@ -80,6 +78,8 @@ async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
                                     batch_size=4)
         await trigger_cycle(client, a.slug)  # the spring firing, now
         meeting_id, uid = await wait_for(lambda: _planned(session_factory_, entry_id), what="the ALV from the schedule")
+        if RECORD:  # the run the schedule started, before the schedule goes
+            cycle_run = (await cycle_handle(client, a.slug).describe()).info.recent_actions[-1].action.workflow_id
         await cycle_handle(client, a.slug).delete()
         inbox = await client.start_workflow(InboxWorkflow.run, InboxInput(batch_size=20, poll_seconds=1),
                                             id=f"inbox-{uuid.uuid4().hex[:8]}", task_queue=settings.temporal_task_queue)
@@ -89,10 +89,12 @@ async def test_full_alv_cycle(temporal_env, settings, session_factory_, sink):
         finally:
             await inbox.terminate()
         history = await alv_handle(client, meeting_id).fetch_history()
+        if RECORD:
+            record(await client.get_workflow_handle(cycle_run).fetch_history(), "alv_cycle_workflow")
+            record(await inbox.fetch_history(), "inbox")
     await Replayer(workflows=[AlvWorkflow]).replay_workflow(history)
     assert len(history.events) < 1000
-    if os.environ.get("RAADSBODE_RECORD_HISTORY") == "1":
-        HISTORY.write_text(history.to_json())
+    record(history, "alv_cycle_v2")
 
 
 async def _before_meeting(web, temporal, sink, sessions, a, meeting_id, uid, contacts, chair, secretary, settings) -> None:  # noqa: ANN001

@@ -5,7 +5,6 @@ the store-level tests of the other helpers, and doubling this test would double 
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,9 +19,8 @@ from tests.support.meeting import calendar_of, click, link_in, make_board, meeti
 from web.app import create_app
 from worker import build_worker
 from workflows.meeting.workflow import MeetingWorkflow
-from tests.support.paths import HISTORIES
+from tests.support.histories import RECORD, record
 
-HISTORY = HISTORIES / "meeting_full_flow_v3.json"
 FAST = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy_may_sign_after": "1h",
         "convocation_before": "22s", "attendance_overview_before": "6s", "reminder_before": "4s",
         "minutes_request_after": "1s"}
@@ -144,6 +142,5 @@ def _event(msg):
 
 async def _record_history(handle) -> None:
     """RAADSBODE_RECORD_HISTORY=1 rewrites the committed history the replay test checks."""
-    if os.environ.get("RAADSBODE_RECORD_HISTORY") == "1":
-        history = await handle.fetch_history()
-        HISTORY.write_text(history.to_json())
+    if RECORD:
+        record(await handle.fetch_history(), "meeting_full_flow_v3")

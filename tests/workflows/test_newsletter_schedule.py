@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from models.messages.newsletter import KickoffResult, NewsletterInput
 from raadsbode.services.newsletter import control
+from tests.support.histories import RECORD, record
 from tests.support.newsletter import FAST, make_tenant, wait_for_state
 from worker import build_worker
 from workflows.newsletter.workflow import SCHEDULED_START
@@ -36,6 +37,8 @@ async def test_the_schedule_firing_starts_the_issue_of_its_month(temporal_env, s
             kickoff = client.get_workflow_handle(action.action.workflow_id, result_type=KickoffResult)
             period = action.scheduled_at.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%Y-%m")
             assert (await asyncio.wait_for(kickoff.result(), 20)).workflow_id == f"newsletter-{slug}-{period}"
+            if RECORD:
+                record(await kickoff.fetch_history(), "newsletter_kickoff")
             issue = control.handle(client, slug, period)
             await wait_for_state(issue, {"proof"})
             started_run = (await issue.describe()).run_id

@@ -1,39 +1,22 @@
-"""The committed history of a full newsletter run must replay on today's workflow code.
-
-The run: proof -> changes requested -> revision -> proof v2 -> approved late -> explicit go -> send ->
-pause -> resume -> sent -> report. A change to NewsletterWorkflow that would break issues already
-running (non-determinism) fails here. Re-record only for a deliberate change, before a release:
-RAADSBODE_RECORD_HISTORY=1 pytest tests/test_newsletter_replay.py
+"""Records tests/histories/newsletter_full.json, which tests/replay/test_replay.py replays: a full newsletter run,
+proof -> changes requested -> revision -> proof v2 -> approved late -> explicit go -> send -> pause -> resume ->
+sent -> report. Only for a deliberate change, before a release:
+RAADSBODE_RECORD_HISTORY=1 pytest tests/replay/test_newsletter_recording.py
 """
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
 from models.messages.newsletter import Command, Decision, Revision
 from raadsbode.services.newsletter import control
+from tests.support.histories import RECORD, record
 from tests.support.newsletter import FAST, make_tenant, wait_for_state
 from worker import build_worker
-from workflows.newsletter.workflow import NewsletterKickoffWorkflow, NewsletterWorkflow
-
-HISTORY = Path(__file__).parent / "histories" / "newsletter_full.json"
-RECORD = os.environ.get("RAADSBODE_RECORD_HISTORY") == "1"
-
-
-async def test_full_newsletter_history_replays():
-    history = WorkflowHistory.from_json("newsletter-full", HISTORY.read_text())
-    kinds = {e.WhichOneof("attributes") for e in history.events}
-    assert {"workflow_execution_update_accepted_event_attributes", "activity_task_completed_event_attributes",
-            "workflow_execution_completed_event_attributes"} <= kinds
-    result = await Replayer(workflows=[NewsletterWorkflow, NewsletterKickoffWorkflow]).replay_workflow(history)
-    assert result.replay_failure is None
+from workflows.newsletter.workflow import NewsletterWorkflow
 
 
 @pytest.fixture
@@ -66,4 +49,4 @@ async def test_record_full_newsletter_history(temporal_env, settings, session_fa
         result = await asyncio.wait_for(handle.result(), 60)
         assert (result.final_state, result.sent) == ("sent", 120)
         history = await handle.fetch_history()
-    HISTORY.write_text(history.to_json())
+    record(history, "newsletter_full")
