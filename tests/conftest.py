@@ -63,6 +63,24 @@ def _database_params() -> list:
     return params
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the module's tests check pages, routing or rendering, not how "
+                                       "the database behaves: SQLite alone (half the time of both)")
+
+
+def pytest_generate_tests(metafunc):
+    """db_url on SQLite, and on PostgreSQL when one is reachable; SQLite alone for a test marked sqlite_only.
+    A test parametrised over db_url itself keeps its own."""
+    if "db_url" not in metafunc.fixturenames or hasattr(metafunc.module, "db_url"):  # or the module chose its own
+        return
+    if any("db_url" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize")):
+        return
+    params = _database_params()
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        params = params[:1]
+    metafunc.parametrize("db_url", params, indirect=True)
+
+
 @pytest.fixture(scope="session")
 async def temporal_env():
     try:
@@ -127,9 +145,9 @@ def _offset_meeting_ids(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=_database_params())
+@pytest.fixture
 def db_url(request, sqlite_url, postgres_url) -> str:
-    """Every test that takes this runs on SQLite, and on PostgreSQL when one is reachable."""
+    """Parametrised in pytest_generate_tests: "sqlite" or "postgres"."""
     return sqlite_url if request.param == "sqlite" else postgres_url
 
 

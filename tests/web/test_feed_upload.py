@@ -13,6 +13,8 @@ from raadsbode.settings import get_settings
 from tests.support.workspace import client_for, make_tenant, signed_in_session
 from web.app import create_app
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
+
 FEED_URL = "/werkruimte/nieuwsbrief/feed"
 SECRET_FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Elders</title>
 <item><title>Bestand van de server</title><link>https://example.org/lek</link><guid>lek-1</guid></item>

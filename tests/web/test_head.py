@@ -1,10 +1,13 @@
 """HEAD on any page is its GET without a body, and changes nothing (mail scanners HEAD every emailed link)."""
 import httpx
+import pytest
 from sqlmodel import select
 
 from models.tables import ActionToken
 from tests.support.workspace import make_tenant, signin_link
 from web.app import create_app
+
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 
 
 async def test_head_of_an_emailed_signin_link_shows_and_spends_nothing(settings, session_factory_, sink):

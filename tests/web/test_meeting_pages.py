@@ -19,6 +19,8 @@ from tests.support.routes import make_objects
 from tests.support.workspace import client_for, signed_in_session
 from raadsbode.domain.policy import parse_duration
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BASE = "/werkruimte/vergaderingen"
 

@@ -15,6 +15,8 @@ from raadsbode.db import session_scope
 from tests.support.alv import add_public_meeting, make_association
 from web.app import create_app
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
+
 
 @pytest.fixture
 def app(settings):

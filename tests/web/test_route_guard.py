@@ -12,6 +12,8 @@ from tests.support.routes import ROUTES, app_routes, fill, make_objects
 from tests.support.workspace import client_for, make_tenant
 from web.app import create_app
 
+pytestmark = pytest.mark.sqlite_only
+
 # Reachable without signing in, by design. Prefixes of route paths as registered (with their {parameters});
 # a prefix covers the path itself and everything below it.
 PUBLIC_PREFIXES = {

@@ -21,7 +21,7 @@ from raadsbode.db import SessionFactory
 from tests.support.workspace import Tenant, client_for, make_tenant, signed_in_session
 from tests.support.routes import PARAM, ROUTES, fill, make_objects
 
-
+pytestmark = pytest.mark.sqlite_only
 WITH_PARAMS = [r for r in ROUTES if PARAM.search(r[1])]
 LISTS = [path for method, path in ROUTES if method == "GET" and not PARAM.search(path)]
 

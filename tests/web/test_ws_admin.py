@@ -1,10 +1,13 @@
 """Admin pages: staff roles, association settings and venues; admins only, field errors keep what was typed."""
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from models.tables.staff import StaffRole
 from tests.support.workspace import client_for, make_tenant, signed_in_session
+
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 
 STAFF = "/werkruimte/beheer/medewerkers"
 SETTINGS = "/werkruimte/beheer/vereniging"

@@ -2,6 +2,7 @@
 version, capped in size, never reachable from another association, and never written by a GET."""
 from __future__ import annotations
 
+import pytest
 from datetime import timedelta
 
 from sqlmodel import select
@@ -15,6 +16,8 @@ from tests.support.e2e import BASE, plan, signed_in
 from tests.support.workspace import add_meeting
 from web.common.forms import MAX_FORM_ROWS
 from web.workspace.meetings.agenda_draft import discard_draft
+
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 
 
 def drafts_of(sessions, meeting_id: int) -> list[tuple]:  # noqa: ANN001

@@ -25,6 +25,8 @@ from worker import build_worker
 from workflows.alv.workflow import AlvWorkflow
 from tests.support.alv import secretary_client, staff_client
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
+
 BASE = "/werkruimte/vergaderingen"
 START_IN = 30  # seconds: the agenda is signed before, the decision list after the meeting begins
 POLICY = {"signoff_reminder_after": "1h", "decisions_request_after": "1s"}  # the rest: due at once

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlmodel import select
 
 from models.tables import Body, BodyKind, Membership, MemberRole
@@ -15,6 +16,8 @@ from tests.support.links import csrf_of as link_csrf_of
 from tests.support.links import form_fields
 from tests.support.workspace import add_meeting, client_for, signed_in_session
 from tests.support.e2e import BASE, plan, signed_in
+
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 
 
 async def test_plan_a_board_meeting_with_errors_in_place(app, running, session_factory_, settings):

@@ -13,6 +13,8 @@ from models.tables.ledger import AuditEvent
 from tests.support.routes import make_objects
 from tests.support.workspace import client_for, make_tenant, signed_in_session
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
+
 BASE = "/werkruimte/vergaderingen"
 
 

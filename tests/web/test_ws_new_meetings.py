@@ -2,6 +2,7 @@
 written on errors, the meeting created with its kind and details and its workflow started; secretaries only."""
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from temporalio.client import WorkflowExecutionStatus
@@ -10,6 +11,8 @@ from models.tables.alv import MeetingDetails
 from raadsbode.services.meeting.actions import meeting_workflow_id
 from tests.support.e2e import meeting_day, meetings_of
 from tests.support.workspace import client_for, make_tenant, signed_in_session
+
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 
 BASE = "/werkruimte/vergaderingen"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from models.tables.newsletter import BlogPost
@@ -15,6 +16,7 @@ from tests.support.workspace import client_for, make_tenant, signed_in_session
 from worker import build_worker
 from tests.support.newsletter import add_readers
 
+pytestmark = pytest.mark.sqlite_only  # pages and forms: SQLite suffices (conftest.py)
 BASE = "/werkruimte/nieuwsbrief"
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>
 <item><title>Feedbericht over de Omgevingswet</title><link>https://example.org/omgevingswet</link><guid>og-1</guid>
