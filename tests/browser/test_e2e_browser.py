@@ -28,7 +28,7 @@ async def reload_until(page, text: str, timeout: float = 30) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_secretary_plans_drafts_and_convenes(served, browser, settings, session_factory_, temporal_env, sink):  # noqa: F811
+async def test_secretary_plans_drafts_and_convenes(served, browser, settings, session_factory_, temporal_env, sink):
     tenant = board_tenant(session_factory_)
     base = served.public_base_url
     async with build_worker(temporal_env.client, settings):
@@ -75,7 +75,7 @@ async def test_secretary_plans_drafts_and_convenes(served, browser, settings, se
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_editor_takes_an_issue_to_a_finished_send(served, browser, settings, session_factory_, temporal_env, sink):  # noqa: F811
+async def test_editor_takes_an_issue_to_a_finished_send(served, browser, settings, session_factory_, temporal_env, sink):
     tenant = make_tenant(session_factory_)
     readers = add_readers(session_factory_, tenant)
     base = served.public_base_url

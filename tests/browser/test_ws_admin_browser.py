@@ -89,7 +89,7 @@ async def set_committee_notice(page) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-async def test_admin_plans_meetings_and_keeps_settings_and_venues(served, browser, settings, session_factory_,  # noqa: F811
+async def test_admin_plans_meetings_and_keeps_settings_and_venues(served, browser, settings, session_factory_,
                                                                   temporal_env, sink):
     association_id = seed_demo(session_factory_)
     base = served.public_base_url

@@ -42,7 +42,7 @@ def test_a_decision_recorded_before_the_quiet_period_is_filed_at_once():
     assert with_filing(_pending(""), QUIET, [(T0, "held")])[0] == (AT_ONCE, "file_decision")
 
 
-async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, session_factory_, settings, sink):  # noqa: F811
+async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, session_factory_, settings, sink):
     flow = await start_flow(session_factory_, settings, running)
     async with client_for(app) as web:
         await to_signoff(flow, web, sink, session_factory_)
@@ -55,7 +55,7 @@ async def test_the_chair_is_answered_before_the_decision_is_filed(app, running, 
     assert time.monotonic() - answered_at >= QUIET.total_seconds() * 0.9
 
 
-async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, running, session_factory_, settings, sink):  # noqa: F811
+async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, running, session_factory_, settings, sink):
     """A new agenda version revokes the old version's links: the chair's approval of the old one, answered but not
     yet filed, is filed first (audit event, confirmation), not dropped with its revoked link."""
     flow = await start_flow(session_factory_, settings, running, policy=FAST_POLICY | {"decision_filing_after": "1h"})
