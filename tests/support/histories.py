@@ -6,6 +6,7 @@ is a workflow that may still be running under the code of its time.
 """
 from __future__ import annotations
 
+import json
 import os
 
 from temporalio.client import WorkflowHistory
@@ -22,3 +23,20 @@ def record(history: WorkflowHistory, name: str) -> None:
 
 def workflow_type(history: WorkflowHistory) -> str:
     return history.events[0].workflow_execution_started_event_attributes.workflow_type.name
+
+
+def patches(history: WorkflowHistory) -> set[str]:
+    """The patch ids the run took: the core_patch markers workflow.patched() recorded."""
+    found = set()
+    for event in history.events:
+        if event.HasField("marker_recorded_event_attributes"):
+            marker = event.marker_recorded_event_attributes
+            if marker.marker_name == "core_patch":
+                found.add(json.loads(marker.details["patch-data"].payloads[0].data)["id"])
+    return found
+
+
+def record_run_with_patch(histories: list[WorkflowHistory], patch: str, name: str) -> None:
+    """Of a workflow's runs, the first that took `patch` (so its branch has a committed history)."""
+    if RECORD:
+        record(next(h for h in histories if patch in patches(h)), name)

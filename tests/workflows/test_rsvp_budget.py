@@ -41,6 +41,8 @@ from worker import build_worker
 from workflows.alv.workflow import AlvWorkflow
 from workflows.meeting.workflow import MeetingWorkflow
 from workflows.network.workflow import NetworkMeetingWorkflow
+from tests.support.histories import record_run_with_patch
+from workflows.common.step_loop import REGISTRATION_WAKE_PATCH
 
 ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the database plays no part here
 POSTS, AT_ONCE, BLOCK = 3000, 10, 50  # AT_ONCE: Temporal's updates in flight, so the old code's were all taken
@@ -128,6 +130,7 @@ async def test_rsvp_updates_alone_make_a_long_run_continue_as_new(eager_env, set
     assert len(runs.inputs) - before >= 3, "the rsvp updates did not make the run continue as new"
     assert runs.activities["record_rsvp"] == 6
     await replay_runs(MeetingWorkflow, runs)
+    record_run_with_patch(runs.histories, REGISTRATION_WAKE_PATCH, "meeting_registration_wake")
 
 
 async def _approve_across_runs(web, raw: str) -> None:  # noqa: ANN001
