@@ -250,6 +250,7 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
     from models.messages.newsletter import Decision
     from raadsbode.services.newsletter import issues
     from raadsbode.services.newsletter import control
+    from tests.support.histories import RECORD, record
     from tests.support.newsletter import FAST, wait_for_mail, wait_for_state
     from worker import build_worker
     from workflows.newsletter.workflow import NewsletterWorkflow
@@ -286,6 +287,8 @@ async def test_newsletter_pauses_itself_and_alerts_the_editors_when_the_relay_re
             handler.refusing = False
             assert (await control.command(temporal_env.client, slug, "2027-01", "resume")).ok
             result = await asyncio.wait_for(handle.result(), 60)
+            if RECORD:
+                record(await handle.fetch_history(), "newsletter_relay_refusal")
     finally:
         controller.stop()
     received = Counter(r.lower() for m in handler.messages for r in m.rcpt_tos)
