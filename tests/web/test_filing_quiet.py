@@ -18,6 +18,7 @@ from tests.support.meeting import wait_for_mail
 from tests.support.links import client_for
 from workflows.meeting.workflow import MeetingWorkflow
 from workflows.meeting.schedule import AT_ONCE, with_filing
+from tests.support.histories import RECORD, record
 
 T0 = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
 QUIET = timedelta(seconds=2)
@@ -71,3 +72,5 @@ async def test_a_new_version_files_a_decision_still_in_its_quiet_period(app, run
         actions = s.exec(select(AuditEvent.action).where(AuditEvent.association_id == flow.board.association_id)).all()
     assert actions.count("agenda-signoff:approve") == 1
     await wait_for_mail(sink, f"chair@{flow.board.slug}.test", "Bevestiging: u heeft", timeout=10)
+    if RECORD:
+        record(await meeting_handle(running, flow.board.meeting_id).fetch_history(), "meeting_file_before_new_version")

@@ -25,6 +25,8 @@ from tests.support.meeting import click, link_in, make_board, new_meeting, wait_
 from web.app import create_app
 from worker import build_worker
 from workflows.meeting.workflow import MeetingWorkflow
+from tests.support.histories import record_run_with_patch
+from workflows.common.meeting_base import FILE_BEFORE_CANCEL_PATCH
 
 POLICY = {"agenda_request_before": "1h", "signoff_reminder_after": "1h", "deputy_may_sign_after": "1h",
           "convocation_before": "11s", "attendance_overview_before": "5s", "reminder_before": "3s",
@@ -139,6 +141,7 @@ async def test_cancel_reaches_a_continued_run_and_a_pending_decision_is_still_fi
     assert audit_actions(sessions, board.association_id)["agenda-signoff:approve"] == 1
     assert mails(sink, board.chair.email, AGENDA_SIGNED) == 1
     await replay_runs(MeetingWorkflow, runs)
+    record_run_with_patch(runs.histories, FILE_BEFORE_CANCEL_PATCH, "meeting_file_before_cancel")
 
 
 async def test_updates_in_flight_while_runs_continue_as_new(eager_env, settings, sink, sessions):
