@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import socket
 import uuid
@@ -56,11 +57,12 @@ def _drop_database(base_url: str, url: str) -> None:
     engine.dispose()
 
 
-def _database_params() -> list:
+@functools.cache  # asked once per test function at collection: probe PostgreSQL once
+def _database_params() -> tuple:
     params = [pytest.param("sqlite", id="sqlite")]
     if _postgres_url():
         params.append(pytest.param("postgres", id="postgres"))
-    return params
+    return tuple(params)
 
 
 def pytest_configure(config):
@@ -78,7 +80,7 @@ def pytest_generate_tests(metafunc):
     params = _database_params()
     if metafunc.definition.get_closest_marker("sqlite_only"):
         params = params[:1]
-    metafunc.parametrize("db_url", params, indirect=True)
+    metafunc.parametrize("db_url", list(params), indirect=True)
 
 
 @pytest.fixture(scope="session")
