@@ -62,8 +62,6 @@ async def run_send_workflow(temporal_env, settings, sessions, out: OutboundEmail
 
 
 SETTINGS = Settings(mail_from="secretariaat@vng-flevoland.test", public_base_url="https://raadsbode.test")
-
-
 UNSUB = "https://raadsbode.test/nieuwsbrief/afmelden/12.abcdef"
 
 

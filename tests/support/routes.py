@@ -21,8 +21,6 @@ from web.app import create_app
 
 
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")
-
-
 PERIOD = "2031-05"
 
 
