@@ -36,7 +36,7 @@ from raadsbode.dev.demo import seed_demo
 from raadsbode.settings import Settings
 from raadsbode.dev.sink import start_sink
 from raadsbode.dev.temporal_server import TemporalDevServer
-from tests.conftest import free_port
+from tests.support.env import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

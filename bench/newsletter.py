@@ -26,7 +26,7 @@ from bench.newsletter_setup import approve_when_proofed, issue_copies, make_subs
 from models.messages.newsletter import NewsletterPolicy
 from raadsbode.services.newsletter import control
 from raadsbode.dev.temporal_server import TemporalDevServer
-from tests.conftest import free_port
+from tests.support.env import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"

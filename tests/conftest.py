@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import socket
 import uuid
@@ -15,16 +16,12 @@ from raadsbode.search_attributes import SEARCH_ATTRIBUTES
 from raadsbode.settings import Settings, get_settings
 from raadsbode.dev.sink import start_sink
 from raadsbode.dev.temporal_server import DevStackError, temporal_binary
+from tests.support.continue_as_new import start_eager_server
+from tests.support.env import TEST_SECRET_KEY, free_port
+from web.app import create_app
+from worker import build_worker
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-# Strong enough for raadsbode/start_guard.py, so the real `raadsbode worker`/`web` processes tests start accept it.
-TEST_SECRET_KEY = "tX3q9Vd7Lm2Rk8Pw5Zb1Hn6Jc4Fy0Sg-Ue_Ai3Oo7Qe"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _postgres_url() -> str | None:
@@ -60,11 +57,30 @@ def _drop_database(base_url: str, url: str) -> None:
     engine.dispose()
 
 
-def _database_params() -> list:
+@functools.cache  # asked once per test function at collection: probe PostgreSQL once
+def _database_params() -> tuple:
     params = [pytest.param("sqlite", id="sqlite")]
     if _postgres_url():
         params.append(pytest.param("postgres", id="postgres"))
-    return params
+    return tuple(params)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the module's tests check pages, routing or rendering, not how "
+                                       "the database behaves: SQLite alone (half the time of both)")
+
+
+def pytest_generate_tests(metafunc):
+    """db_url on SQLite, and on PostgreSQL when one is reachable; SQLite alone for a test marked sqlite_only.
+    A test parametrised over db_url itself keeps its own."""
+    if "db_url" not in metafunc.fixturenames or hasattr(metafunc.module, "db_url"):  # or the module chose its own
+        return
+    if any("db_url" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize")):
+        return
+    params = _database_params()
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        params = params[:1]
+    metafunc.parametrize("db_url", list(params), indirect=True)
 
 
 @pytest.fixture(scope="session")
@@ -131,9 +147,9 @@ def _offset_meeting_ids(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=_database_params())
+@pytest.fixture
 def db_url(request, sqlite_url, postgres_url) -> str:
-    """Every test that takes this runs on SQLite, and on PostgreSQL when one is reachable."""
+    """Parametrised in pytest_generate_tests: "sqlite" or "postgres"."""
     return sqlite_url if request.param == "sqlite" else postgres_url
 
 
@@ -183,6 +199,24 @@ def cli(cli_runner, settings, temporal_env, monkeypatch):
     return lambda *args: asyncio.to_thread(cli_runner.invoke, app, list(args))
 
 
-def unique_slug(prefix: str = "assoc") -> str:
-    """Each test makes its own tenant, so tests share a database without seeing each other."""
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def app(settings, temporal_env):
+    """The web app on this test's database, with a Temporal client (the pages that start or update workflows)."""
+    return create_app(settings, temporal_env.client)
+
+
+@pytest.fixture
+async def running(settings, temporal_env, sink):
+    """A worker for this test's task queue; the sink collects what the workflows send."""
+    async with build_worker(temporal_env.client, settings):
+        yield temporal_env.client
+
+
+@pytest.fixture(scope="module")
+async def eager_env():
+    """A dev server of the module's own that suggests continue-as-new after a few events."""
+    env = await start_eager_server()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
