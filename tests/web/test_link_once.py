@@ -10,22 +10,19 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, UTC
 
-import pytest
 from aiosmtpd.controller import Controller
-from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from models.tables.newsletter import NewsletterIssue, Subscriber, SubscriberStatus
 from models.messages.newsletter import Revision
 from models.tables.types import utcnow
 from raadsbode.services.newsletter import control
-from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
 from raadsbode.services.newsletter.issues import APPROVE_PURPOSE, EDITOR_LINK_VALID
 from raadsbode.dev.sink import SinkHandler
 from raadsbode.services.newsletter.subscribers import subscribe, unsubscribe_key
 from raadsbode.store.tokens import csrf_for, hash_token, issue_token
-from tests.support.env import free_port, unique_slug
+from tests.support.env import free_port
 from tests.support.newsletter import FAST, make_tenant as newsletter_tenant, wait_for_mail, wait_for_state
 from tests.support.newsletter import subscribe_by_form, subscriber_link, subscriber_status
 from tests.support.workspace import client_for, make_tenant, signin_link
@@ -35,19 +32,6 @@ from workflows.newsletter.workflow import NewsletterWorkflow
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 SLOW = 2.0  # seconds the slow relay takes over DATA
-
-
-@pytest.fixture
-def app_client(settings):
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def association(session_factory_):
-    with session_scope(session_factory_) as s:
-        a = create_association(s, unique_slug("nb"), "VNG Flevoland", "info@vng-flevoland.test")
-        return a.id, a.slug
 
 
 def _confirm(client, link: str):

@@ -9,26 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.tables.newsletter import Subscriber, SubscriberStatus
-from raadsbode.store.associations import create_association
 from raadsbode.db import session_scope
 from raadsbode.services.newsletter.subscriber_import import export_subscribers
 from raadsbode.services.newsletter.subscribers import subscribe, confirm, unsubscribe_key
-from tests.support.env import free_port, unique_slug
+from tests.support.env import free_port
 from web.app import create_app
 from tests.support.newsletter import subscribe_by_form, subscriber_link, subscriber_status
-
-
-@pytest.fixture
-def app_client(settings):
-    with TestClient(create_app(settings), follow_redirects=False) as client:
-        yield client
-
-
-@pytest.fixture
-def association(session_factory_):
-    with session_scope(session_factory_) as s:
-        a = create_association(s, unique_slug("nb"), "VNG Flevoland", "info@vng-flevoland.test")
-        return a.id, a.slug
 
 
 def test_double_opt_in_by_links(app_client, association, session_factory_, sink):
